@@ -1,0 +1,140 @@
+package io.github.bottlerocket.ecsupdater.aws;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * Builds the SDK clients once, lazily, with the small URL-connection HTTP client and the standard
+ * retry mode. Region, credentials and endpoints come from the SDK's default chains, so {@code
+ * AWS_REGION}, {@code AWS_PROFILE} and {@code AWS_ENDPOINT_URL} (or {@code AWS_ENDPOINT_URL_ECS},
+ * ...) work as everywhere else; an explicit endpoint given here wins over them.
+ */
+public final class AwsClients implements AutoCloseable {
+  /** Connecting to an AWS endpoint takes milliseconds; longer means the network is broken. */
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  /** The slowest call (a page of 100 container instances) answers well within this. */
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+  /** One call including the SDK's retries; throttling back-off fits inside. */
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(90);
+
+  private final Optional<URI> endpoint;
+  private final Optional<Region> region;
+  private final Lazy<SdkHttpClient> http =
+      new Lazy<>(
+          () ->
+              UrlConnectionHttpClient.builder()
+                  .connectionTimeout(CONNECT_TIMEOUT)
+                  .socketTimeout(READ_TIMEOUT)
+                  .build());
+  private final Lazy<EcsClient> ecs;
+  private final Lazy<SsmClient> ssm;
+  private final Lazy<EventBridgeClient> events;
+
+  /** Clients configured from the environment. */
+  public AwsClients() {
+    this(Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * Clients with an explicit endpoint and region, for tests and local simulations.
+   *
+   * @param endpoint an endpoint for every service, e.g. {@code http://127.0.0.1:4566}
+   * @param region the region; otherwise the default chain decides
+   */
+  public AwsClients(Optional<URI> endpoint, Optional<Region> region) {
+    this.endpoint = endpoint;
+    this.region = region;
+    ClientOverrideConfiguration override =
+        ClientOverrideConfiguration.builder()
+            .retryStrategy(RetryMode.STANDARD)
+            .apiCallTimeout(CALL_TIMEOUT)
+            .build();
+    this.ecs =
+        new Lazy<>(
+            () -> {
+              var b = EcsClient.builder().httpClient(http.get()).overrideConfiguration(override);
+              endpoint.ifPresent(b::endpointOverride);
+              region.ifPresent(b::region);
+              return b.build();
+            });
+    this.ssm =
+        new Lazy<>(
+            () -> {
+              var b = SsmClient.builder().httpClient(http.get()).overrideConfiguration(override);
+              endpoint.ifPresent(b::endpointOverride);
+              region.ifPresent(b::region);
+              return b.build();
+            });
+    this.events =
+        new Lazy<>(
+            () -> {
+              var b = EventBridgeClient.builder().httpClient(http.get()).overrideConfiguration(override);
+              endpoint.ifPresent(b::endpointOverride);
+              region.ifPresent(b::region);
+              return b.build();
+            });
+  }
+
+  public EcsClient ecs() {
+    return ecs.get();
+  }
+
+  public SsmClient ssm() {
+    return ssm.get();
+  }
+
+  public EventBridgeClient events() {
+    return events.get();
+  }
+
+  /** The endpoint given explicitly, if any. */
+  public Optional<URI> endpoint() {
+    return endpoint;
+  }
+
+  /** The region given explicitly, if any. */
+  public Optional<Region> region() {
+    return region;
+  }
+
+  @Override
+  public void close() {
+    ecs.ifCreated(EcsClient::close);
+    ssm.ifCreated(SsmClient::close);
+    events.ifCreated(EventBridgeClient::close);
+    http.ifCreated(SdkHttpClient::close);
+  }
+
+  /** A value made on first use, once. */
+  private static final class Lazy<T> {
+    private final Supplier<T> factory;
+    private T value;
+
+    Lazy(Supplier<T> factory) {
+      this.factory = factory;
+    }
+
+    synchronized T get() {
+      if (value == null) {
+        value = factory.get();
+      }
+      return value;
+    }
+
+    synchronized void ifCreated(java.util.function.Consumer<T> action) {
+      if (value != null) {
+        action.accept(value);
+      }
+    }
+  }
+}

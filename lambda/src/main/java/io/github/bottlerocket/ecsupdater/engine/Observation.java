@@ -1,0 +1,69 @@
+package io.github.bottlerocket.ecsupdater.engine;
+
+import io.github.bottlerocket.ecsupdater.config.Settings;
+import io.github.bottlerocket.ecsupdater.host.HostReply;
+import io.github.bottlerocket.ecsupdater.model.ClusterInfo;
+import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
+import io.github.bottlerocket.ecsupdater.model.TaskInfo;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything the planner decides on, observed at one moment. Built by the {@link Reconciler};
+ * the {@link Planner} reads it and does no I/O.
+ *
+ * @param now the time of the observation
+ * @param settings the configuration, with this pass's overrides applied
+ * @param options this pass's options
+ * @param cluster the cluster and the updater's tags on it
+ * @param instances every ACTIVE and DRAINING container instance, ordered by ARN
+ * @param phaseReplies by instance ARN: the reply to the command its phase record names
+ * @param probes by instance ARN: the latest status probe sent in this pass
+ * @param tasks by instance ARN: the tasks on instances whose tasks were read for this observation
+ * @param services the cluster's services, if they were read for this observation
+ * @param round this pass's update check of idle instances
+ * @param seenDisconnected instances whose agent was seen disconnected while they rebooted
+ */
+public record Observation(
+    Instant now,
+    Settings settings,
+    PassOptions options,
+    ClusterInfo cluster,
+    List<InstanceView> instances,
+    Map<String, HostReply> phaseReplies,
+    Map<String, ProbeResult> probes,
+    Map<String, List<TaskInfo>> tasks,
+    Optional<List<ServiceInfo>> services,
+    CheckRound round,
+    Set<String> seenDisconnected) {
+
+  public Observation {
+    Objects.requireNonNull(now, "now");
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(cluster, "cluster");
+    instances = List.copyOf(instances);
+    phaseReplies = Map.copyOf(phaseReplies);
+    probes = Map.copyOf(probes);
+    tasks = Map.copyOf(tasks);
+    Objects.requireNonNull(services, "services");
+    Objects.requireNonNull(round, "round");
+    seenDisconnected = Set.copyOf(seenDisconnected);
+  }
+
+  /** When the cluster's idle instances were last checked, from the cluster tag. */
+  public Optional<Instant> lastCheck() {
+    return Optional.ofNullable(cluster.tags().get(StateAttributes.LAST_CHECK_TAG))
+        .flatMap(StateAttributes::decodeInstant);
+  }
+
+  /** Whether the cluster carries the pause tag. */
+  public boolean clusterPaused() {
+    String v = cluster.tags().get(StateAttributes.PAUSED_TAG);
+    return v != null && v.strip().equalsIgnoreCase("true");
+  }
+}

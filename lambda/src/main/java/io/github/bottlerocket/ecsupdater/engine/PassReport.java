@@ -1,0 +1,63 @@
+package io.github.bottlerocket.ecsupdater.engine;
+
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What one pass over one cluster did and found.
+ *
+ * @param clusterArn the cluster
+ * @param runId this pass's id, on every log line and event
+ * @param dryRun whether nothing was changed
+ * @param startedAt when the pass began
+ * @param finishedAt when it ended
+ * @param stopReason why it ended
+ * @param observations how many times the cluster was observed
+ * @param cluster the cluster-wide gates at the last observation, if the cluster was observed
+ * @param instances one line per container instance
+ * @param transitions every change made (or, in a dry run, planned), in order
+ * @param error what stopped the pass, if a fault did
+ */
+public record PassReport(
+    String clusterArn,
+    String runId,
+    boolean dryRun,
+    Instant startedAt,
+    Instant finishedAt,
+    StopReason stopReason,
+    int observations,
+    Optional<Planner.ClusterStatus> cluster,
+    List<InstanceReport> instances,
+    List<Transition> transitions,
+    Optional<String> error) {
+
+  public PassReport {
+    instances = List.copyOf(instances);
+    transitions = List.copyOf(transitions);
+  }
+
+  /** Why a pass ended. */
+  public enum StopReason {
+    /** Nothing more can happen now without waiting for a later pass. */
+    SETTLED,
+    /** The dry run has its plan. */
+    PLANNED,
+    /** The deadline came; in-flight updates continue in the next pass. */
+    DEADLINE,
+    /** A fault stopped the pass; see the error. */
+    ERROR
+  }
+
+  /** How many instances ended the pass with each outcome. */
+  public Map<Outcome, Integer> counts() {
+    Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
+    for (Outcome o : Outcome.values()) {
+      counts.put(o, 0);
+    }
+    instances.forEach(i -> counts.merge(i.outcome(), 1, Integer::sum));
+    return counts;
+  }
+}

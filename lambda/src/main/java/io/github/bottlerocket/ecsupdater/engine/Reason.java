@@ -1,0 +1,40 @@
+package io.github.bottlerocket.ecsupdater.engine;
+
+/**
+ * Why an instance was skipped or is waiting. Each constant is one row of the README's "why wasn't
+ * my instance updated?" list.
+ */
+public enum Reason {
+  NOT_BOTTLEROCKET("the instance has no bottlerocket.variant attribute: it does not run Bottlerocket"),
+  OPTED_OUT("the instance carries the bottlerocket-ecs-updater.opt-out attribute"),
+  NOT_ACTIVE("the instance is not ACTIVE (drained or deregistering by someone else)"),
+  AGENT_DISCONNECTED("the ECS agent is disconnected"),
+  STANDALONE_TASKS("tasks that no service owns run on it; a drain would not move them"),
+  BACKING_OFF("an earlier attempt failed; waiting before the next try"),
+  NEEDS_OPERATOR("an earlier update of it failed in a way an operator must look at"),
+  STATE_UNREADABLE("the updater's attributes on it cannot be read; fix or delete them"),
+  NOT_CHECKED("not checked for updates in this pass"),
+  CHECK_FAILED("the update check did not give a usable answer"),
+  NO_UPDATE("no update is chosen for it (up to date, not yet in its wave, or version-locked)"),
+  UPDATE_WITHDRAWN("the update is no longer offered to the host"),
+  PAUSED("updates are paused"),
+  WINDOW_CLOSED("outside the maintenance window"),
+  CIRCUIT_BREAKER_OPEN("the cluster's circuit breaker is open: too many failed updates"),
+  NO_DOWNLOAD_SLOT("as many downloads as MAX_CONCURRENT are already under way"),
+  NO_DRAIN_SLOT("as many instances as MAX_CONCURRENT are already out of service"),
+  SERVICE_BELOW_DESIRED("a service runs fewer tasks than it wants"),
+  INSUFFICIENT_CAPACITY("the other ACTIVE instances lack the free CPU or memory for its tasks"),
+  IN_PROGRESS("a step is under way"),
+  DEADLINE("the pass ran out of time; the next pass continues");
+
+  private final String explanation;
+
+  Reason(String explanation) {
+    this.explanation = explanation;
+  }
+
+  /** A sentence for reports and the README. */
+  public String explanation() {
+    return explanation;
+  }
+}

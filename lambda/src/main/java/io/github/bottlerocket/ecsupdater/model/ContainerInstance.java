@@ -1,0 +1,63 @@
+package io.github.bottlerocket.ecsupdater.model;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A container instance as ECS describes it, reduced to what the updater decides on.
+ *
+ * @param arn the container instance ARN (it survives reboots)
+ * @param ec2InstanceId the EC2 instance id, which SSM addresses
+ * @param status ACTIVE, DRAINING, ...
+ * @param agentConnected whether the ECS agent is connected
+ * @param attributes the instance's custom attributes that matter to the updater: {@code
+ *     bottlerocket.variant} and the updater's own (name to value)
+ * @param registered the resources the instance registered with
+ * @param remaining the resources not reserved by tasks
+ * @param runningTasks tasks with a desired status of RUNNING, as ECS counts them
+ * @param pendingTasks tasks in PENDING
+ */
+public record ContainerInstance(
+    String arn,
+    String ec2InstanceId,
+    InstanceStatus status,
+    boolean agentConnected,
+    Map<String, String> attributes,
+    Resources registered,
+    Resources remaining,
+    int runningTasks,
+    int pendingTasks) {
+
+  /** The attribute every Bottlerocket ECS host carries, set by its agent configuration. */
+  public static final String VARIANT_ATTRIBUTE = "bottlerocket.variant";
+
+  public ContainerInstance {
+    Objects.requireNonNull(arn, "arn");
+    ec2InstanceId = ec2InstanceId == null ? "" : ec2InstanceId;
+    Objects.requireNonNull(status, "status");
+    attributes = Map.copyOf(attributes);
+    Objects.requireNonNull(registered, "registered");
+    Objects.requireNonNull(remaining, "remaining");
+  }
+
+  /** The Bottlerocket variant, e.g. {@code aws-ecs-2}; empty for other operating systems. */
+  public Optional<String> variant() {
+    return Optional.ofNullable(attributes.get(VARIANT_ATTRIBUTE)).filter(v -> !v.isBlank());
+  }
+
+  public boolean isBottlerocket() {
+    return variant().isPresent();
+  }
+
+  /** The resources that tasks reserve on this instance now. */
+  public Resources used() {
+    return registered.minus(remaining);
+  }
+
+  /** The last part of the ARN, which is how operators and the console name an instance. */
+  public String shortId() {
+    int slash = arn.lastIndexOf('/');
+    return slash < 0 ? arn : arn.substring(slash + 1);
+  }
+}

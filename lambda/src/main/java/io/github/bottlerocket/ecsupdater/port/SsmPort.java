@@ -1,0 +1,52 @@
+package io.github.bottlerocket.ecsupdater.port;
+
+import io.github.bottlerocket.ecsupdater.host.HostCommand;
+import io.github.bottlerocket.ecsupdater.model.CommandInvocation;
+import java.util.List;
+
+/** The SSM Run Command calls the updater makes. */
+public interface SsmPort {
+
+  /** SSM accepts at most 50 instance ids in one SendCommand. */
+  int MAX_TARGETS = 50;
+
+  /**
+   * Sends a fixed host command.
+   *
+   * @param command the command; its lines are never combined with anything else
+   * @param instanceIds at most {@link #MAX_TARGETS} EC2 instance ids
+   * @param comment a short note stored with the command, visible in the console
+   * @return the command id
+   */
+  String sendCommand(HostCommand command, List<String> instanceIds, String comment);
+
+  /**
+   * How many of a command's invocations have ended.
+   *
+   * @return the progress; {@code completed == targets} once every host answered or SSM gave up
+   */
+  CommandProgress commandProgress(String commandId);
+
+  /**
+   * One host's invocation. An invocation SSM does not know yet (right after SendCommand) comes
+   * back {@link io.github.bottlerocket.ecsupdater.model.InvocationStatus#PENDING}.
+   */
+  CommandInvocation invocation(String commandId, String instanceId);
+
+  /** Several hosts' invocations of one command, in the order of {@code instanceIds}. */
+  default List<CommandInvocation> invocations(String commandId, List<String> instanceIds) {
+    return instanceIds.stream().map(id -> invocation(commandId, id)).toList();
+  }
+
+  /**
+   * A command's progress over its targets.
+   *
+   * @param targets how many hosts it was sent to
+   * @param completed how many invocations ended (success, failure, time-out, undeliverable, ...)
+   */
+  record CommandProgress(int targets, int completed) {
+    public boolean isComplete() {
+      return targets > 0 && completed >= targets;
+    }
+  }
+}
