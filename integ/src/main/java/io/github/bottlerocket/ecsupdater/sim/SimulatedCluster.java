@@ -1,0 +1,452 @@
+package io.github.bottlerocket.ecsupdater.sim;
+
+import io.github.bottlerocket.ecsupdater.host.HostCommand;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The model of one ECS cluster of Bottlerocket hosts, with SSM Run Command reaching the hosts.
+ *
+ * <p>Time is the {@link VirtualClock}'s. Whatever the cluster does by itself (tasks starting and
+ * stopping, drains moving service tasks, downloads, reboots, SSM invocations running) is an event
+ * at a virtual instant; every API call first runs the events that are due. After each change the
+ * service scheduler runs and every {@link ClusterObserver} hears of it.
+ *
+ * <p>All methods lock the cluster, so calls from the endpoint's threads are serialised.
+ */
+public final class SimulatedCluster {
+  static final String ACCOUNT = "123456789012";
+  static final String REGION = "us-east-1";
+  static final String VARIANT = "aws-ecs-2";
+
+  final String name;
+  final String arn;
+  final Map<String, String> tags = new LinkedHashMap<>();
+  final List<SimInstance> instances = new ArrayList<>();
+  final List<SimTask> tasks = new ArrayList<>();
+  final List<SimService> services = new ArrayList<>();
+  final Map<String, SsmCommand> commands = new LinkedHashMap<>();
+  final List<String> publishedEvents = new ArrayList<>();
+  final Optional<String> ssmDocumentPrefix;
+  final UpdateRepository repository = new UpdateRepository();
+  final Faults faults;
+  final FaultDice dice;
+  final Timing timing;
+
+  private final VirtualClock clock;
+  private final EventQueue events = new EventQueue();
+  private final List<ClusterObserver> observers = new CopyOnWriteArrayList<>();
+  private long nextTask = 1;
+  private long nextCommand = 1;
+
+  public SimulatedCluster(ClusterSpec spec, Faults faults, Timing timing, VirtualClock clock) {
+    this.name = spec.name();
+    this.arn = "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":cluster/" + spec.name();
+    this.faults = faults;
+    this.dice = new FaultDice(faults.seed());
+    this.timing = timing;
+    this.clock = clock;
+    this.ssmDocumentPrefix = spec.ssmDocumentPrefix();
+    Instant start = clock.instant();
+    for (ClusterSpec.ReleaseSpec r : spec.releases()) {
+      repository.publish(r.version(), start.plus(r.publishedAfterStart()));
+    }
+    int index = 0;
+    for (ClusterSpec.HostSpec h : spec.hosts()) {
+      index++;
+      String id = String.format("%08x%024x", h.name().hashCode(), index);
+      Optional<BottlerocketHost> br =
+          h.bottlerocket()
+              ? Optional.of(new BottlerocketHost(VARIANT, h.version(), h.waveOffset(), repository, timing, faults.prepareFailures().getOrDefault(h.name(), 0)))
+              : Optional.empty();
+      SimInstance i =
+          new SimInstance(
+              h.name(),
+              id,
+              "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":container-instance/" + name + "/" + id,
+              String.format("i-0%016x", (long) h.name().hashCode() & 0xffffffffL | ((long) index << 40)),
+              h.cpu(),
+              h.memory(),
+              br,
+              start);
+      if (h.bottlerocket()) {
+        i.customAttributes.put("bottlerocket.variant", VARIANT);
+      }
+      i.customAttributes.putAll(h.attributes());
+      instances.add(i);
+      for (ClusterSpec.StandaloneTask t : h.standaloneTasks()) {
+        SimTask task = newTask(i, Optional.empty(), t.family(), "", t.cpu(), t.memory(), start);
+        task.status = SimTask.Status.RUNNING;
+      }
+    }
+    for (ClusterSpec.ServiceSpec s : spec.services()) {
+      services.add(
+          new SimService(s.name(), "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":service/" + name + "/" + s.name(), s.daemon(), s.desired(), s.cpu(), s.memory(), s.minimumHealthyPercent(), s.maximumPercent()));
+    }
+    // Services start with their tasks already running.
+    schedule(start);
+    tasks.forEach(t -> t.status = SimTask.Status.RUNNING);
+  }
+
+  public void addObserver(ClusterObserver observer) {
+    observers.add(observer);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String arn() {
+    return arn;
+  }
+
+  public VirtualClock clock() {
+    return clock;
+  }
+
+  // ------------------------------------------------------------------ time
+
+  /** Runs every event due by now. Called before each API call and by scenarios. */
+  public synchronized void catchUp() {
+    Instant now = clock.instant();
+    EventQueue.Event e;
+    while ((e = events.pollDue(now)) != null) {
+      e.action().run();
+      changed(e.at(), e.what());
+    }
+  }
+
+  /** After any change: the service scheduler acts, then observers hear of it. */
+  synchronized void changed(Instant at, String cause) {
+    schedule(at);
+    for (ClusterObserver o : observers) {
+      o.changed(this, at, cause);
+    }
+  }
+
+  // ------------------------------------------------------------------ queries for scenarios
+
+  /** A snapshot of one container instance. */
+  public record InstanceState(
+      String name,
+      String ec2InstanceId,
+      String containerInstanceArn,
+      String status,
+      boolean agentConnected,
+      boolean bottlerocket,
+      String version,
+      Map<String, String> attributes,
+      List<String> runningTasks,
+      int reboots) {}
+
+  public synchronized List<InstanceState> instanceStates() {
+    catchUp();
+    return instances.stream().map(this::state).toList();
+  }
+
+  public synchronized InstanceState instance(String instanceName) {
+    catchUp();
+    return state(byName(instanceName));
+  }
+
+  /** The newest release published by now. */
+  public synchronized String newestVersion() {
+    return repository.newest(clock.instant()).orElseThrow();
+  }
+
+  /** What {@code instanceName} would choose at a check now (empty before its wave). */
+  public synchronized Optional<String> wouldChoose(String instanceName) {
+    return byName(instanceName).bottlerocket.flatMap(b -> b.wouldChoose(clock.instant()));
+  }
+
+  /** The host commands sent so far, in order, by instance name. */
+  public synchronized List<String> hostCommandsSent() {
+    List<String> out = new ArrayList<>();
+    for (SsmCommand c : commands.values()) {
+      for (SsmCommand.Invocation i : c.invocations) {
+        out.add(i.instance.name + ":" + c.hostCommand.map(Enum::name).orElse("UNRECOGNISED"));
+      }
+    }
+    return out;
+  }
+
+  /** The events the updater published to EventBridge, as the entries' JSON. */
+  public synchronized List<String> publishedEvents() {
+    return List.copyOf(publishedEvents);
+  }
+
+  private InstanceState state(SimInstance i) {
+    return new InstanceState(
+        i.name,
+        i.ec2InstanceId,
+        i.arn,
+        i.status.name(),
+        i.agentConnected,
+        i.bottlerocket.isPresent(),
+        i.runningVersion(),
+        Map.copyOf(i.customAttributes),
+        tasks.stream().filter(t -> t.instance == i && t.isLive()).map(SimTask::group).sorted().toList(),
+        i.reboots);
+  }
+
+  SimInstance byName(String instanceName) {
+    return instances.stream()
+        .filter(i -> i.name.equals(instanceName))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no instance named " + instanceName));
+  }
+
+  // ------------------------------------------------------------------ ECS behaviour
+
+  List<SimTask> liveTasksOn(SimInstance i) {
+    return tasks.stream().filter(t -> t.instance == i && t.isLive()).toList();
+  }
+
+  int remainingCpu(SimInstance i) {
+    return i.cpu - liveTasksOn(i).stream().mapToInt(t -> t.cpu).sum();
+  }
+
+  int remainingMemory(SimInstance i) {
+    return i.memory - liveTasksOn(i).stream().mapToInt(t -> t.memory).sum();
+  }
+
+  /** Sets an instance ACTIVE or DRAINING; ECS starts moving service tasks off a draining one. */
+  void setStatus(SimInstance i, SimInstance.EcsStatus status, Instant at) {
+    i.status = status;
+  }
+
+  private SimTask newTask(SimInstance on, Optional<SimService> service, String family, String startedBy, int cpu, int memory, Instant at) {
+    long n = nextTask++;
+    String id = String.format("%08x%024x", name.hashCode(), n);
+    SimTask t = new SimTask(id, "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":task/" + name + "/" + id, on, service, family, startedBy, cpu, memory, at);
+    tasks.add(t);
+    return t;
+  }
+
+  private void startTask(SimService s, SimInstance on, Instant at) {
+    SimTask t = newTask(on, Optional.of(s), s.name, s.startedBy(), s.cpu, s.memory, at);
+    events.at(at.plus(timing.taskStart()), "task of " + s.name + " starts on " + on.name, () -> {
+      if (t.status == SimTask.Status.PENDING) {
+        t.status = SimTask.Status.RUNNING;
+      }
+    });
+  }
+
+  private void stopTask(SimTask t, Instant at, String reason) {
+    t.desiredRunning = false;
+    t.status = SimTask.Status.STOPPING;
+    t.stoppedReason = reason;
+    Duration stop = timing.taskStop();
+    if (t.instance.status == SimInstance.EcsStatus.DRAINING) {
+      stop = stop.plus(faults.extraStopTime());
+    }
+    Instant stopped = at.plus(stop);
+    events.at(stopped, "task of " + t.group() + " stops on " + t.instance.name, () -> {
+      if (t.status == SimTask.Status.STOPPING) {
+        t.status = SimTask.Status.STOPPED;
+        t.stoppedAt = stopped;
+      }
+    });
+  }
+
+  /**
+   * The service scheduler. Replica services keep their desired count on instances that accept
+   * tasks; a task on a DRAINING instance is replaced when a replacement fits somewhere
+   * (maximumPercent allowing) and stopped once enough tasks run (minimumHealthyPercent). Daemon
+   * services run one task on every instance that accepts tasks and keep theirs on draining
+   * instances until the host goes down.
+   */
+  private void schedule(Instant at) {
+    for (SimService s : services) {
+      List<SimTask> live = tasks.stream().filter(t -> t.service.orElse(null) == s && t.desiredRunning).toList();
+      if (s.daemon) {
+        for (SimInstance i : instances) {
+          boolean has = live.stream().anyMatch(t -> t.instance == i);
+          if (!has && i.acceptsTasks() && fits(i, s)) {
+            startTask(s, i, at);
+          }
+        }
+        continue;
+      }
+      List<SimTask> draining = live.stream().filter(t -> t.instance.status == SimInstance.EcsStatus.DRAINING).toList();
+      long blocked = draining.stream().filter(t -> faults.blockedDrains().contains(t.instance.name)).count();
+      int total = live.size();
+      int maxTotal = s.desired * s.maximumPercent / 100;
+      long toPlace = s.desired - (live.size() - draining.size()) - blocked;
+      while (toPlace > 0 && total < maxTotal) {
+        Optional<SimInstance> target = placement(s, live);
+        if (target.isEmpty()) {
+          break;
+        }
+        startTask(s, target.get(), at);
+        toPlace--;
+        total++;
+      }
+      int minHealthy = (int) Math.ceil(s.desired * s.minimumHealthyPercent / 100.0);
+      int running = (int) live.stream().filter(t -> t.status == SimTask.Status.RUNNING).count();
+      int placed = (int) tasks.stream().filter(t -> t.service.orElse(null) == s && t.desiredRunning && t.instance.status != SimInstance.EcsStatus.DRAINING).count();
+      for (SimTask t : draining) {
+        if (faults.blockedDrains().contains(t.instance.name)) {
+          continue;
+        }
+        // Stop a draining task once the service keeps its minimum healthy share without it and a
+        // replacement has been placed for it.
+        boolean replaced = placed >= s.desired;
+        if (t.status == SimTask.Status.RUNNING && running - 1 >= minHealthy && (replaced || s.minimumHealthyPercent < 100)) {
+          stopTask(t, at, "Container instance is being drained");
+          running--;
+        }
+      }
+    }
+    tasks.removeIf(t -> t.status == SimTask.Status.STOPPED && t.stoppedAt != null && t.stoppedAt.plus(Duration.ofHours(1)).isBefore(at));
+  }
+
+  private boolean fits(SimInstance i, SimService s) {
+    return remainingCpu(i) >= s.cpu && remainingMemory(i) >= s.memory;
+  }
+
+  /** Spread first (fewest tasks of the service), then most free memory, then name. */
+  private Optional<SimInstance> placement(SimService s, List<SimTask> live) {
+    return instances.stream()
+        .filter(SimInstance::acceptsTasks)
+        .filter(i -> fits(i, s))
+        .min(Comparator.comparingLong((SimInstance i) -> live.stream().filter(t -> t.instance == i).count())
+            .thenComparing(i -> -remainingMemory(i))
+            .thenComparing(i -> i.name));
+  }
+
+  // ------------------------------------------------------------------ reboots
+
+  private void reboot(SimInstance i, Instant at) {
+    for (ClusterObserver o : observers) {
+      o.rebooting(this, i.name, at);
+    }
+    i.reboots++;
+    events.at(at.plus(timing.shutdown()), i.name + " goes down for the reboot", () -> shutDown(i, at.plus(timing.shutdown())));
+  }
+
+  private void shutDown(SimInstance i, Instant at) {
+    i.power = SimInstance.Power.REBOOTING;
+    i.agentConnected = false;
+    for (SimTask t : liveTasksOn(i)) {
+      t.desiredRunning = false;
+      t.status = SimTask.Status.STOPPED;
+      t.stoppedAt = at;
+      t.stoppedReason = "Host EC2 (instance " + i.ec2InstanceId + ") rebooted";
+    }
+    if (faults.neverReturns().contains(i.name)) {
+      i.power = SimInstance.Power.GONE;
+      return;
+    }
+    BottlerocketHost host = i.bottlerocket.orElseThrow();
+    boolean newImageFails = host.isReady(at) && faults.badBoot().contains(i.name);
+    Duration boot = newImageFails ? timing.boot().plus(timing.failedBootExtra()) : timing.boot();
+    Instant up = at.plus(boot);
+    events.at(up, i.name + " boots", () -> {
+      host.boot(newImageFails);
+      i.power = SimInstance.Power.RUNNING;
+      commands.values().forEach(c -> c.invocations.stream()
+          .filter(inv -> inv.instance == i && inv.status == SsmCommand.Status.PENDING)
+          .forEach(inv -> deliver(inv, up)));
+      Instant connect = up.plus(timing.agentReconnect());
+      events.at(connect, i.name + " agent reconnects", () -> i.agentConnected = true);
+    });
+  }
+
+  // ------------------------------------------------------------------ SSM Run Command
+
+  /** Registers a command and schedules its invocations; returns it. */
+  SsmCommand send(String documentName, Optional<HostCommand> command, String unrecognised, List<String> lines, List<SimInstance> targets, String comment, int timeoutSeconds, Instant at) {
+    String id = String.format("%08x-%04x-4%03x-8%03x-%012x", faults.seed() & 0xffffffffL, nextCommand >> 16 & 0xffff, 0, 0, nextCommand);
+    nextCommand++;
+    SsmCommand c = new SsmCommand(id, documentName, command, unrecognised, lines, comment, at, timeoutSeconds);
+    commands.put(id, c);
+    if (command.isEmpty()) {
+      for (ClusterObserver o : observers) {
+        o.unrecognisedCommand(this, unrecognised, at);
+      }
+    }
+    for (SimInstance i : targets) {
+      SsmCommand.Invocation inv = new SsmCommand.Invocation(c, i);
+      c.invocations.add(inv);
+      events.at(at.plus(timing.ssmDelivery()), "deliver " + command.map(Enum::name).orElse("script") + " to " + i.name, () -> deliver(inv, at.plus(timing.ssmDelivery())));
+      Instant deadline = at.plus(Duration.ofSeconds(timeoutSeconds));
+      events.at(deadline, "delivery time-out of " + id + " on " + i.name, () -> {
+        if (inv.status == SsmCommand.Status.PENDING) {
+          inv.status = SsmCommand.Status.TIMED_OUT;
+          inv.statusDetails = "DeliveryTimedOut";
+          inv.endedAt = deadline;
+        }
+      });
+    }
+    return c;
+  }
+
+  private void deliver(SsmCommand.Invocation inv, Instant at) {
+    if (inv.status != SsmCommand.Status.PENDING || inv.instance.power != SimInstance.Power.RUNNING) {
+      return; // delivered when the host is back, or it times out
+    }
+    inv.status = SsmCommand.Status.IN_PROGRESS;
+    inv.statusDetails = "InProgress";
+    inv.startedAt = at;
+    SsmCommand c = inv.command;
+    HostShell.Result r;
+    if (c.hostCommand.isEmpty()) {
+      r = new HostShell.Result(1, "", "simulated host: " + c.unrecognised + "\n", false);
+    } else {
+      r = HostShell.run(c.hostCommand.get(), inv.instance.bottlerocket, at);
+    }
+    if (r.rebootRequested()) {
+      // The host goes down under the SSM agent: this invocation never reports.
+      reboot(inv.instance, at);
+      return;
+    }
+    HostShell.Result out = garble(inv, r);
+    Instant end = at.plus(timing.ssmExecution());
+    events.at(end, "invocation " + c.id + " ends on " + inv.instance.name, () -> {
+      if (inv.status != SsmCommand.Status.IN_PROGRESS) {
+        return;
+      }
+      inv.status = out.exitCode() == 0 ? SsmCommand.Status.SUCCESS : SsmCommand.Status.FAILED;
+      inv.statusDetails = inv.status.wire;
+      inv.responseCode = out.exitCode();
+      inv.stdout = out.stdout();
+      inv.stderr = out.stderr();
+      inv.endedAt = end;
+    });
+  }
+
+  /** The garbled-output fault: a successful status command prints garbage or nothing. */
+  private HostShell.Result garble(SsmCommand.Invocation inv, HostShell.Result r) {
+    if (r.exitCode() != 0 || r.stdout().isEmpty()) {
+      return r;
+    }
+    String key = "garble:" + inv.command.id + ":" + inv.instance.ec2InstanceId;
+    if (!dice.chance(key, faults.garbledOutputFraction())) {
+      return r;
+    }
+    String junk = dice.next(key + ":kind") < 0.5 ? "" : "\u0000\u0007{\"update_state\": Idl\uFFFD\n";
+    return new HostShell.Result(0, junk, r.stderr(), false);
+  }
+
+  /** Runs the events due now and records a change made by an API call. */
+  synchronized void apiChanged(String cause) {
+    changed(clock.instant(), cause);
+  }
+
+  /** The invocation of {@code commandId} on {@code ec2InstanceId}, if any. */
+  Optional<SsmCommand.Invocation> invocation(String commandId, String ec2InstanceId) {
+    SsmCommand c = commands.get(commandId);
+    if (c == null) {
+      return Optional.empty();
+    }
+    return c.invocations.stream().filter(i -> i.instance.ec2InstanceId.equals(ec2InstanceId)).findFirst();
+  }
+}
