@@ -730,8 +730,10 @@ public final class Reconciler {
         String detail,
         Optional<Duration> outOfService,
         Instant now) {
+      Optional<Duration> inPhase =
+          from.isPresent() && !options.dryRun() ? v.record().map(r -> Duration.between(r.since(), now)) : Optional.empty();
       Transition t =
-          new Transition(now, cluster.arn(), v.arn(), v.ec2InstanceId(), kind, from, to, versions.fromVersion(), versions.targetVersion(), reason, detail, outOfService);
+          new Transition(now, cluster.arn(), v.arn(), v.ec2InstanceId(), kind, from, to, versions.fromVersion(), versions.targetVersion(), reason, detail, outOfService, inPhase);
       transitions.add(t);
       safely(() -> listener.transition(t));
       return t;

@@ -72,8 +72,11 @@ public final class FakeCluster implements EcsPort, SsmPort {
     public Instant backAt;
     /** When true, the host returns from a reboot on the old version. */
     public boolean failsToBoot;
-    /** When true, drains move this host's service tasks away at once. */
+    /** When false, a drain never moves this host's service tasks. */
     public boolean drainsImmediately = true;
+    /** How long a drain takes to move the service tasks. */
+    public Duration drainTakes = Duration.ZERO;
+    Instant drainStarted;
     public final List<String> rebootedWithTasks = new ArrayList<>();
 
     Host(String id) {
@@ -148,7 +151,7 @@ public final class FakeCluster implements EcsPort, SsmPort {
   public List<TaskInfo> listTasks(String clusterArn, String containerInstanceArn) {
     call("ecs:ListTasks");
     Host h = hosts.get(containerInstanceArn);
-    if (h.status == InstanceStatus.DRAINING && h.drainsImmediately) {
+    if (h.status == InstanceStatus.DRAINING && h.drainsImmediately && !clock.instant().isBefore(h.drainStarted.plus(h.drainTakes))) {
       h.tasks.replaceAll(t -> t.isServiceTask() && !isDaemon(t) ? new TaskInfo(t.arn(), t.startedBy(), t.group(), "STOPPED", "STOPPED", t.reserved()) : t);
     }
     return List.copyOf(h.tasks);
@@ -171,6 +174,9 @@ public final class FakeCluster implements EcsPort, SsmPort {
       Host h = hosts.get(arn);
       if (status == InstanceStatus.DRAINING && !h.attributes.containsKey(StateAttributes.STATE)) {
         drainedWithoutRecord.add(h.id);
+      }
+      if (status == InstanceStatus.DRAINING && h.status != InstanceStatus.DRAINING) {
+        h.drainStarted = clock.instant();
       }
       h.status = status;
     }
