@@ -18,6 +18,8 @@ import io.github.bottlerocket.ecsupdater.handler.Invocation;
 import io.github.bottlerocket.ecsupdater.handler.InvalidRequestException;
 import io.github.bottlerocket.ecsupdater.handler.ReportJson;
 import io.github.bottlerocket.ecsupdater.observe.TextProgress;
+import io.github.bottlerocket.ecsupdater.port.EcsPort;
+import io.github.bottlerocket.ecsupdater.port.SsmPort;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import software.amazon.awssdk.regions.Region;
 
@@ -76,8 +79,40 @@ public final class Main {
                    3 --until-done stopped before every instance was settled.
       """;
 
+  /** The AWS side of a run: the ports, and what to close afterwards. */
+  public interface Backend extends AutoCloseable {
+    EcsPort ecs();
+
+    SsmPort ssm();
+
+    @Override
+    void close();
+
+    /** The real AWS clients. */
+    static Backend of(AwsClients clients, Settings settings) {
+      EcsPort ecs = new EcsAdapter(clients.ecs());
+      SsmPort ssm = new SsmAdapter(clients.ssm(), settings.ssmDocumentPrefix(), settings.commandDeliveryTimeout());
+      return new Backend() {
+        @Override
+        public EcsPort ecs() {
+          return ecs;
+        }
+
+        @Override
+        public SsmPort ssm() {
+          return ssm;
+        }
+
+        @Override
+        public void close() {
+          clients.close();
+        }
+      };
+    }
+  }
+
   /** Parsed arguments. */
-  record Options(
+  public record Options(
       String cluster,
       boolean dryRun,
       boolean untilDone,
@@ -113,6 +148,22 @@ public final class Main {
       Clock clock,
       Sleeper sleeper,
       Function<Options, AwsClients> clientsFor) {
+    return run(args, env, out, err, clock, sleeper, (Options o, Settings s) -> Backend.of(clientsFor.apply(o), s));
+  }
+
+  /**
+   * Runs the command line against any backend, for tests.
+   *
+   * @return the exit status
+   */
+  public static int run(
+      String[] args,
+      Map<String, String> env,
+      PrintStream out,
+      PrintStream err,
+      Clock clock,
+      Sleeper sleeper,
+      BiFunction<Options, Settings, Backend> backendFor) {
     Options options;
     try {
       options = parse(args);
@@ -141,16 +192,9 @@ public final class Main {
       err.println("error: " + e.getMessage().replace("Field 'cluster'", "--cluster"));
       return USAGE;
     }
-    try (AwsClients clients = clientsFor.apply(options)) {
+    try (Backend backend = backendFor.apply(options, settings)) {
       PassListener progress = new TextProgress(out, clock);
-      Updater updater =
-          new Updater(
-              settings,
-              new EcsAdapter(clients.ecs()),
-              new SsmAdapter(clients.ssm(), settings.ssmDocumentPrefix(), settings.commandDeliveryTimeout()),
-              clock,
-              sleeper,
-              progress);
+      Updater updater = new Updater(settings, backend.ecs(), backend.ssm(), clock, sleeper, progress);
       return runPasses(options, invocation.clusters(), settings, updater, clock, sleeper, out, err);
     } catch (RuntimeException e) {
       err.println("error: " + e.getMessage());

@@ -119,6 +119,7 @@ public final class Reconciler {
     private boolean fullRefreshDue = true;
 
     private CheckRound round = new CheckRound.NotStarted();
+    private Optional<Instant> checkToRecord = Optional.empty();
     private final Map<String, String> ec2ToArn = new HashMap<>();
     private final Map<String, ProbeResult> probes = new HashMap<>();
     private final Map<String, HostReply> terminalReplies = new HashMap<>();
@@ -169,6 +170,7 @@ public final class Reconciler {
           Planner.Plan plan = planWithData(o);
           lastPlan = plan;
           boolean changed = execute(plan, o);
+          recordCheck();
           if (timeLeft().compareTo(s.deadlineMargin()) <= 0) {
             return finish(PassReport.StopReason.DEADLINE, Optional.empty());
           }
@@ -321,9 +323,19 @@ public final class Reconciler {
         }
       }
       round = new CheckRound.Done(replies, now);
-      if (!options.dryRun()) {
-        ecs.tagCluster(cluster.arn(), Map.of(StateAttributes.LAST_CHECK_TAG, StateAttributes.encodeInstant(running.sentAt())));
+      checkToRecord = Optional.of(running.sentAt());
+    }
+
+    /**
+     * Records the check's time on the cluster once its findings were acted on (started or
+     * queued). A pass that stops in between leaves the tag alone, so the next pass checks again
+     * instead of waiting a whole CHECK_INTERVAL.
+     */
+    private void recordCheck() {
+      if (checkToRecord.isPresent() && !options.dryRun()) {
+        ecs.tagCluster(cluster.arn(), Map.of(StateAttributes.LAST_CHECK_TAG, StateAttributes.encodeInstant(checkToRecord.get())));
       }
+      checkToRecord = Optional.empty();
     }
 
     private Planner.Plan planWithData(Observation first) {
@@ -384,6 +396,9 @@ public final class Reconciler {
       boolean changed = false;
       for (Decision d : plan.decisions()) {
         if (timeLeft().compareTo(s.deadlineMargin()) <= 0) {
+          // The rest waits for the next pass; so does recording the check whose findings
+          // were not all acted on.
+          checkToRecord = Optional.empty();
           break;
         }
         if (options.dryRun() && d.changesState()) {
@@ -391,6 +406,10 @@ public final class Reconciler {
           continue;
         }
         try {
+          if (d.changesState() && d instanceof Decision.ForInstance fi) {
+            // A check reply describes the host before this step; never plan from it again.
+            forgetCheck(fi.instance().arn());
+          }
           changed |= carryOut(d, o.now());
         } catch (AwsFault e) {
           if (!(d instanceof Decision.ForInstance fi)) {
@@ -398,6 +417,7 @@ public final class Reconciler {
           }
           String arn = fi.instance().arn();
           stepErrors.put(arn, e.getMessage());
+          checkToRecord = Optional.empty();
           safely(() -> listener.stepFailed(cluster.arn(), arn, d.getClass().getSimpleName(), e.getMessage()));
           LOG.log(Level.FINE, "step failed", e);
         }
@@ -464,6 +484,14 @@ public final class Reconciler {
       }
       fullRefreshDue = true;
       return true;
+    }
+
+    private void forgetCheck(String arn) {
+      if (round instanceof CheckRound.Done done && done.replies().containsKey(arn)) {
+        Map<String, HostReply> rest = new HashMap<>(done.replies());
+        rest.remove(arn);
+        round = new CheckRound.Done(rest, done.finishedAt());
+      }
     }
 
     private void startRound(List<InstanceView> checkable, Instant now) {
@@ -702,8 +730,10 @@ public final class Reconciler {
         String detail,
         Optional<Duration> outOfService,
         Instant now) {
+      Optional<Duration> inPhase =
+          from.isPresent() && !options.dryRun() ? v.record().map(r -> Duration.between(r.since(), now)) : Optional.empty();
       Transition t =
-          new Transition(now, cluster.arn(), v.arn(), v.ec2InstanceId(), kind, from, to, versions.fromVersion(), versions.targetVersion(), reason, detail, outOfService);
+          new Transition(now, cluster.arn(), v.arn(), v.ec2InstanceId(), kind, from, to, versions.fromVersion(), versions.targetVersion(), reason, detail, outOfService, inPhase);
       transitions.add(t);
       safely(() -> listener.transition(t));
       return t;

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param detail specifics
  * @param outOfService for an update that completed or failed after a drain, how long the
  *     instance was out of service
+ * @param phaseDuration how long the instance spent in the phase it left, if it left one
  */
 public record Transition(
     Instant at,
@@ -33,7 +34,8 @@ public record Transition(
     Optional<String> targetVersion,
     Optional<String> reason,
     String detail,
-    Optional<Duration> outOfService) {
+    Optional<Duration> outOfService,
+    Optional<Duration> phaseDuration) {
 
   /** What happened. */
   public enum Kind {

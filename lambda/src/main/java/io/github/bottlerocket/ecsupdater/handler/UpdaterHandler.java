@@ -13,6 +13,8 @@ import io.github.bottlerocket.ecsupdater.engine.PassListener;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
 import io.github.bottlerocket.ecsupdater.engine.Sleeper;
 import io.github.bottlerocket.ecsupdater.observe.Telemetry;
+import io.github.bottlerocket.ecsupdater.port.EcsPort;
+import io.github.bottlerocket.ecsupdater.port.SsmPort;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The Lambda entry point. Accepts the payloads described in {@link Invocation}, runs one pass per
@@ -54,6 +57,35 @@ public final class UpdaterHandler implements RequestStreamHandler {
    */
   public UpdaterHandler(
       Map<String, String> env, AwsClients clients, Clock clock, Sleeper sleeper, PrintStream log) {
+    this(
+        env,
+        settings -> new EcsAdapter(clients.ecs()),
+        settings -> new SsmAdapter(clients.ssm(), settings.ssmDocumentPrefix(), settings.commandDeliveryTimeout()),
+        settings -> Telemetry.forLambda(settings, clients, clock, log),
+        clients.region().map(Object::toString).or(() -> Optional.ofNullable(env.get("AWS_REGION"))),
+        clock,
+        sleeper);
+  }
+
+  /**
+   * With the AWS side given as ports, for tests.
+   *
+   * @param env the settings, as environment variables
+   * @param ecs makes the ECS port from the settings
+   * @param ssm makes the SSM port from the settings
+   * @param listener makes the listener (logs, metrics, events) from the settings
+   * @param region the region the function runs in, to reject cluster ARNs of other regions
+   * @param clock the clock every decision reads
+   * @param sleeper how waits between observations are made
+   */
+  public UpdaterHandler(
+      Map<String, String> env,
+      Function<Settings, EcsPort> ecs,
+      Function<Settings, SsmPort> ssm,
+      Function<Settings, PassListener> listener,
+      Optional<String> region,
+      Clock clock,
+      Sleeper sleeper) {
     Settings parsed;
     Optional<ConfigException> error = Optional.empty();
     try {
@@ -65,17 +97,8 @@ public final class UpdaterHandler implements RequestStreamHandler {
     this.configError = error;
     this.settings = parsed;
     this.clock = clock;
-    this.region =
-        clients.region().map(Object::toString).or(() -> Optional.ofNullable(env.get("AWS_REGION")));
-    PassListener listener = Telemetry.forLambda(settings, clients, clock, log);
-    this.updater =
-        new Updater(
-            settings,
-            new EcsAdapter(clients.ecs()),
-            new SsmAdapter(clients.ssm(), settings.ssmDocumentPrefix(), settings.commandDeliveryTimeout()),
-            clock,
-            sleeper,
-            listener);
+    this.region = region;
+    this.updater = new Updater(settings, ecs.apply(settings), ssm.apply(settings), clock, sleeper, listener.apply(settings));
   }
 
   @Override

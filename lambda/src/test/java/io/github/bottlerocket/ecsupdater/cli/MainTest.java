@@ -1,0 +1,180 @@
+package io.github.bottlerocket.ecsupdater.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.bottlerocket.ecsupdater.model.Resources;
+import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
+import io.github.bottlerocket.ecsupdater.port.AwsFault;
+import io.github.bottlerocket.ecsupdater.port.EcsPort;
+import io.github.bottlerocket.ecsupdater.port.SsmPort;
+import io.github.bottlerocket.ecsupdater.testing.FakeCluster;
+import io.github.bottlerocket.ecsupdater.testing.Scene;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class MainTest {
+  private final FakeCluster cluster = new FakeCluster();
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final Map<String, String> env = new HashMap<>(Map.of("POLL_INTERVAL", "5s"));
+
+  MainTest() {
+    FakeCluster.Host spare = cluster.host("zz");
+    spare.bottlerocket = false;
+    spare.registered = new Resources(8192, 16384);
+  }
+
+  private int run(String... args) {
+    Main.Backend backend =
+        new Main.Backend() {
+          @Override
+          public EcsPort ecs() {
+            return cluster;
+          }
+
+          @Override
+          public SsmPort ssm() {
+            return cluster;
+          }
+
+          @Override
+          public void close() {}
+        };
+    return Main.run(
+        args,
+        env,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8),
+        cluster.clock,
+        cluster.sleeper(),
+        (o, s) -> backend);
+  }
+
+  private String out() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  private FakeCluster.Host updatable(String id) {
+    FakeCluster.Host h = cluster.host(id);
+    h.offered = Scene.NEW;
+    h.tasks.add(Scene.serviceTask("t-" + id, "web", 256, 512));
+    return h;
+  }
+
+  @Test
+  void helpDocumentsEveryOption() {
+    assertThat(run("--help")).isZero();
+
+    Matcher options = Pattern.compile("case \"(--[a-z-]+)\"").matcher(source());
+    int documented = 0;
+    while (options.find()) {
+      assertThat(out()).contains("  " + options.group(1));
+      documented++;
+    }
+    assertThat(documented).isGreaterThanOrEqualTo(12);
+  }
+
+  private static String source() {
+    try {
+      return java.nio.file.Files.readString(io.github.bottlerocket.ecsupdater.testing.Fixtures.repoRoot().resolve("lambda/src/main/java/io/github/bottlerocket/ecsupdater/cli/Main.java"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @ParameterizedTest(name = "[{0}] -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "'' | --cluster is required",
+        "--cluster | --cluster needs a value",
+        "--cluster prod --bogus | unknown option '--bogus'",
+        "--cluster prod --max-concurrent 0 | --max-concurrent must be a whole number from 1 to 100, got '0'",
+        "--cluster prod --tick soon | --tick must be a number with a unit",
+        "--cluster prod --endpoint localhost | --endpoint must be a URL",
+        "--cluster arn:aws:ecs:eu-west-1:1:cluster/x | --cluster is not a cluster ARN",
+      })
+  void badArgumentsExitWithUsageAndSayWhy(String args, String message) {
+    assertThat(run(args.isBlank() ? new String[0] : args.split(" "))).isEqualTo(Main.USAGE);
+    assertThat(err()).contains(message);
+  }
+
+  @Test
+  void aBadSettingExitsWithUsageNamingIt() {
+    env.put("DRAIN_TIMEOUT", "forever");
+
+    assertThat(run("--cluster", "prod")).isEqualTo(Main.USAGE);
+    assertThat(err()).contains("DRAIN_TIMEOUT must be");
+  }
+
+  @Test
+  void untilDoneUpdatesEveryInstancePrintingEachPhaseChange() {
+    cluster.services.add(new ServiceInfo("web", false, 2, 2));
+    updatable("a");
+    updatable("b");
+
+    int code = run("--cluster", "prod", "--until-done", "--tick", "1m");
+
+    assertThat(code).isZero();
+    assertThat(out())
+        .contains("i-a")
+        .contains("IDLE       -> STAGING")
+        .contains("STAGED     -> DRAINING")
+        .contains("VERIFYING  -> IDLE")
+        .contains("1.20.0 -> 1.20.1")
+        .contains("Done: every instance is up to date, skipped or failed");
+    assertThat(cluster.host("a").active).isEqualTo(Scene.NEW);
+    assertThat(cluster.host("b").active).isEqualTo(Scene.NEW);
+  }
+
+  @Test
+  void aDryRunPrintsThePlanAndChangesNothing() {
+    updatable("a");
+
+    assertThat(run("--cluster", "prod", "--dry-run")).isZero();
+
+    assertThat(out()).contains("Plan for " + FakeCluster.CLUSTER).contains("would start the download");
+    assertThat(cluster.changes()).isEmpty();
+  }
+
+  @Test
+  void jsonPrintsTheReport() {
+    cluster.host("a");
+
+    assertThat(run("--cluster", "prod", "--json")).isZero();
+
+    assertThat(out()).contains("\"stopReason\" : \"SETTLED\"");
+  }
+
+  @Test
+  void aFailedPassExitsWithOne() {
+    cluster.faults.put("ecs:ListContainerInstances", new AwsFault(AwsFault.Kind.ACCESS_DENIED, "ecs:ListContainerInstances", "AccessDeniedException", null));
+
+    assertThat(run("--cluster", "prod")).isEqualTo(Main.PASS_FAILED);
+    assertThat(err()).contains("ecs:ListContainerInstances failed");
+  }
+
+  @Test
+  void untilDoneStopsWhenNothingCanMoveAndSaysWhy() {
+    cluster.services.add(new ServiceInfo("web", false, 2, 2));
+    updatable("a").failsToBoot = true;
+    updatable("b");
+
+    int code = run("--cluster", "prod", "--until-done");
+
+    assertThat(code).isEqualTo(Main.NOT_CONVERGED);
+    assertThat(out()).contains("ROLLED_BACK").contains("CIRCUIT_BREAKER_OPEN").contains("Stopped:");
+  }
+}

@@ -1,0 +1,107 @@
+package io.github.bottlerocket.ecsupdater.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class StateAttributesTest {
+  /** What ECS accepts as a custom attribute value. */
+  private static final Pattern ECS_VALUE = Pattern.compile("[A-Za-z0-9\\-_.@/\\\\:]([A-Za-z0-9\\-_.@/\\\\: ]{0,126}[A-Za-z0-9\\-_.@/\\\\:])?");
+
+  private static final Instant T = Instant.parse("2026-11-26T10:00:00.123Z");
+
+  @ParameterizedTest
+  @EnumSource(Phase.class)
+  void everyPhaseRecordRoundTripsWithinEcsLimits(Phase phase) {
+    PhaseRecord r =
+        new PhaseRecord(phase, Optional.of("1.20.0"), Optional.of("1.20.1"), T, Optional.of(T.plusSeconds(5)), Optional.of("2f0a3c9e-5b1d-4c7e-9a8f-0d6e2b4c1a37"));
+
+    String value = StateAttributes.encode(r);
+
+    assertThat(value).matches(ECS_VALUE);
+    assertThat(StateAttributes.decodePhase(value)).isEqualTo(r);
+  }
+
+  @Test
+  void absentPartsAreDashes() {
+    PhaseRecord r = new PhaseRecord(Phase.STAGED, Optional.empty(), Optional.of("1.20.1"), T, Optional.empty(), Optional.empty());
+
+    assertThat(StateAttributes.encode(r)).isEqualTo("STAGED/-/1.20.1/" + T.toEpochMilli() + "/-/-");
+    assertThat(StateAttributes.decodePhase(StateAttributes.encode(r))).isEqualTo(r);
+  }
+
+  @ParameterizedTest
+  @EnumSource(FailureReason.class)
+  void everyFailureRecordRoundTripsWithinEcsLimits(FailureReason reason) {
+    FailureRecord f = new FailureRecord(reason, Phase.REBOOTING, Optional.of("1.20.1"), T, 3);
+
+    String value = StateAttributes.encode(f);
+
+    assertThat(value).matches(ECS_VALUE);
+    assertThat(StateAttributes.decodeFailure(value)).isEqualTo(f);
+  }
+
+  @Test
+  void aVersionEcsCannotStoreIsLeftOut() {
+    PhaseRecord r = new PhaseRecord(Phase.QUEUED, Optional.of("1.2.3+build"), Optional.of("1.2.4"), T, Optional.empty(), Optional.empty());
+
+    assertThat(StateAttributes.encode(r)).startsWith("QUEUED/-/1.2.4/");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "STAGING/1.0/1.1 | expected 6 parts separated by '/', found 3 in 'STAGING/1.0/1.1'",
+        "WAITING/-/-/1/-/- | unknown phase 'WAITING'",
+        "STAGED/-/-/yesterday/-/- | the phase start 'yesterday' is not a time in epoch milliseconds",
+      })
+  void anUnreadablePhaseSaysWhy(String value, String message) {
+    assertThatThrownBy(() -> StateAttributes.decodePhase(value)).hasMessage(message);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "OOPS/STAGED/-/1/1 | unknown failure reason 'OOPS'",
+        "DRAIN_TIMEOUT/DRAINING/-/1/x | the failure count 'x' is not a number",
+        "DRAIN_TIMEOUT/DRAINING/-/1/0 | the failure count must be at least 1, got 0",
+      })
+  void anUnreadableFailureSaysWhy(String value, String message) {
+    assertThatThrownBy(() -> StateAttributes.decodeFailure(value)).hasMessage(message);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"true,true", "yes,true", "false,false", "FALSE,false", "'',true"})
+  void optOutIsAnyValueButFalse(String value, boolean optedOut) {
+    assertThat(StateAttributes.isOptOut(value)).isEqualTo(optedOut);
+  }
+
+  @Test
+  void noOptOutAttributeMeansNoOptOut() {
+    assertThat(StateAttributes.isOptOut(null)).isFalse();
+  }
+
+  @ParameterizedTest(name = "failure {0} waits {1} minutes")
+  @CsvSource({"1,30", "2,60", "3,120", "6,960", "7,1440", "30,1440"})
+  void backOffDoublesUpToTheMaximum(int count, long minutes) {
+    FailureRecord f = new FailureRecord(FailureReason.DRAIN_TIMEOUT, Phase.DRAINING, Optional.empty(), T, count);
+
+    assertThat(f.retryAfter(Duration.ofMinutes(30), Duration.ofHours(24))).isEqualTo(T.plus(Duration.ofMinutes(minutes)));
+  }
+
+  @Test
+  void lastCheckTagRoundTripsAndBadValuesReadAsNever() {
+    assertThat(StateAttributes.decodeInstant(StateAttributes.encodeInstant(T))).contains(T);
+    assertThat(StateAttributes.decodeInstant("last tuesday")).isEmpty();
+  }
+}

@@ -1,0 +1,362 @@
+package io.github.bottlerocket.ecsupdater.testing;
+
+import io.github.bottlerocket.ecsupdater.engine.Sleeper;
+import io.github.bottlerocket.ecsupdater.engine.StateAttributes;
+import io.github.bottlerocket.ecsupdater.host.HostCommand;
+import io.github.bottlerocket.ecsupdater.model.ClusterInfo;
+import io.github.bottlerocket.ecsupdater.model.CommandInvocation;
+import io.github.bottlerocket.ecsupdater.model.ContainerInstance;
+import io.github.bottlerocket.ecsupdater.model.InstanceStatus;
+import io.github.bottlerocket.ecsupdater.model.InvocationStatus;
+import io.github.bottlerocket.ecsupdater.model.Resources;
+import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
+import io.github.bottlerocket.ecsupdater.model.TaskInfo;
+import io.github.bottlerocket.ecsupdater.port.AwsFault;
+import io.github.bottlerocket.ecsupdater.port.ClusterNotFoundException;
+import io.github.bottlerocket.ecsupdater.port.EcsPort;
+import io.github.bottlerocket.ecsupdater.port.SsmPort;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An in-memory cluster of simple Bottlerocket hosts behind {@link EcsPort} and {@link SsmPort},
+ * with a virtual clock and an ordered log of every call. Hosts answer every command at once;
+ * drains finish when the test says so; a reboot takes the agent away for a set time. The full
+ * simulation with realistic timing lives in the integ module; this fake checks the reconciler's
+ * ordering and bookkeeping.
+ */
+public final class FakeCluster implements EcsPort, SsmPort {
+  public static final String CLUSTER = "arn:aws:ecs:us-east-1:123456789012:cluster/prod";
+
+  /** The virtual clock; {@link #sleeper()} advances it. */
+  public final MutableClock clock = new MutableClock(Scene.T0);
+
+  public final List<String> log = new ArrayList<>();
+  public final Map<String, Host> hosts = new TreeMap<>();
+  public final List<ServiceInfo> services = new ArrayList<>();
+  public final Map<String, String> tags = new HashMap<>();
+  private final Map<String, Map<String, CommandInvocation>> commands = new LinkedHashMap<>();
+  private int commandCounter;
+
+  /** The most instances DRAINING at once, over the fake's life. */
+  public int maxDraining;
+
+  /** Instances set DRAINING without the updater's record on them, which must never happen. */
+  public final List<String> drainedWithoutRecord = new ArrayList<>();
+
+  /** Fails the next calls of an operation with a fault, for error-path tests. */
+  public final Map<String, AwsFault> faults = new HashMap<>();
+
+  /** A Bottlerocket (or other) host and its container instance. */
+  public final class Host {
+    public final String id;
+    public InstanceStatus status = InstanceStatus.ACTIVE;
+    public boolean agentConnected = true;
+    public boolean bottlerocket = true;
+    public final Map<String, String> attributes = new HashMap<>();
+    public final List<TaskInfo> tasks = new ArrayList<>();
+    public Resources registered = new Resources(2048, 4096);
+    public String active = Scene.OLD;
+    public String offered = Scene.OLD;
+    public String staged;
+    public boolean ready;
+    public boolean initialized = true;
+    public Instant backAt;
+    /** When true, the host returns from a reboot on the old version. */
+    public boolean failsToBoot;
+    /** When false, a drain never moves this host's service tasks. */
+    public boolean drainsImmediately = true;
+    /** How long a drain takes to move the service tasks. */
+    public Duration drainTakes = Duration.ZERO;
+    Instant drainStarted;
+    public final List<String> rebootedWithTasks = new ArrayList<>();
+
+    Host(String id) {
+      this.id = id;
+    }
+
+    public String arn() {
+      return Scene.arn(id);
+    }
+
+    ContainerInstance describe() {
+      if (backAt != null && !clock.instant().isBefore(backAt)) {
+        agentConnected = true;
+        backAt = null;
+      }
+      Map<String, String> attrs = new HashMap<>(attributes);
+      if (bottlerocket) {
+        attrs.put(ContainerInstance.VARIANT_ATTRIBUTE, "aws-ecs-2");
+      }
+      Resources used = tasks.stream().filter(t -> !t.isStopped()).map(TaskInfo::reserved).reduce(Resources.NONE, Resources::plus);
+      return new ContainerInstance(arn(), Scene.ec2(id), status, agentConnected, attrs, registered, registered.minus(used), (int) tasks.stream().filter(t -> !t.isStopped()).count(), 0);
+    }
+
+    String statusJson() {
+      String state = ready ? "Ready" : staged != null ? "Staged" : offered.equals(active) ? "Idle" : "Available";
+      String chosen = offered.equals(active) ? "null" : "{\"arch\":\"x86_64\",\"version\":\"" + offered + "\",\"variant\":\"aws-ecs-2\"}";
+      String staging = staged == null ? "null" : "{\"image\":{\"arch\":\"x86_64\",\"version\":\"" + staged + "\",\"variant\":\"aws-ecs-2\"},\"next_to_boot\":" + ready + "}";
+      return "{\"update_state\":\"" + state + "\",\"available_updates\":[\"" + offered + "\"],\"chosen_update\":" + chosen
+          + ",\"active_partition\":{\"image\":{\"arch\":\"x86_64\",\"version\":\"" + active + "\",\"variant\":\"aws-ecs-2\"},\"next_to_boot\":" + !ready + "}"
+          + ",\"staging_partition\":" + staging
+          + ",\"most_recent_command\":{\"cmd_type\":\"" + lastType + "\",\"cmd_status\":\"Success\",\"timestamp\":\"" + clock.instant() + "#" + commandCounter + "\",\"exit_status\":0,\"stderr\":\"\"}}";
+    }
+
+    String lastType = "refresh";
+  }
+
+  public Host host(String id) {
+    return hosts.computeIfAbsent(Scene.arn(id), a -> new Host(id));
+  }
+
+  public Sleeper sleeper() {
+    return d -> clock.advance(d);
+  }
+
+  // ------------------------------------------------------------------ EcsPort
+
+  @Override
+  public ClusterInfo describeCluster(String cluster) {
+    call("ecs:DescribeClusters");
+    if (!cluster.equals(CLUSTER) && !cluster.equals("prod")) {
+      throw new ClusterNotFoundException(cluster, "was not found (MISSING)");
+    }
+    return new ClusterInfo(CLUSTER, "prod", "ACTIVE", tags);
+  }
+
+  @Override
+  public List<ContainerInstance> listContainerInstances(String clusterArn) {
+    call("ecs:ListContainerInstances");
+    return hosts.values().stream()
+        .filter(h -> h.status == InstanceStatus.ACTIVE || h.status == InstanceStatus.DRAINING)
+        .map(Host::describe)
+        .toList();
+  }
+
+  @Override
+  public List<ContainerInstance> describeContainerInstances(String clusterArn, List<String> arns) {
+    call("ecs:DescribeContainerInstances");
+    return arns.stream().map(hosts::get).filter(h -> h != null).map(Host::describe).toList();
+  }
+
+  @Override
+  public List<TaskInfo> listTasks(String clusterArn, String containerInstanceArn) {
+    call("ecs:ListTasks");
+    Host h = hosts.get(containerInstanceArn);
+    if (h.status == InstanceStatus.DRAINING && h.drainsImmediately && !clock.instant().isBefore(h.drainStarted.plus(h.drainTakes))) {
+      h.tasks.replaceAll(t -> t.isServiceTask() && !isDaemon(t) ? new TaskInfo(t.arn(), t.startedBy(), t.group(), "STOPPED", "STOPPED", t.reserved()) : t);
+    }
+    return List.copyOf(h.tasks);
+  }
+
+  private boolean isDaemon(TaskInfo t) {
+    return services.stream().anyMatch(s -> s.daemon() && t.serviceName().filter(s.name()::equals).isPresent());
+  }
+
+  @Override
+  public List<ServiceInfo> listServices(String clusterArn) {
+    call("ecs:ListServices");
+    return List.copyOf(services);
+  }
+
+  @Override
+  public Map<String, String> updateInstancesState(String clusterArn, List<String> arns, InstanceStatus status) {
+    call("ecs:UpdateContainerInstancesState " + ids(arns) + " " + status);
+    for (String arn : arns) {
+      Host h = hosts.get(arn);
+      if (status == InstanceStatus.DRAINING && !h.attributes.containsKey(StateAttributes.STATE)) {
+        drainedWithoutRecord.add(h.id);
+      }
+      if (status == InstanceStatus.DRAINING && h.status != InstanceStatus.DRAINING) {
+        h.drainStarted = clock.instant();
+      }
+      h.status = status;
+    }
+    maxDraining = Math.max(maxDraining, (int) hosts.values().stream().filter(h -> h.status == InstanceStatus.DRAINING).count());
+    return Map.of();
+  }
+
+  @Override
+  public void putAttributes(String clusterArn, List<InstanceAttribute> attributes) {
+    for (InstanceAttribute a : attributes) {
+      call("ecs:PutAttributes " + id(a.containerInstanceArn()) + " " + shortName(a.name()) + "=" + a.value().split("/")[0]);
+      hosts.get(a.containerInstanceArn()).attributes.put(a.name(), a.value());
+    }
+  }
+
+  @Override
+  public void deleteAttributes(String clusterArn, List<InstanceAttribute> attributes) {
+    for (InstanceAttribute a : attributes) {
+      call("ecs:DeleteAttributes " + id(a.containerInstanceArn()) + " " + shortName(a.name()));
+      hosts.get(a.containerInstanceArn()).attributes.remove(a.name());
+    }
+  }
+
+  @Override
+  public void tagCluster(String clusterArn, Map<String, String> newTags) {
+    call("ecs:TagResource");
+    tags.putAll(newTags);
+  }
+
+  // ------------------------------------------------------------------ SsmPort
+
+  @Override
+  public String sendCommand(HostCommand command, List<String> instanceIds, String comment) {
+    call("ssm:SendCommand " + command + " " + String.join(",", instanceIds));
+    String id = "cmd-" + (++commandCounter);
+    Map<String, CommandInvocation> results = new LinkedHashMap<>();
+    for (String ec2 : instanceIds) {
+      Host h = hosts.values().stream().filter(x -> Scene.ec2(x.id).equals(ec2)).findFirst().orElseThrow();
+      results.put(ec2, run(h, command, id));
+    }
+    commands.put(id, results);
+    return id;
+  }
+
+  @Override
+  public CommandProgress commandProgress(String commandId) {
+    call("ssm:ListCommands");
+    Map<String, CommandInvocation> r = commands.get(commandId);
+    return new CommandProgress(r.size(), (int) r.values().stream().filter(i -> i.status().isTerminal()).count());
+  }
+
+  @Override
+  public CommandInvocation invocation(String commandId, String instanceId) {
+    call("ssm:GetCommandInvocation");
+    return commands.get(commandId).get(instanceId);
+  }
+
+  private CommandInvocation run(Host h, HostCommand command, String id) {
+    String ec2 = Scene.ec2(h.id);
+    if (!h.agentConnected) {
+      return new CommandInvocation(id, ec2, InvocationStatus.UNDELIVERABLE, "", "");
+    }
+    switch (command) {
+      case CHECK -> {
+        h.initialized = true;
+        h.lastType = "refresh";
+        return ok(id, ec2, h.statusJson());
+      }
+      case STATUS -> {
+        if (!h.initialized) {
+          return failed(id, ec2, "Failed GET request to '/updates/status': Status 404 when GETing /updates/status: Update status is uninitialized, refresh-updates to initialize it");
+        }
+        return ok(id, ec2, h.statusJson());
+      }
+      case PREPARE -> {
+        h.lastType = "refresh";
+        String check = h.statusJson();
+        if (h.offered.equals(h.active)) {
+          return new CommandInvocation(id, ec2, InvocationStatus.FAILED, check, "Failed POST request to '/actions/prepare-update': Status 409 when POSTing /actions/prepare-update: Update action not allowed according to update state");
+        }
+        h.staged = h.offered;
+        h.lastType = "prepare";
+        return ok(id, ec2, check);
+      }
+      case ACTIVATE -> {
+        if (h.staged == null || h.ready) {
+          return failed(id, ec2, "Status 409 when POSTing /actions/activate-update: Update action not allowed according to update state");
+        }
+        h.ready = true;
+        h.lastType = "activate";
+        return ok(id, ec2, "");
+      }
+      case CANCEL -> {
+        h.ready = false;
+        h.lastType = "deactivate";
+        return ok(id, ec2, "");
+      }
+      case REBOOT -> {
+        if (!h.ready) {
+          return failed(id, ec2, "refusing to reboot: update state is not Ready");
+        }
+        h.tasks.stream().filter(t -> !t.isStopped() && !isDaemon(t)).forEach(t -> h.rebootedWithTasks.add(t.arn()));
+        if (!h.failsToBoot) {
+          h.active = h.staged;
+        }
+        h.staged = null;
+        h.ready = false;
+        h.initialized = false;
+        h.agentConnected = false;
+        h.backAt = clock.instant().plus(Duration.ofSeconds(90));
+        return new CommandInvocation(id, ec2, InvocationStatus.IN_PROGRESS, "", "");
+      }
+    }
+    throw new IllegalStateException(command.name());
+  }
+
+  private static CommandInvocation ok(String id, String ec2, String stdout) {
+    return new CommandInvocation(id, ec2, InvocationStatus.SUCCESS, stdout, "");
+  }
+
+  private static CommandInvocation failed(String id, String ec2, String stderr) {
+    return new CommandInvocation(id, ec2, InvocationStatus.FAILED, "", stderr);
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private void call(String what) {
+    String op = what.split(" ")[0];
+    AwsFault fault = faults.get(op);
+    if (fault != null) {
+      log.add(what + " -> " + fault.kind());
+      throw fault;
+    }
+    log.add(what);
+  }
+
+  /** The log without reads, for asserting the order of changes. */
+  public List<String> changes() {
+    return log.stream()
+        .filter(l -> l.startsWith("ecs:PutAttributes") || l.startsWith("ecs:DeleteAttributes") || l.startsWith("ecs:UpdateContainerInstancesState") || (l.startsWith("ssm:SendCommand") && !l.contains(" CHECK ") && !l.contains(" STATUS ")))
+        .toList();
+  }
+
+  private static String id(String arn) {
+    return arn.substring(arn.lastIndexOf('/') + 1);
+  }
+
+  private static String ids(List<String> arns) {
+    return String.join(",", arns.stream().map(FakeCluster::id).toList());
+  }
+
+  private static String shortName(String name) {
+    return name.startsWith(StateAttributes.ATTRIBUTE_PREFIX) ? name.substring(StateAttributes.ATTRIBUTE_PREFIX.length()) : name;
+  }
+
+  /** A clock that only moves when told to. */
+  public static final class MutableClock extends Clock {
+    private Instant now;
+
+    MutableClock(Instant start) {
+      this.now = start;
+    }
+
+    public void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+}

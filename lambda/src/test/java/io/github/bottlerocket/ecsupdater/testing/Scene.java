@@ -1,0 +1,292 @@
+package io.github.bottlerocket.ecsupdater.testing;
+
+import io.github.bottlerocket.ecsupdater.config.Settings;
+import io.github.bottlerocket.ecsupdater.engine.CheckRound;
+import io.github.bottlerocket.ecsupdater.engine.FailureReason;
+import io.github.bottlerocket.ecsupdater.engine.FailureRecord;
+import io.github.bottlerocket.ecsupdater.engine.InstanceView;
+import io.github.bottlerocket.ecsupdater.engine.Observation;
+import io.github.bottlerocket.ecsupdater.engine.PassOptions;
+import io.github.bottlerocket.ecsupdater.engine.Phase;
+import io.github.bottlerocket.ecsupdater.engine.PhaseRecord;
+import io.github.bottlerocket.ecsupdater.engine.ProbeResult;
+import io.github.bottlerocket.ecsupdater.engine.StateAttributes;
+import io.github.bottlerocket.ecsupdater.host.HostError;
+import io.github.bottlerocket.ecsupdater.host.HostReply;
+import io.github.bottlerocket.ecsupdater.host.StatusParser;
+import io.github.bottlerocket.ecsupdater.host.UpdateStatus;
+import io.github.bottlerocket.ecsupdater.model.ClusterInfo;
+import io.github.bottlerocket.ecsupdater.model.ContainerInstance;
+import io.github.bottlerocket.ecsupdater.model.InstanceStatus;
+import io.github.bottlerocket.ecsupdater.model.InvocationStatus;
+import io.github.bottlerocket.ecsupdater.model.Resources;
+import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
+import io.github.bottlerocket.ecsupdater.model.TaskInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Builds {@link Observation}s for planner tests: a cluster, its instances with the updater's
+ * records, and what the hosts answered.
+ */
+public final class Scene {
+  public static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+  public static final String CLUSTER_ARN = "arn:aws:ecs:us-east-1:123456789012:cluster/prod";
+  public static final String OLD = "1.20.0";
+  public static final String NEW = "1.20.1";
+
+  private Instant now = T0;
+  private Map<String, String> env = new HashMap<>();
+  private PassOptions options = PassOptions.DEFAULT;
+  private final Map<String, String> clusterTags = new HashMap<>();
+  private final Map<String, Host> hosts = new LinkedHashMap<>();
+  private final Map<String, HostReply> phaseReplies = new HashMap<>();
+  private final Map<String, ProbeResult> probes = new HashMap<>();
+  private final Map<String, List<TaskInfo>> tasks = new HashMap<>();
+  private List<ServiceInfo> services;
+  private CheckRound round = new CheckRound.NotStarted();
+  private final Set<String> seenDisconnected = new HashSet<>();
+
+  public static String arn(String id) {
+    return "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/" + id;
+  }
+
+  public static String ec2(String id) {
+    return "i-" + id;
+  }
+
+  /** A mutable description of one container instance. */
+  public final class Host {
+    final String id;
+    InstanceStatus status = InstanceStatus.ACTIVE;
+    boolean connected = true;
+    boolean bottlerocket = true;
+    Resources registered = new Resources(2048, 4096);
+    Resources remaining = new Resources(2048, 4096);
+    final Map<String, String> attributes = new HashMap<>();
+
+    Host(String id) {
+      this.id = id;
+    }
+
+    public Host status(InstanceStatus s) {
+      status = s;
+      return this;
+    }
+
+    public Host disconnected() {
+      connected = false;
+      return this;
+    }
+
+    public Host notBottlerocket() {
+      bottlerocket = false;
+      return this;
+    }
+
+    public Host free(int cpu, int memory) {
+      remaining = new Resources(cpu, memory);
+      return this;
+    }
+
+    public Host optedOut() {
+      attributes.put(StateAttributes.OPT_OUT, "true");
+      return this;
+    }
+
+    /** Puts the instance in {@code phase}, begun {@code ago} before now, waiting on command {@code cmd}. */
+    public Host phase(Phase phase, Duration ago, String cmd) {
+      Instant since = now.minus(ago);
+      PhaseRecord r =
+          new PhaseRecord(
+              phase,
+              Optional.of(OLD),
+              Optional.of(NEW),
+              since,
+              phase.isOutOfService() ? Optional.of(since) : Optional.empty(),
+              Optional.ofNullable(cmd));
+      attributes.put(StateAttributes.STATE, StateAttributes.encode(r));
+      return this;
+    }
+
+    public Host phase(Phase phase) {
+      return phase(phase, Duration.ofSeconds(10), phase == Phase.STAGING || phase == Phase.ACTIVATING || phase == Phase.VERIFYING ? "cmd-" + id : null);
+    }
+
+    public Host rawState(String value) {
+      attributes.put(StateAttributes.STATE, value);
+      return this;
+    }
+
+    public Host failed(FailureReason reason, Duration ago, int count, String target) {
+      attributes.put(
+          StateAttributes.FAILURE,
+          StateAttributes.encode(new FailureRecord(reason, Phase.DRAINING, Optional.ofNullable(target), now.minus(ago), count)));
+      return this;
+    }
+
+    /** The reply to the command the phase record names. */
+    public Host replied(HostReply reply) {
+      phaseReplies.put(arn(id), reply);
+      return this;
+    }
+
+    /** A status probe sent {@code ago} before now with this reply. */
+    public Host probed(Duration ago, HostReply reply) {
+      probes.put(arn(id), new ProbeResult("probe-" + id, now.minus(ago), reply));
+      return this;
+    }
+
+    public Host tasks(TaskInfo... list) {
+      tasks.put(arn(id), List.of(list));
+      return this;
+    }
+
+    public Host seenDisconnected() {
+      seenDisconnected.add(arn(id));
+      return this;
+    }
+
+    ContainerInstance build() {
+      Map<String, String> attrs = new HashMap<>(attributes);
+      if (bottlerocket) {
+        attrs.put(ContainerInstance.VARIANT_ATTRIBUTE, "aws-ecs-2");
+      }
+      return new ContainerInstance(arn(id), ec2(id), status, connected, attrs, registered, remaining, 0, 0);
+    }
+  }
+
+  public Scene at(Instant t) {
+    now = t;
+    return this;
+  }
+
+  public Scene set(String key, String value) {
+    env.put(key, value);
+    return this;
+  }
+
+  public Scene options(PassOptions o) {
+    options = o;
+    return this;
+  }
+
+  public Scene clusterTag(String key, String value) {
+    clusterTags.put(key, value);
+    return this;
+  }
+
+  public Scene checkedAgo(Duration ago) {
+    return clusterTag(StateAttributes.LAST_CHECK_TAG, now.minus(ago).toString());
+  }
+
+  public Host host(String id) {
+    return hosts.computeIfAbsent(id, Host::new);
+  }
+
+  public Scene services(ServiceInfo... list) {
+    services = List.of(list);
+    return this;
+  }
+
+  /** The check round is done with these replies (by host id). */
+  public Scene checked(Map<String, HostReply> replies) {
+    Map<String, HostReply> byArn = new HashMap<>();
+    replies.forEach((id, r) -> byArn.put(arn(id), r));
+    round = new CheckRound.Done(byArn, now);
+    return this;
+  }
+
+  public Scene roundRunning(String... ids) {
+    List<String> arns = new ArrayList<>();
+    for (String id : ids) {
+      arns.add(arn(id));
+    }
+    round = new CheckRound.Running(List.of("round-1"), arns, now.minusSeconds(1));
+    return this;
+  }
+
+  public Observation build() {
+    List<InstanceView> views = new ArrayList<>();
+    hosts.values().stream().map(Host::build).sorted((a, b) -> a.arn().compareTo(b.arn())).forEach(i -> views.add(InstanceView.of(i)));
+    return new Observation(
+        now,
+        Settings.fromEnvironment(env),
+        options,
+        new ClusterInfo(CLUSTER_ARN, "prod", "ACTIVE", clusterTags),
+        views,
+        phaseReplies,
+        probes,
+        tasks,
+        Optional.ofNullable(services),
+        round,
+        seenDisconnected);
+  }
+
+  // ------------------------------------------------------------------ replies and tasks
+
+  public static HostReply status(String fixture) {
+    return new HostReply.Status(((StatusParser.Result.Parsed) StatusParser.parse(Fixtures.apiclient(fixture))).status());
+  }
+
+  public static HostReply status(UpdateStatus s) {
+    return new HostReply.Status(s);
+  }
+
+  public static HostReply error(HostError.Kind kind) {
+    return new HostReply.Failed(HostError.of(kind, kind.name().toLowerCase(java.util.Locale.ROOT)));
+  }
+
+  public static HostReply pending() {
+    return new HostReply.Pending(InvocationStatus.IN_PROGRESS);
+  }
+
+  public static HostReply done() {
+    return new HostReply.Done();
+  }
+
+  /** A status document built by hand. */
+  public static UpdateStatus hostStatus(
+      io.github.bottlerocket.ecsupdater.host.UpdateState state, String active, String staged, String lastType, String lastStatus, String timestamp) {
+    return new UpdateStatus(
+        state,
+        active,
+        Optional.of(NEW),
+        Optional.ofNullable(staged),
+        state == io.github.bottlerocket.ecsupdater.host.UpdateState.READY,
+        lastType == null ? Optional.empty() : Optional.of(new UpdateStatus.LastCommand(lastType, lastStatus, timestamp, "")),
+        List.of(NEW, OLD));
+  }
+
+  public static TaskInfo serviceTask(String name, String service, int cpu, int memory) {
+    return new TaskInfo("task/" + name, "ecs-svc/123", "service:" + service, "RUNNING", "RUNNING", new Resources(cpu, memory));
+  }
+
+  public static TaskInfo stoppingTask(String name, String service) {
+    return new TaskInfo("task/" + name, "ecs-svc/123", "service:" + service, "RUNNING", "STOPPED", new Resources(256, 512));
+  }
+
+  public static TaskInfo stoppedTask(String name, String service) {
+    return new TaskInfo("task/" + name, "ecs-svc/123", "service:" + service, "STOPPED", "STOPPED", new Resources(256, 512));
+  }
+
+  public static TaskInfo standaloneTask(String name) {
+    return new TaskInfo("task/" + name, "", "family:batch", "RUNNING", "RUNNING", new Resources(256, 512));
+  }
+
+  public static ServiceInfo service(String name, int desired, int running) {
+    return new ServiceInfo(name, false, desired, running);
+  }
+
+  public static ServiceInfo daemon(String name) {
+    return new ServiceInfo(name, true, 3, 3);
+  }
+}
