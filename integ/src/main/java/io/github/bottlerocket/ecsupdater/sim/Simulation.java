@@ -140,12 +140,9 @@ public final class Simulation implements AutoCloseable {
   }
 
   /** Runs the command-line runner against the simulation; returns its exit status. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
   public int runCommandLine(PrintStream out, PrintStream err, String... args) {
-    // Main.run takes a Function<Main.Options, AwsClients>, but Main.Options is package-private,
-    // so the function cannot be typed here; it ignores its argument anyway.
-    Function<Object, AwsClients> clients = options -> newClients();
-    return Main.run(args, env, out, err, clock, sleeper, (Function) clients);
+    Function<Main.Options, AwsClients> clients = options -> newClients();
+    return Main.run(args, env, out, err, clock, sleeper, clients);
   }
 
   /** Moves time on, as between two schedule ticks, and lets the cluster catch up. */
