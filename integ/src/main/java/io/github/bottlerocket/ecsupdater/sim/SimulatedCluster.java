@@ -61,7 +61,8 @@ public final class SimulatedCluster {
     int index = 0;
     for (ClusterSpec.HostSpec h : spec.hosts()) {
       index++;
-      String id = String.format("%08x%024x", h.name().hashCode(), index);
+      // Ids sort in registration order, so that "the first host" means the same to every reader.
+      String id = String.format("%04x%028x", index, h.name().hashCode() & 0xffffffffL);
       Optional<BottlerocketHost> br =
           h.bottlerocket()
               ? Optional.of(new BottlerocketHost(VARIANT, h.version(), h.waveOffset(), repository, timing, faults.prepareFailures().getOrDefault(h.name(), 0)))
@@ -71,7 +72,7 @@ public final class SimulatedCluster {
               h.name(),
               id,
               "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":container-instance/" + name + "/" + id,
-              String.format("i-0%016x", (long) h.name().hashCode() & 0xffffffffL | ((long) index << 40)),
+              String.format("i-0%04x%012x", index, h.name().hashCode() & 0xffffffffL),
               h.cpu(),
               h.memory(),
               br,

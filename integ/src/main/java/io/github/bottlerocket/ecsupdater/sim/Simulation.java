@@ -1,8 +1,11 @@
 package io.github.bottlerocket.ecsupdater.sim;
 
 import io.github.bottlerocket.ecsupdater.aws.AwsClients;
+import io.github.bottlerocket.ecsupdater.aws.EcsAdapter;
+import io.github.bottlerocket.ecsupdater.aws.SsmAdapter;
 import io.github.bottlerocket.ecsupdater.cli.Main;
 import io.github.bottlerocket.ecsupdater.handler.UpdaterHandler;
+import io.github.bottlerocket.ecsupdater.observe.Telemetry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -121,7 +124,29 @@ public final class Simulation implements AutoCloseable {
   }
 
   /**
-   * Invokes {@code handler} with {@code payload} and a Lambda timeout, returning its reply.
+   * A new Lambda handler whose ECS and SSM clients back off for milliseconds instead of seconds
+   * (see {@link ScaledBackoffClients}); for scenarios that throttle many calls. It publishes no
+   * events.
+   */
+  public UpdaterHandler newHandlerWithScaledBackoff(PrintStream log) {
+    ScaledBackoffClients fast = new ScaledBackoffClients(endpoint.uri());
+    Map<String, String> noEvents = new HashMap<>(env);
+    noEvents.put("EVENT_BUS", "none");
+    return new UpdaterHandler(
+        noEvents,
+        settings -> new EcsAdapter(fast.ecs()),
+        settings -> new SsmAdapter(fast.ssm(), settings.ssmDocumentPrefix(), settings.commandDeliveryTimeout()),
+        settings -> Telemetry.forLambda(settings, newClients(), clock, log),
+        Optional.of(Region.US_EAST_1.id()),
+        clock,
+        sleeper);
+  }
+
+  /**
+   * Invokes {@code handler} with {@code payload} and a Lambda timeout, returning its reply. When
+   * every pass stopped on a fault the handler fails the invocation after writing the reply; the
+   * reply (which carries the error) is returned all the same, as the next schedule tick would
+   * simply run again.
    *
    * @param killed when it turns true, the invocation's remaining time drops to zero
    */
@@ -129,6 +154,8 @@ public final class Simulation implements AutoCloseable {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       handler.handleRequest(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), out, new SimulatedLambdaContext(clock, timeout, killed));
+    } catch (UpdaterHandler.PassFailedException e) {
+      // The reply is written; the failure is in it.
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
