@@ -120,6 +120,22 @@ final class Scenario implements AutoCloseable {
     return r;
   }
 
+  /**
+   * Like {@link #invokeUntil} but with a new handler for every invocation, as when each schedule
+   * tick lands in a new execution environment: nothing is remembered between passes.
+   */
+  Reply resumeUntil(String payload, Predicate<Reply> done, int most) {
+    Reply r = parse(invokeFresh(payload, () -> false));
+    for (int n = 1; !done.test(r); n++) {
+      if (n >= most) {
+        throw new AssertionError("not done after " + most + " invocations; last reply:\n" + r.json().toPrettyString());
+      }
+      sim.advance(TICK);
+      r = parse(invokeFresh(payload, () -> false));
+    }
+    return r;
+  }
+
   Reply invokeUntilSettled(String payload) {
     return invokeUntil(payload, Reply::settled, 40);
   }

@@ -1,0 +1,60 @@
+package io.github.bottlerocket.ecsupdater.sim;
+
+import static io.github.bottlerocket.ecsupdater.sim.Clusters.NEW;
+
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.LongStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Passes stopped at random points, then resumed by new handlers that remember nothing: the cluster
+ * must end where an uninterrupted run ends, and no safety rule may break on the way.
+ *
+ * <p>A pass is stopped in one of two ways after its k-th AWS request (k drawn from the seed): the
+ * endpoint rejects every later request, so nothing after that point reaches the cluster (as a
+ * crash would), or the invocation's remaining time drops to zero, so the pass stops at its next
+ * deadline check.
+ */
+class KillAndResumeTest {
+  private static final int STOPS = 3;
+  /** An uninterrupted update of the small cluster takes about 500 requests. */
+  private static final int MOST_REQUESTS_BEFORE_STOP = 400;
+
+  static LongStream seeds() {
+    return LongStream.rangeClosed(1, 30);
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void passesStoppedAtRandomPointsResumeToEveryHostOnTheNewestVersion(long seed) {
+    Random random = new Random(seed);
+    try (Scenario s = Scenario.start(Clusters.small(), Faults.none(seed))) {
+      for (int stop = 0; stop < STOPS; stop++) {
+        long k = 1 + random.nextInt(MOST_REQUESTS_BEFORE_STOP);
+        AwsEndpoint endpoint = s.sim.endpoint();
+        if (random.nextBoolean()) {
+          endpoint.cutOffAfter(k);
+          s.invokeFresh(Scenario.SCHEDULED, () -> false);
+          endpoint.restore();
+        } else {
+          long start = endpoint.requestCount();
+          s.invokeFresh(Scenario.SCHEDULED, () -> endpoint.requestCount() - start >= k);
+        }
+        s.sim.advance(Scenario.TICK);
+      }
+
+      s.resumeUntil(Scenario.SCHEDULED, r -> r.settled() && allCurrentOrFailed(s), 60);
+
+      s.assertInvariantsHeld(Set.of());
+    }
+  }
+
+  private static boolean allCurrentOrFailed(Scenario s) {
+    return List.of("br-1", "br-2", "br-3").stream()
+        .map(s::host)
+        .allMatch(h -> h.version().equals(NEW) || h.attributes().containsKey("bottlerocket-ecs-updater.failure"));
+  }
+}
