@@ -205,7 +205,8 @@ final class BottlerocketHost {
    *
    * @return the version running after the boot
    */
-  String boot(boolean newImageFails) {
+  String boot(Instant at, boolean newImageFails) {
+    settle(at);
     work = null;
     if (state == UpdateState.READY && stagedNextToBoot && stagedVersion.isPresent() && !newImageFails) {
       activeVersion = stagedVersion.get();

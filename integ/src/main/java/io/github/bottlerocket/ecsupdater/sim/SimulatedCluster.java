@@ -351,7 +351,7 @@ public final class SimulatedCluster {
     Duration boot = newImageFails ? timing.boot().plus(timing.failedBootExtra()) : timing.boot();
     Instant up = at.plus(boot);
     events.at(up, i.name + " boots", () -> {
-      host.boot(newImageFails);
+      host.boot(up, newImageFails);
       i.power = SimInstance.Power.RUNNING;
       commands.values().forEach(c -> c.invocations.stream()
           .filter(inv -> inv.instance == i && inv.status == SsmCommand.Status.PENDING)
