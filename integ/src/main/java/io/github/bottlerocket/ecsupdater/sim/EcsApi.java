@@ -203,14 +203,13 @@ final class EcsApi {
     ObjectNode out = MAPPER.createObjectNode();
     ArrayNode list = out.putArray("containerInstances");
     ArrayNode failures = out.putArray("failures");
-    Instant now = c.clock().instant();
     for (String ref : refs) {
       Optional<SimInstance> i = instance(ref);
       if (i.isEmpty()) {
         failures.addObject().put("arn", ref).put("reason", "MISSING");
         continue;
       }
-      c.setStatus(i.get(), target, now);
+      c.setStatus(i.get(), target);
       list.add(describe(i.get()));
     }
     return out;

@@ -31,7 +31,6 @@ final class SimInstance {
   final int cpu;
   final int memory;
   final Optional<BottlerocketHost> bottlerocket;
-  final String osType;
   final Instant registeredAt;
   final Map<String, String> customAttributes = new LinkedHashMap<>();
 
@@ -56,7 +55,6 @@ final class SimInstance {
     this.cpu = cpu;
     this.memory = memory;
     this.bottlerocket = bottlerocket;
-    this.osType = bottlerocket.isPresent() ? "bottlerocket" : "amazon-linux-2023";
     this.registeredAt = registeredAt;
   }
 

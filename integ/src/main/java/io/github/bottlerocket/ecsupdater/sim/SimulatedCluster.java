@@ -218,8 +218,11 @@ public final class SimulatedCluster {
     return i.memory - liveTasksOn(i).stream().mapToInt(t -> t.memory).sum();
   }
 
-  /** Sets an instance ACTIVE or DRAINING; ECS starts moving service tasks off a draining one. */
-  void setStatus(SimInstance i, SimInstance.EcsStatus status, Instant at) {
+  /**
+   * Sets an instance ACTIVE or DRAINING. The service scheduler, which runs after every change,
+   * starts moving service tasks off a draining one. Status survives reboots, as in ECS.
+   */
+  void setStatus(SimInstance i, SimInstance.EcsStatus status) {
     i.status = status;
   }
 

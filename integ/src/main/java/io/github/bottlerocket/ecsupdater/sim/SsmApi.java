@@ -181,5 +181,4 @@ final class SsmApi {
   private static String truncate(String s) {
     return s.length() <= MAX_OUTPUT ? s : s.substring(0, MAX_OUTPUT);
   }
-
 }

@@ -50,14 +50,4 @@ public final class VirtualClock extends Clock {
       return now;
     }
   }
-
-  /** Moves time forward to {@code t} if it is later than now. */
-  public Instant advanceTo(Instant t) {
-    synchronized (lock) {
-      if (t.isAfter(now)) {
-        now = t;
-      }
-      return now;
-    }
-  }
 }

@@ -89,6 +89,18 @@ class UpdateScenariosTest {
   }
 
   @Test
+  void theHandlerPublishesAPhaseChangeEventForEachStepOfAnUpdate() {
+    try (Scenario s = Scenario.start(Clusters.mixed(), Faults.none(12))) {
+      s.invokeUntilSettled(Scenario.SCHEDULED);
+
+      List<String> phaseEvents = s.sim.cluster().publishedEvents().stream().filter(e -> e.contains("Bottlerocket Update Phase Changed")).toList();
+      // Each of the three updates passes through STAGING, STAGED, DRAINING, ACTIVATING, REBOOTING,
+      // VERIFYING and back to idle.
+      assertThat(phaseEvents.stream().filter(e -> e.contains(s.host("br-1").containerInstanceArn()))).hasSizeGreaterThanOrEqualTo(7);
+    }
+  }
+
+  @Test
   void theRunnerPrintsEveryPhaseOfAnUpdateWithItsTime() {
     try (Scenario s = Scenario.start(Clusters.mixed(), Faults.none(5))) {
       Scenario.CommandLine run = s.commandLine("--cluster", "demo", "--until-done", "--tick", "2m");
