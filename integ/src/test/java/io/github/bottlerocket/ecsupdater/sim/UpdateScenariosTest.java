@@ -11,9 +11,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Updates that should go through: the real updater, through both entry points, on a mixed cluster. */
 class UpdateScenariosTest {
@@ -69,7 +72,7 @@ class UpdateScenariosTest {
   @Test
   void theHostWithAStandaloneTaskIsLeftAloneWithItsReason() {
     try (Scenario s = Scenario.start(Clusters.mixed(), Faults.none(3))) {
-      Scenario.Reply last = s.invokeUntilSettled(Scenario.SCHEDULED);
+      Scenario.Reply last = s.invokeUntilSettled(Scenario.MANUAL);
 
       assertThat(last.line(s.ec2("br-4")).path("reason").asText()).isEqualTo("STANDALONE_TASKS");
       assertThat(s.host("br-4").version()).isEqualTo(OLD);
@@ -85,6 +88,16 @@ class UpdateScenariosTest {
 
       assertThat(s.sim.cluster().hostCommandsSent()).noneMatch(c -> c.startsWith("al-1:"));
       assertThat(s.host("al-1").attributes()).isEmpty();
+    }
+  }
+
+  @Test
+  void withTheUpdatersOwnSsmDocumentsEveryOutdatedHostEndsCurrent() {
+    try (Scenario s = Scenario.start(Clusters.mixed().withSsmDocumentPrefix("BottlerocketUpdater-"), Faults.none(13))) {
+      s.invokeUntilSettled(Scenario.SCHEDULED);
+
+      assertThat(s.sim.cluster().hostCommandsSent()).isNotEmpty().noneMatch(c -> c.endsWith("UNRECOGNISED"));
+      s.assertInvariantsHeld(STANDALONE_HOST);
     }
   }
 
@@ -167,12 +180,20 @@ class UpdateScenariosTest {
     }
   }
 
-  @Test
-  void twentyPercentThrottlingSlowsTheUpdateButEveryHostEndsCurrent() {
-    try (Scenario s = Scenario.startWithScaledBackoff(Clusters.mixed(), Faults.none(9).withThrottling(0.2))) {
+  static Stream<Arguments> noisyAws() {
+    return Stream.of(
+        Arguments.of("20% of calls throttled", Faults.none(9).withThrottling(0.2), "ThrottlingException"),
+        Arguments.of("10% of calls failing with a 5xx", Faults.none(14).withServerErrors(0.1), "ServerException"),
+        Arguments.of("calls taking up to 3s", Faults.none(15).withLatency(Duration.ofSeconds(3)), ""));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("noisyAws")
+  void anUnreliableAwsSlowsTheUpdateButEveryHostEndsCurrent(String name, Faults faults, String errorSeen) {
+    try (Scenario s = Scenario.startWithScaledBackoff(Clusters.mixed(), faults)) {
       s.invokeUntilSettled(Scenario.SCHEDULED);
 
-      assertThat(s.sim.endpoint().calls().keySet()).anyMatch(k -> k.endsWith(" ThrottlingException"));
+      assertThat(s.sim.endpoint().calls().keySet()).anyMatch(k -> k.endsWith(errorSeen));
       s.assertInvariantsHeld(STANDALONE_HOST);
     }
   }
