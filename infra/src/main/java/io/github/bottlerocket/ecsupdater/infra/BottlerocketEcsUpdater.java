@@ -648,6 +648,11 @@ public final class BottlerocketEcsUpdater extends Construct {
   }
 
   private Rule createEcsEventRule() {
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("clusterArn", clusterArns);
+    // Only instances that carry the updater's state attribute: the agent reconnects several times
+    // an hour on every instance.
+    detail.put("attributes", Map.of("name", List.of(StateAttributes.STATE)));
     return Rule.Builder.create(this, "EcsEventRule")
         .description(
             "Starts a Bottlerocket ECS updater pass when an instance it is updating changes state")
@@ -655,14 +660,7 @@ public final class BottlerocketEcsUpdater extends Construct {
             EventPattern.builder()
                 .source(List.of("aws.ecs"))
                 .detailType(List.of("ECS Container Instance State Change"))
-                .detail(
-                    Map.of(
-                        "clusterArn",
-                        clusterArns,
-                        // Only instances that carry the updater's state attribute: the agent
-                        // reconnects several times an hour on every instance.
-                        "attributes",
-                        Map.of("name", List.of(StateAttributes.STATE))))
+                .detail(detail)
                 .build())
         .targets(
             List.of(
