@@ -1,5 +1,6 @@
 package io.github.bottlerocket.ecsupdater.infra;
 
+import io.github.bottlerocket.ecsupdater.observe.EmfMetrics;
 import io.github.bottlerocket.ecsupdater.config.ConfigException;
 import io.github.bottlerocket.ecsupdater.config.Setting;
 import io.github.bottlerocket.ecsupdater.config.Settings;
@@ -219,7 +220,7 @@ public final class BottlerocketEcsUpdater extends Construct {
     this.updatesFailedAlarm =
         alarm(
             "UpdatesFailedAlarm",
-            updaterMetric(namespace, UpdaterSignals.UPDATES_FAILED, "Sum", period),
+            updaterMetric(namespace, EmfMetrics.UPDATES_FAILED, "Sum", period),
             1,
             "An instance update failed (rolled back, did not come back, or came back on the wrong"
                 + " version). The instance carries the attribute "
@@ -228,7 +229,7 @@ public final class BottlerocketEcsUpdater extends Construct {
     this.circuitBreakerAlarm =
         alarm(
             "CircuitBreakerAlarm",
-            updaterMetric(namespace, UpdaterSignals.CIRCUIT_BREAKER_OPEN, "Maximum", period),
+            updaterMetric(namespace, EmfMetrics.CIRCUIT_BREAKER_OPEN, "Maximum", period),
             2,
             "A cluster spent its failure budget: no new update starts there until the failed"
                 + " instances are dealt with and their "

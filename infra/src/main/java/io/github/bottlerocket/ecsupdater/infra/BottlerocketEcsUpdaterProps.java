@@ -267,7 +267,7 @@ public final class BottlerocketEcsUpdaterProps {
   }
 
   /**
-   * Event bus that the function puts its events on (source {@value UpdaterSignals#EVENT_SOURCE}).
+   * Event bus that the function puts its events on (source {@value io.github.bottlerocket.ecsupdater.aws.EventBridgeAdapter#SOURCE}).
    *
    * @default the account's default event bus
    */

@@ -1,5 +1,6 @@
 package io.github.bottlerocket.ecsupdater.infra;
 
+import io.github.bottlerocket.ecsupdater.aws.EventBridgeAdapter;
 import io.github.bottlerocket.ecsupdater.engine.StateAttributes;
 import java.util.List;
 import java.util.Map;
@@ -134,7 +135,7 @@ final class UpdaterPermissions {
             List.of(eventBusArn),
             Map.of(
                 "ForAllValues:StringEquals",
-                Map.of("events:source", List.of(UpdaterSignals.EVENT_SOURCE)))),
+                Map.of("events:source", List.of(EventBridgeAdapter.SOURCE)))),
         // The log group's ARN already ends in ":*", which covers its log streams.
         allow(
             "WriteFunctionLogs",
