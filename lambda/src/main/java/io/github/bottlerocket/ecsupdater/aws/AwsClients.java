@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -52,6 +53,18 @@ public final class AwsClients implements AutoCloseable {
    * @param region the region; otherwise the default chain decides
    */
   public AwsClients(Optional<URI> endpoint, Optional<Region> region) {
+    this(endpoint, region, Optional.empty());
+  }
+
+  /**
+   * Clients with an explicit endpoint, region and credentials, for tests and local simulations
+   * that must not depend on the environment.
+   *
+   * @param endpoint an endpoint for every service
+   * @param region the region; otherwise the default chain decides
+   * @param credentials the credentials; otherwise the default chain decides
+   */
+  public AwsClients(Optional<URI> endpoint, Optional<Region> region, Optional<AwsCredentialsProvider> credentials) {
     this.endpoint = endpoint;
     this.region = region;
     ClientOverrideConfiguration override =
@@ -65,6 +78,7 @@ public final class AwsClients implements AutoCloseable {
               var b = EcsClient.builder().httpClient(http.get()).overrideConfiguration(override);
               endpoint.ifPresent(b::endpointOverride);
               region.ifPresent(b::region);
+              credentials.ifPresent(b::credentialsProvider);
               return b.build();
             });
     this.ssm =
@@ -73,6 +87,7 @@ public final class AwsClients implements AutoCloseable {
               var b = SsmClient.builder().httpClient(http.get()).overrideConfiguration(override);
               endpoint.ifPresent(b::endpointOverride);
               region.ifPresent(b::region);
+              credentials.ifPresent(b::credentialsProvider);
               return b.build();
             });
     this.events =
@@ -81,6 +96,7 @@ public final class AwsClients implements AutoCloseable {
               var b = EventBridgeClient.builder().httpClient(http.get()).overrideConfiguration(override);
               endpoint.ifPresent(b::endpointOverride);
               region.ifPresent(b::region);
+              credentials.ifPresent(b::credentialsProvider);
               return b.build();
             });
   }
