@@ -16,23 +16,33 @@ import java.util.Optional;
  * @param hosts the container instances, in registration order
  * @param services the services
  * @param ssmDocumentPrefix when set, the account holds the updater's Command documents under it
+ * @param tags the cluster's tags
  */
 public record ClusterSpec(
     String name,
     List<ReleaseSpec> releases,
     List<HostSpec> hosts,
     List<ServiceSpec> services,
-    Optional<String> ssmDocumentPrefix) {
+    Optional<String> ssmDocumentPrefix,
+    Map<String, String> tags) {
 
   public ClusterSpec {
     releases = List.copyOf(releases);
     hosts = List.copyOf(hosts);
     services = List.copyOf(services);
+    tags = Map.copyOf(tags);
   }
 
   /** An empty cluster. */
   public static ClusterSpec named(String name) {
-    return new ClusterSpec(name, List.of(), List.of(), List.of(), Optional.empty());
+    return new ClusterSpec(name, List.of(), List.of(), List.of(), Optional.empty(), Map.of());
+  }
+
+  /** A tag on the cluster, as an operator would set it. */
+  public ClusterSpec withTag(String key, String value) {
+    Map<String, String> t = new LinkedHashMap<>(tags);
+    t.put(key, value);
+    return new ClusterSpec(name, releases, hosts, services, ssmDocumentPrefix, t);
   }
 
   /** A release published before the simulation starts. */
@@ -44,23 +54,23 @@ public record ClusterSpec(
   public ClusterSpec withRelease(String version, Duration after) {
     List<ReleaseSpec> r = new ArrayList<>(releases);
     r.add(new ReleaseSpec(version, after));
-    return new ClusterSpec(name, r, hosts, services, ssmDocumentPrefix);
+    return new ClusterSpec(name, r, hosts, services, ssmDocumentPrefix, tags);
   }
 
   public ClusterSpec withHost(HostSpec host) {
     List<HostSpec> h = new ArrayList<>(hosts);
     h.add(host);
-    return new ClusterSpec(name, releases, h, services, ssmDocumentPrefix);
+    return new ClusterSpec(name, releases, h, services, ssmDocumentPrefix, tags);
   }
 
   public ClusterSpec withService(ServiceSpec service) {
     List<ServiceSpec> s = new ArrayList<>(services);
     s.add(service);
-    return new ClusterSpec(name, releases, hosts, s, ssmDocumentPrefix);
+    return new ClusterSpec(name, releases, hosts, s, ssmDocumentPrefix, tags);
   }
 
   public ClusterSpec withSsmDocumentPrefix(String prefix) {
-    return new ClusterSpec(name, releases, hosts, services, Optional.of(prefix));
+    return new ClusterSpec(name, releases, hosts, services, Optional.of(prefix), tags);
   }
 
   /** A release of the update repository. */

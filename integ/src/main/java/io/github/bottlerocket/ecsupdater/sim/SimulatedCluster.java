@@ -54,6 +54,7 @@ public final class SimulatedCluster {
     this.timing = timing;
     this.clock = clock;
     this.ssmDocumentPrefix = spec.ssmDocumentPrefix();
+    tags.putAll(spec.tags());
     Instant start = clock.instant();
     for (ClusterSpec.ReleaseSpec r : spec.releases()) {
       repository.publish(r.version(), start.plus(r.publishedAfterStart()));

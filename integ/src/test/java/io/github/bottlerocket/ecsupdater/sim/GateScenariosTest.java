@@ -3,11 +3,14 @@ package io.github.bottlerocket.ecsupdater.sim;
 import static io.github.bottlerocket.ecsupdater.sim.Clusters.OLD;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.bottlerocket.ecsupdater.sim.ClusterSpec.HostSpec;
+import io.github.bottlerocket.ecsupdater.sim.ClusterSpec.ServiceSpec;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Passes that must not change the cluster: outside the maintenance window, and dry runs. */
+/** What keeps the updater away: a closed window, the pause tag, an opt-out, a dry run. */
 class GateScenariosTest {
   private static final List<String> OUTDATED = List.of("br-1", "br-2", "br-5");
 
@@ -33,6 +36,33 @@ class GateScenariosTest {
       for (String host : OUTDATED) {
         assertThat(reply.line(s.ec2(host)).path("reason").asText()).as(host).isEqualTo("WINDOW_CLOSED");
       }
+    }
+  }
+
+  @Test
+  void aPausedClusterStartsNothing() {
+    try (Scenario s = Scenario.start(Clusters.mixed().withTag("bottlerocket-ecs-updater:paused", "true"), Faults.none(34))) {
+      Scenario.Reply reply = s.invoke(Scenario.SCHEDULED);
+
+      assertThat(reply.line(s.ec2("br-1")).path("reason").asText()).isEqualTo("PAUSED");
+      assertThat(s.sim.endpoint().calls()).doesNotContainKeys("ecs:PutAttributes", "ecs:UpdateContainerInstancesState");
+    }
+  }
+
+  @Test
+  void anOptedOutInstanceIsNeverTouchedWhileTheOthersAreUpdated() {
+    ClusterSpec spec =
+        Clusters.empty()
+            .withHost(HostSpec.bottlerocket("br-1", OLD).withAttribute("bottlerocket-ecs-updater.opt-out", "true"))
+            .withHost(HostSpec.bottlerocket("br-2", OLD))
+            .withService(ServiceSpec.replica("web", 2, 256, 512));
+    try (Scenario s = Scenario.start(spec, Faults.none(35))) {
+      Scenario.Reply last = s.invokeUntilSettled(Scenario.SCHEDULED);
+
+      assertThat(last.line(s.ec2("br-1")).path("reason").asText()).isEqualTo("OPTED_OUT");
+      assertThat(s.sim.cluster().hostCommandsSent()).noneMatch(c -> c.startsWith("br-1:"));
+      assertThat(s.host("br-2").version()).isEqualTo(Clusters.NEW);
+      s.assertInvariantsHeld(Set.of("br-1"));
     }
   }
 

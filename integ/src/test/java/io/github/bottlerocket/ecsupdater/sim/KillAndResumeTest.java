@@ -2,11 +2,13 @@ package io.github.bottlerocket.ecsupdater.sim;
 
 import static io.github.bottlerocket.ecsupdater.sim.Clusters.NEW;
 
-import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -20,18 +22,23 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class KillAndResumeTest {
   private static final int STOPS = 3;
-  /** An uninterrupted update of the small cluster takes about 500 requests. */
-  private static final int MOST_REQUESTS_BEFORE_STOP = 400;
+  /** An uninterrupted update of the small cluster takes about 500 requests, of the mixed one 800. */
+  private static final int MOST_REQUESTS_BEFORE_STOP = 500;
 
-  static LongStream seeds() {
-    return LongStream.rangeClosed(1, 30);
+  static Stream<Arguments> runs() {
+    Stream<Arguments> small = LongStream.rangeClosed(1, 20).mapToObj(seed -> Arguments.of("3 hosts, MAX_CONCURRENT 1", seed));
+    Stream<Arguments> mixed = LongStream.rangeClosed(101, 106).mapToObj(seed -> Arguments.of("mixed 6 hosts, MAX_CONCURRENT 2", seed));
+    return Stream.concat(small, mixed);
   }
 
-  @ParameterizedTest(name = "seed {0}")
-  @MethodSource("seeds")
-  void passesStoppedAtRandomPointsResumeToEveryHostOnTheNewestVersion(long seed) {
+  @ParameterizedTest(name = "{0}, seed {1}")
+  @MethodSource("runs")
+  void passesStoppedAtRandomPointsResumeToEveryHostOnTheNewestVersion(String cluster, long seed) {
     Random random = new Random(seed);
-    try (Scenario s = Scenario.start(Clusters.small(), Faults.none(seed))) {
+    boolean mixed = cluster.startsWith("mixed");
+    try (Scenario s = mixed
+        ? Scenario.start(Clusters.mixed(), Faults.none(seed), Map.of("MAX_CONCURRENT", "2"))
+        : Scenario.start(Clusters.small(), Faults.none(seed))) {
       for (int stop = 0; stop < STOPS; stop++) {
         long k = 1 + random.nextInt(MOST_REQUESTS_BEFORE_STOP);
         AwsEndpoint endpoint = s.sim.endpoint();
@@ -48,13 +55,14 @@ class KillAndResumeTest {
 
       s.resumeUntil(Scenario.SCHEDULED, r -> r.settled() && allCurrentOrFailed(s), 60);
 
-      s.assertInvariantsHeld(Set.of());
+      s.assertInvariantsHeld(mixed ? Set.of("br-4") : Set.of());
     }
   }
 
   private static boolean allCurrentOrFailed(Scenario s) {
-    return List.of("br-1", "br-2", "br-3").stream()
-        .map(s::host)
+    return s.sim.cluster().instanceStates().stream()
+        .filter(SimulatedCluster.InstanceState::bottlerocket)
+        .filter(h -> !h.runningTasks().contains("family:nightly-report"))
         .allMatch(h -> h.version().equals(NEW) || h.attributes().containsKey("bottlerocket-ecs-updater.failure"));
   }
 }

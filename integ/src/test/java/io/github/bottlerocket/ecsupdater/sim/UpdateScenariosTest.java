@@ -171,6 +171,16 @@ class UpdateScenariosTest {
   }
 
   @Test
+  void aReleasePublishedDuringTheRunIsWhereEveryHostEnds() {
+    ClusterSpec spec = Clusters.small().withRelease("1.20.2", Duration.ofMinutes(3));
+    try (Scenario s = Scenario.start(spec, Faults.none(16), Map.of("CHECK_INTERVAL", "5m"))) {
+      s.invokeUntil(Scenario.SCHEDULED, r -> r.settled() && List.of("br-1", "br-2", "br-3").stream().allMatch(h -> s.host(h).version().equals("1.20.2")), 60);
+
+      s.assertInvariantsHeld(Set.of());
+    }
+  }
+
+  @Test
   void withMaxConcurrentTwoTwoHostsAreOutOfServiceAtOnceButNeverMore() {
     try (Scenario s = Scenario.start(Clusters.mixed(), Faults.none(8), Map.of("MAX_CONCURRENT", "2"))) {
       s.invokeUntilSettled(Scenario.SCHEDULED);
