@@ -97,20 +97,10 @@ final class BottlerocketHost {
     return activeVersion;
   }
 
-  String variant() {
-    return variant;
-  }
-
   /** Whether the update state is Ready (as the status would say, initialized or not). */
   boolean isReady(Instant now) {
     settle(now);
     return state == UpdateState.READY && stagedVersion.isPresent() && stagedNextToBoot;
-  }
-
-  /** Whether background work holds the update lock at {@code now}. */
-  boolean isLocked(Instant now) {
-    settle(now);
-    return work != null;
   }
 
   /** The update this host would choose at {@code now}, if its wave has come. */

@@ -24,6 +24,8 @@ import java.util.Set;
  *     capacity (as with a placement constraint the updater does not see)
  * @param extraStopTime added to every service task's stop on a draining instance (load balancer
  *     deregistration delay, long stop timeouts): a slow drain
+ * @param rerunInterruptedCommands the SSM agent runs a command that a reboot interrupted again once
+ *     the host is back (amazon-ssm-agent issue 169), as it may with the reboot command itself
  */
 public record Faults(
     long seed,
@@ -35,7 +37,8 @@ public record Faults(
     Set<String> neverReturns,
     Map<String, Integer> prepareFailures,
     Set<String> blockedDrains,
-    Duration extraStopTime) {
+    Duration extraStopTime,
+    boolean rerunInterruptedCommands) {
 
   public Faults {
     check(throttleFraction, "throttleFraction");
@@ -49,45 +52,49 @@ public record Faults(
 
   /** No faults. */
   public static Faults none(long seed) {
-    return new Faults(seed, 0, 0, Duration.ZERO, 0, Set.of(), Set.of(), Map.of(), Set.of(), Duration.ZERO);
+    return new Faults(seed, 0, 0, Duration.ZERO, 0, Set.of(), Set.of(), Map.of(), Set.of(), Duration.ZERO, false);
   }
 
   public Faults withThrottling(double fraction) {
-    return new Faults(seed, fraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime);
+    return new Faults(seed, fraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime, rerunInterruptedCommands);
   }
 
   public Faults withServerErrors(double fraction) {
-    return new Faults(seed, throttleFraction, fraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime);
+    return new Faults(seed, throttleFraction, fraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime, rerunInterruptedCommands);
   }
 
   public Faults withLatency(Duration max) {
-    return new Faults(seed, throttleFraction, serverErrorFraction, max, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime);
+    return new Faults(seed, throttleFraction, serverErrorFraction, max, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime, rerunInterruptedCommands);
   }
 
   public Faults withGarbledOutput(double fraction) {
-    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, fraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime);
+    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, fraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime, rerunInterruptedCommands);
   }
 
   public Faults withBadBoot(String host) {
-    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, plus(badBoot, host), neverReturns, prepareFailures, blockedDrains, extraStopTime);
+    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, plus(badBoot, host), neverReturns, prepareFailures, blockedDrains, extraStopTime, rerunInterruptedCommands);
   }
 
   public Faults withNeverReturns(String host) {
-    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, plus(neverReturns, host), prepareFailures, blockedDrains, extraStopTime);
+    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, plus(neverReturns, host), prepareFailures, blockedDrains, extraStopTime, rerunInterruptedCommands);
   }
 
   public Faults withPrepareFailures(String host, int count) {
     Map<String, Integer> m = new HashMap<>(prepareFailures);
     m.put(host, count);
-    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, m, blockedDrains, extraStopTime);
+    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, m, blockedDrains, extraStopTime, rerunInterruptedCommands);
   }
 
   public Faults withBlockedDrain(String host) {
-    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, plus(blockedDrains, host), extraStopTime);
+    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, plus(blockedDrains, host), extraStopTime, rerunInterruptedCommands);
   }
 
   public Faults withExtraStopTime(Duration d) {
-    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, d);
+    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, d, rerunInterruptedCommands);
+  }
+
+  public Faults withInterruptedCommandsRunAgain() {
+    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime, true);
   }
 
   private static Set<String> plus(Set<String> set, String item) {

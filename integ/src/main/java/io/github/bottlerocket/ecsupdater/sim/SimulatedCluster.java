@@ -158,16 +158,6 @@ public final class SimulatedCluster {
     return state(byName(instanceName));
   }
 
-  /** The newest release published by now. */
-  public synchronized String newestVersion() {
-    return repository.newest(clock.instant()).orElseThrow();
-  }
-
-  /** What {@code instanceName} would choose at a check now (empty before its wave). */
-  public synchronized Optional<String> wouldChoose(String instanceName) {
-    return byName(instanceName).bottlerocket.flatMap(b -> b.wouldChoose(clock.instant()));
-  }
-
   /** The host commands sent so far, in order, by instance name. */
   public synchronized List<String> hostCommandsSent() {
     List<String> out = new ArrayList<>();
@@ -357,9 +347,23 @@ public final class SimulatedCluster {
     events.at(up, i.name + " boots", () -> {
       host.boot(up, newImageFails);
       i.power = SimInstance.Power.RUNNING;
-      commands.values().forEach(c -> c.invocations.stream()
-          .filter(inv -> inv.instance == i && inv.status == SsmCommand.Status.PENDING)
-          .forEach(inv -> deliver(inv, up)));
+      List<SsmCommand.Invocation> interrupted = new ArrayList<>();
+      for (SsmCommand c : commands.values()) {
+        for (SsmCommand.Invocation inv : c.invocations) {
+          if (inv.instance != i) {
+            continue;
+          }
+          if (inv.status == SsmCommand.Status.PENDING) {
+            deliver(inv, up);
+          } else if (inv.status == SsmCommand.Status.IN_PROGRESS && faults.rerunInterruptedCommands()) {
+            interrupted.add(inv);
+          }
+        }
+      }
+      for (SsmCommand.Invocation inv : interrupted) {
+        inv.status = SsmCommand.Status.PENDING;
+        deliver(inv, up);
+      }
       Instant connect = up.plus(timing.agentReconnect());
       events.at(connect, i.name + " agent reconnects", () -> i.agentConnected = true);
     });

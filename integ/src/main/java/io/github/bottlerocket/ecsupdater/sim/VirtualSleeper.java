@@ -21,11 +21,6 @@ public final class VirtualSleeper implements Sleeper {
     this.realPausePerWait = realPausePerWait;
   }
 
-  /** A sleeper that never blocks. */
-  public static VirtualSleeper instant(VirtualClock clock) {
-    return new VirtualSleeper(clock, Duration.ZERO);
-  }
-
   @Override
   public void sleep(Duration duration) throws InterruptedException {
     clock.advance(duration);

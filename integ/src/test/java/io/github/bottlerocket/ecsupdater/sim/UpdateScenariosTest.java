@@ -5,6 +5,7 @@ import static io.github.bottlerocket.ecsupdater.sim.Clusters.OLD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.bottlerocket.ecsupdater.engine.StateAttributes;
+import io.github.bottlerocket.ecsupdater.host.HostCommand;
 import io.github.bottlerocket.ecsupdater.sim.ClusterSpec.HostSpec;
 import io.github.bottlerocket.ecsupdater.sim.ClusterSpec.ServiceSpec;
 import java.time.Duration;
@@ -66,6 +67,25 @@ class UpdateScenariosTest {
           Map.of("br-1", 1, "br-2", 1, "br-3", 0, "br-4", 0, "al-1", 0, "br-5", 1);
       reboots.forEach((host, n) -> assertThat(s.host(host).reboots()).as(host).isEqualTo(n));
       s.assertSafetyHeld();
+    }
+  }
+
+  @Test
+  void whenSsmRunsTheInterruptedRebootAgainTheGuardRefusesAndEachHostRebootsOnce() {
+    try (Scenario s = Scenario.start(Clusters.small(), Faults.none(17).withInterruptedCommandsRunAgain())) {
+      s.invokeUntilSettled(Scenario.SCHEDULED);
+
+      long refusedReruns =
+          s.sim.cluster().commands.values().stream()
+              .filter(c -> c.hostCommand.orElse(null) == HostCommand.REBOOT)
+              .flatMap(c -> c.invocations.stream())
+              .filter(i -> i.status == SsmCommand.Status.FAILED)
+              .count();
+      assertThat(refusedReruns).isEqualTo(3);
+      for (String host : List.of("br-1", "br-2", "br-3")) {
+        assertThat(s.host(host).reboots()).as(host).isEqualTo(1);
+      }
+      s.assertInvariantsHeld(Set.of());
     }
   }
 
