@@ -50,11 +50,11 @@ class AttributeLimitScenarioTest {
 
       if (s.commandsSent("br-1", "PREPARE") > 0) {
         Assumptions.abort(
-            "engine bug: on an instance with 10 custom attributes the Reconciler sends PREPARE (the host"
-                + " starts downloading) before its PutAttributes of the STAGING record fails with"
-                + " AttributeLimitExceededException; the download is never recorded, and every pass"
-                + " reports the instance IN_PROGRESS 'downloading' instead of skipping it with the"
-                + " attribute limit as the reason");
+            "engine bug: on an instance that already has 10 custom attributes, the Reconciler sends"
+                + " PREPARE (the host downloads the update) and only then fails to write the STAGING"
+                + " record (AttributeLimitExceededException); afterwards every pass tries to record"
+                + " STAGED, fails again and reports the instance IN_PROGRESS 'update is already"
+                + " staged; last step failed: ...', never skipped with the attribute limit as reason");
       }
       assertThat(run.out()).contains("AttributeLimitExceededException");
       assertThat(s.host("br-1").version()).isEqualTo(OLD);
