@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** What keeps the updater away: a closed window, the pause tag, an opt-out, a dry run. */
 class GateScenariosTest {
@@ -78,6 +80,28 @@ class GateScenariosTest {
         assertThat(s.host(host).version()).isEqualTo(OLD);
         assertThat(s.host(host).attributes()).containsOnlyKeys("bottlerocket.variant");
       }
+      s.assertSafetyHeld();
+    }
+  }
+
+  @ParameterizedTest(name = "after {0} requests of an update")
+  @ValueSource(ints = {60, 150, 250, 400})
+  void aDryRunInTheMiddleOfAnUpdateChangesNothing(int requests) {
+    try (Scenario s = Scenario.start(Clusters.small(), Faults.none(36))) {
+      AwsEndpoint endpoint = s.sim.endpoint();
+      long start = endpoint.requestCount();
+      s.invokeFresh(Scenario.SCHEDULED, () -> endpoint.requestCount() - start >= requests);
+      s.sim.advance(Scenario.TICK);
+      Map<String, Long> before = endpoint.calls();
+      int commandsBefore = s.sim.cluster().hostCommandsSent().size();
+
+      s.invokeFresh(Scenario.DRY_RUN, () -> false);
+
+      for (String write : List.of("ecs:PutAttributes", "ecs:DeleteAttributes", "ecs:UpdateContainerInstancesState", "ecs:TagResource")) {
+        assertThat(endpoint.calls().get(write)).as(write).isEqualTo(before.get(write));
+      }
+      List<String> commands = s.sim.cluster().hostCommandsSent();
+      assertThat(commands.subList(commandsBefore, commands.size())).allMatch(c -> c.endsWith(":CHECK") || c.endsWith(":STATUS"));
       s.assertSafetyHeld();
     }
   }
