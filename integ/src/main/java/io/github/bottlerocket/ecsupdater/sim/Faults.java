@@ -24,6 +24,7 @@ import java.util.Set;
  *     capacity (as with a placement constraint the updater does not see)
  * @param extraStopTime added to every service task's stop on a draining instance (load balancer
  *     deregistration delay, long stop timeouts): a slow drain
+ * @param slowBoots by host: how much longer than usual its boots take
  * @param rerunInterruptedCommands the SSM agent runs a command that a reboot interrupted again once
  *     the host is back (amazon-ssm-agent issue 169), as it may with the reboot command itself
  */
@@ -38,6 +39,7 @@ public record Faults(
     Map<String, Integer> prepareFailures,
     Set<String> blockedDrains,
     Duration extraStopTime,
+    Map<String, Duration> slowBoots,
     boolean rerunInterruptedCommands) {
 
   public Faults {
@@ -48,53 +50,60 @@ public record Faults(
     neverReturns = Set.copyOf(neverReturns);
     prepareFailures = Map.copyOf(prepareFailures);
     blockedDrains = Set.copyOf(blockedDrains);
+    slowBoots = Map.copyOf(slowBoots);
   }
 
   /** No faults. */
   public static Faults none(long seed) {
-    return new Faults(seed, 0, 0, Duration.ZERO, 0, Set.of(), Set.of(), Map.of(), Set.of(), Duration.ZERO, false);
+    return new Faults(seed, 0, 0, Duration.ZERO, 0, Set.of(), Set.of(), Map.of(), Set.of(), Duration.ZERO, Map.of(), false);
   }
 
   public Faults withThrottling(double fraction) {
-    return new Faults(seed, fraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime, rerunInterruptedCommands);
+    return new Faults(seed, fraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime, slowBoots, rerunInterruptedCommands);
   }
 
   public Faults withServerErrors(double fraction) {
-    return new Faults(seed, throttleFraction, fraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime, rerunInterruptedCommands);
+    return new Faults(seed, throttleFraction, fraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime, slowBoots, rerunInterruptedCommands);
   }
 
   public Faults withLatency(Duration max) {
-    return new Faults(seed, throttleFraction, serverErrorFraction, max, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime, rerunInterruptedCommands);
+    return new Faults(seed, throttleFraction, serverErrorFraction, max, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime, slowBoots, rerunInterruptedCommands);
   }
 
   public Faults withGarbledOutput(double fraction) {
-    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, fraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime, rerunInterruptedCommands);
+    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, fraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime, slowBoots, rerunInterruptedCommands);
   }
 
   public Faults withBadBoot(String host) {
-    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, plus(badBoot, host), neverReturns, prepareFailures, blockedDrains, extraStopTime, rerunInterruptedCommands);
+    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, plus(badBoot, host), neverReturns, prepareFailures, blockedDrains, extraStopTime, slowBoots, rerunInterruptedCommands);
   }
 
   public Faults withNeverReturns(String host) {
-    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, plus(neverReturns, host), prepareFailures, blockedDrains, extraStopTime, rerunInterruptedCommands);
+    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, plus(neverReturns, host), prepareFailures, blockedDrains, extraStopTime, slowBoots, rerunInterruptedCommands);
   }
 
   public Faults withPrepareFailures(String host, int count) {
     Map<String, Integer> m = new HashMap<>(prepareFailures);
     m.put(host, count);
-    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, m, blockedDrains, extraStopTime, rerunInterruptedCommands);
+    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, m, blockedDrains, extraStopTime, slowBoots, rerunInterruptedCommands);
   }
 
   public Faults withBlockedDrain(String host) {
-    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, plus(blockedDrains, host), extraStopTime, rerunInterruptedCommands);
+    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, plus(blockedDrains, host), extraStopTime, slowBoots, rerunInterruptedCommands);
   }
 
   public Faults withExtraStopTime(Duration d) {
-    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, d, rerunInterruptedCommands);
+    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, d, slowBoots, rerunInterruptedCommands);
+  }
+
+  public Faults withSlowBoot(String host, Duration extra) {
+    Map<String, Duration> m = new HashMap<>(slowBoots);
+    m.put(host, extra);
+    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime, m, rerunInterruptedCommands);
   }
 
   public Faults withInterruptedCommandsRunAgain() {
-    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime, true);
+    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime, slowBoots, true);
   }
 
   private static Set<String> plus(Set<String> set, String item) {

@@ -342,7 +342,7 @@ public final class SimulatedCluster {
     }
     BottlerocketHost host = i.bottlerocket.orElseThrow();
     boolean newImageFails = host.isReady(at) && faults.badBoot().contains(i.name);
-    Duration boot = newImageFails ? timing.boot().plus(timing.failedBootExtra()) : timing.boot();
+    Duration boot = (newImageFails ? timing.boot().plus(timing.failedBootExtra()) : timing.boot()).plus(faults.slowBoots().getOrDefault(i.name, Duration.ZERO));
     Instant up = at.plus(boot);
     events.at(up, i.name + " boots", () -> {
       host.boot(up, newImageFails);

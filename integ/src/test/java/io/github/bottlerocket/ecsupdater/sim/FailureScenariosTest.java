@@ -83,6 +83,20 @@ class FailureScenariosTest {
     }
   }
 
+  @Test
+  void aHostThatReturnsAfterRebootTimeoutIsVerifiedAndSetActiveButItsFailureStaysForAnOperator() {
+    // REBOOT_TIMEOUT is 5m in the simulation's settings; this host's boot takes 8m longer than usual.
+    try (Scenario s = Scenario.start(Clusters.small(), Faults.none(30).withSlowBoot("br-1", Duration.ofMinutes(8)))) {
+      untilBr1Failed(s);
+      s.invokeUntil(Scenario.SCHEDULED, r -> s.host("br-1").status().equals("ACTIVE"), 20);
+
+      assertThat(s.host("br-1").version()).isEqualTo(NEW);
+      assertThat(s.host("br-1").attributes()).doesNotContainKey(StateAttributes.STATE);
+      assertThat(failureReason(s, "br-1")).isEqualTo("REBOOT_TIMEOUT");
+      s.assertInvariantsHeld(Set.of("br-2", "br-3"));
+    }
+  }
+
   /** Two hosts that cannot take each other's tasks: 3 tasks of 1 GiB on two 2 GiB hosts. */
   private static ClusterSpec full() {
     return Clusters.empty()
