@@ -23,7 +23,7 @@ public enum Setting {
   MAINTENANCE_WINDOW("", "When new updates may start, e.g. 'Sat,Sun 02:00-06:00'; empty means always. Started updates always finish."),
   MAINTENANCE_TIMEZONE("UTC", "Time zone of MAINTENANCE_WINDOW (IANA name, e.g. Europe/Berlin)."),
   PAUSED("false", "When true, nothing new starts in any cluster; started updates finish."),
-  SSM_DOCUMENT_PREFIX("", "Prefix of the fixed-command SSM documents (<prefix>Check, ...); empty sends the same commands through AWS-RunShellScript."),
+  SSM_DOCUMENT_PREFIX("", "Prefix of the fixed-command SSM documents (the prefix followed by Check, Status, Prepare, Activate, Reboot, Cancel); empty sends the same commands through AWS-RunShellScript."),
   COMMAND_DELIVERY_TIMEOUT("10m", "How long SSM tries to deliver a command to a host (SendCommand TimeoutSeconds, 30s to 48h)."),
   EVENT_BUS("default", "EventBridge bus for the updater's events; 'none' sends none."),
   METRICS_NAMESPACE("BottlerocketEcsUpdater", "CloudWatch namespace of the embedded-format metrics."),

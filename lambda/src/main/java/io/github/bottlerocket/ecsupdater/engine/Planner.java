@@ -786,7 +786,13 @@ public final class Planner {
       decisions.add(new Decision.Complete(v, now.activeVersion()));
       reportStatus(v, now, Outcome.UPDATED, Reason.IN_PROGRESS, "running " + target, "set ACTIVE");
     } else if (now.state() == UpdateState.READY && now.stagedVersion().filter(target::equals).isPresent()) {
-      fail(v, FailureReason.REBOOT_NOT_PERFORMED, "still running " + now.activeVersion() + " with " + target + " Ready", true, true, false);
+      // Not rebooted yet, or about to: the reboot may still be on its way down. Ask again until
+      // VERIFY_TIMEOUT rather than set ACTIVE an instance that may reboot any moment.
+      if (elapsed(r).compareTo(s.verifyTimeout()) < 0) {
+        resend(v, "still running " + now.activeVersion() + " with " + target + " Ready; waiting for the reboot");
+      } else {
+        fail(v, FailureReason.REBOOT_NOT_PERFORMED, "still running " + now.activeVersion() + " with " + target + " Ready after " + Durations.format(elapsed(r)), true, true, false);
+      }
     } else if (r.fromVersion().filter(now.activeVersion()::equals).isPresent()) {
       fail(v, FailureReason.ROLLED_BACK, "came back on " + now.activeVersion() + " instead of " + target, false, true, false);
     } else {

@@ -428,6 +428,10 @@ public final class Reconciler {
     private boolean carryOut(Decision d, Instant now) {
       switch (d) {
         case Decision.CheckForUpdates c -> {
+          if (timeLeft().compareTo(s.deadlineMargin().plus(s.checkTimeout())) <= 0) {
+            // Not enough time to collect the replies; the next pass checks.
+            return false;
+          }
           startRound(c.instances(), now);
           return false;
         }

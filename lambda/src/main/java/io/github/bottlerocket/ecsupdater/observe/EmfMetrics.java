@@ -38,6 +38,19 @@ import java.util.TreeMap;
  * </table>
  */
 public final class EmfMetrics implements PassListener {
+  /** The dimension that carries the cluster name. */
+  public static final String CLUSTER = "Cluster";
+  /** Updates that completed in a pass. */
+  public static final String UPDATES_SUCCEEDED = "UpdatesSucceeded";
+  /** Updates that failed in a pass; the deployed stack alarms on it. */
+  public static final String UPDATES_FAILED = "UpdatesFailed";
+  /** Instances with an update under way at the end of a pass. */
+  public static final String UPDATES_IN_PROGRESS = "UpdatesInProgress";
+  /** 1 while the cluster's failure budget is spent, else 0; the deployed stack alarms on it. */
+  public static final String CIRCUIT_BREAKER_OPEN = "CircuitBreakerOpen";
+  /** Passes stopped by a fault. */
+  public static final String PASS_ERRORS = "PassErrors";
+
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final PrintStream out;
@@ -66,17 +79,17 @@ public final class EmfMetrics implements PassListener {
     String cluster = JsonLog.clusterName(report.clusterArn());
     Map<Outcome, Integer> counts = report.counts();
     Map<String, Number> pass = new LinkedHashMap<>();
-    pass.put("UpdatesSucceeded", counts.get(Outcome.UPDATED));
-    pass.put("UpdatesFailed", report.transitions().stream().filter(t -> t.kind() == Transition.Kind.FAILED).count());
-    pass.put("UpdatesInProgress", counts.get(Outcome.IN_PROGRESS));
+    pass.put(UPDATES_SUCCEEDED, counts.get(Outcome.UPDATED));
+    pass.put(UPDATES_FAILED, report.transitions().stream().filter(t -> t.kind() == Transition.Kind.FAILED).count());
+    pass.put(UPDATES_IN_PROGRESS, counts.get(Outcome.IN_PROGRESS));
     pass.put("InstancesWaiting", counts.get(Outcome.WAITING));
-    pass.put("PassErrors", report.error().isPresent() ? 1 : 0);
+    pass.put(PASS_ERRORS, report.error().isPresent() ? 1 : 0);
     report.cluster()
         .ifPresent(
             c -> {
               pass.put("InstancesOutOfService", c.outOfService());
               pass.put("FailuresAgainstBudget", c.budgetFailures());
-              pass.put("CircuitBreakerOpen", c.circuitBreakerOpen() ? 1 : 0);
+              pass.put(CIRCUIT_BREAKER_OPEN, c.circuitBreakerOpen() ? 1 : 0);
             });
     if (report.dryRun()) {
       // A dry run changes nothing; its counts would double those of real passes.
@@ -113,7 +126,7 @@ public final class EmfMetrics implements PassListener {
     directive.put("Namespace", namespace);
     ArrayNode dimensionSets = directive.putArray("Dimensions");
     ArrayNode withCluster = dimensionSets.addArray();
-    withCluster.add("Cluster");
+    withCluster.add(CLUSTER);
     extra.keySet().forEach(withCluster::add);
     if (alsoWithoutDimensions) {
       dimensionSets.addArray();
@@ -122,7 +135,7 @@ public final class EmfMetrics implements PassListener {
     for (String name : metrics.keySet()) {
       defs.addObject().put("Name", name).put("Unit", unit);
     }
-    doc.put("Cluster", cluster);
+    doc.put(CLUSTER, cluster);
     extra.forEach(doc::put);
     metrics.forEach((name, value) -> doc.put(name, value.doubleValue()));
     synchronized (out) {
@@ -136,5 +149,5 @@ public final class EmfMetrics implements PassListener {
 
   /** The metric names, for documentation and tests. */
   public static final List<String> PASS_METRICS =
-      List.of("UpdatesSucceeded", "UpdatesFailed", "UpdatesInProgress", "InstancesWaiting", "PassErrors", "InstancesOutOfService", "FailuresAgainstBudget", "CircuitBreakerOpen");
+      List.of(UPDATES_SUCCEEDED, UPDATES_FAILED, UPDATES_IN_PROGRESS, "InstancesWaiting", PASS_ERRORS, "InstancesOutOfService", "FailuresAgainstBudget", CIRCUIT_BREAKER_OPEN);
 }

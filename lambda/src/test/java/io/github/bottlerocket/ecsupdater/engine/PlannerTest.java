@@ -808,9 +808,25 @@ class PlannerTest {
       assertThat(line(plan, "a").outcome()).isEqualTo(Outcome.UPDATED);
     }
 
+    @Test
+    void anUpdateStillReadyMeansTheRebootMayBeOnItsWaySoItChecksAgain() {
+      assertThat(decisions(plan(verifying(status(hostStatus(UpdateState.READY, OLD, NEW, "refresh", "Success", "x")))))).containsExactly("Resend(a)");
+    }
+
+    @Test
+    void anUpdateStillReadyAtTheVerifyTimeoutMeansTheRebootDidNotHappen() {
+      Scene scene = new Scene();
+      scene.host("a").phase(Phase.VERIFYING, Duration.ofMinutes(10), "cmd-a").status(InstanceStatus.DRAINING)
+          .replied(status(hostStatus(UpdateState.READY, OLD, NEW, "refresh", "Success", "x")));
+
+      Decision.Fail f = only(plan(scene), Decision.Fail.class);
+      assertThat(f.reason()).isEqualTo(FailureReason.REBOOT_NOT_PERFORMED);
+      assertThat(f.cancelActivation()).isTrue();
+      assertThat(f.reactivate()).isTrue();
+    }
+
     static Stream<Arguments> verdicts() {
       return Stream.of(
-          Arguments.of("old version, update still Ready", hostStatus(UpdateState.READY, OLD, NEW, "refresh", "Success", "x"), FailureReason.REBOOT_NOT_PERFORMED, true),
           Arguments.of("old version, update gone", hostStatus(UpdateState.AVAILABLE, OLD, null, "refresh", "Success", "x"), FailureReason.ROLLED_BACK, false),
           Arguments.of("an unexpected version", hostStatus(UpdateState.IDLE, "1.21.0", null, "refresh", "Success", "x"), FailureReason.VERIFY_FAILED, false));
     }

@@ -277,7 +277,7 @@ class ReconcilerTest {
   void stopsBeforeTheDeadlineAndTheNextPassFinishesTheWork() {
     FakeCluster.Host a = updatable("a");
     a.drainsImmediately = false;
-    Instant end = cluster.clock.instant().plus(Duration.ofMinutes(2));
+    Instant end = cluster.clock.instant().plus(Duration.ofMinutes(5));
 
     PassReport first = reconciler().run(FakeCluster.CLUSTER, PassOptions.DEFAULT, Deadline.at(end, cluster.clock));
 

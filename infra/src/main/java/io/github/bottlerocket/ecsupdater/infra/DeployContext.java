@@ -1,0 +1,321 @@
+package io.github.bottlerocket.ecsupdater.infra;
+
+import io.github.bottlerocket.ecsupdater.config.Durations;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.logs.RetentionDays;
+
+/**
+ * The deployment choices an operator passes to {@code cdk synth} / {@code cdk deploy} with {@code
+ * -c key=value} (or in {@code cdk.json}), read and checked in one place. Every key is optional;
+ * without {@value #CLUSTER_ARN} the template takes the cluster as a CloudFormation parameter.
+ *
+ * @param clusterArns the clusters to manage, from {@value #CLUSTER_ARN} (comma-separated)
+ * @param stackName the stack name
+ * @param alarmTopicArn an SNS topic for the alarms
+ * @param settings the other keys, applied to the construct's props
+ */
+public record DeployContext(
+    List<String> clusterArns,
+    String stackName,
+    Optional<String> alarmTopicArn,
+    List<Function<BottlerocketEcsUpdaterProps.Builder, BottlerocketEcsUpdaterProps.Builder>>
+        settings) {
+
+  public static final String CLUSTER_ARN = "clusterArn";
+  public static final String STACK_NAME = "stackName";
+  public static final String SCHEDULE = "schedule";
+  public static final String MAINTENANCE_WINDOW = "maintenanceWindow";
+  public static final String MAINTENANCE_TIMEZONE = "maintenanceTimezone";
+  public static final String MAX_CONCURRENT = "maxConcurrent";
+  public static final String FAILURE_BUDGET = "failureBudget";
+  public static final String DRAIN_TIMEOUT = "drainTimeout";
+  public static final String REBOOT_TIMEOUT = "rebootTimeout";
+  public static final String CHECK_INTERVAL = "checkInterval";
+  public static final String PAUSED = "paused";
+  public static final String LOG_RETENTION_DAYS = "logRetentionDays";
+  public static final String ALARM_TOPIC_ARN = "alarmTopicArn";
+  public static final String MEMORY_SIZE = "memorySize";
+  public static final String ARCHITECTURE = "architecture";
+  public static final String ECS_EVENT_TRIGGER = "ecsEventTrigger";
+  public static final String CONCURRENCY_GUARD = "concurrencyGuard";
+  public static final String METRICS_NAMESPACE = "metricsNamespace";
+  public static final String DOCUMENT_PREFIX = "documentPrefix";
+  public static final String INSTANCE_TAG = "instanceTag";
+
+  /** Every key this app reads. */
+  public static final List<String> KEYS =
+      List.of(
+          CLUSTER_ARN,
+          STACK_NAME,
+          SCHEDULE,
+          MAINTENANCE_WINDOW,
+          MAINTENANCE_TIMEZONE,
+          MAX_CONCURRENT,
+          FAILURE_BUDGET,
+          DRAIN_TIMEOUT,
+          REBOOT_TIMEOUT,
+          CHECK_INTERVAL,
+          PAUSED,
+          LOG_RETENTION_DAYS,
+          ALARM_TOPIC_ARN,
+          MEMORY_SIZE,
+          ARCHITECTURE,
+          ECS_EVENT_TRIGGER,
+          CONCURRENCY_GUARD,
+          METRICS_NAMESPACE,
+          DOCUMENT_PREFIX,
+          INSTANCE_TAG);
+
+  /** The stack name when {@value #STACK_NAME} is not given. */
+  public static final String DEFAULT_STACK_NAME = "BottlerocketEcsUpdater";
+
+  private static final Pattern STACK_NAME_PATTERN = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,127}");
+  private static final Pattern TOPIC_ARN =
+      Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}");
+  private static final Pattern INSTANCE_TAG_PATTERN = Pattern.compile("([^=]+)=(.*)");
+  private static final Map<Integer, RetentionDays> RETENTION = retentionByDays();
+
+  public DeployContext {
+    clusterArns = List.copyOf(clusterArns);
+    settings = List.copyOf(settings);
+  }
+
+  /**
+   * Reads the context.
+   *
+   * @param all every context value, as {@code node.getAllContext()} returns it; keys with {@code
+   *     :} or {@code /} belong to the CDK (feature flags, lookups) and are not looked at
+   * @throws InvalidContextException listing each key that is wrong and what it accepts
+   */
+  public static DeployContext from(Map<String, ?> all) {
+    Reader r = new Reader(all);
+    r.rejectUnknownKeys();
+    List<String> arns =
+        r.text(CLUSTER_ARN)
+            .map(
+                v ->
+                    Arrays.stream(v.split(","))
+                        .map(String::strip)
+                        .filter(s -> !s.isEmpty())
+                        .toList())
+            .orElse(List.of());
+    String stackName = r.text(STACK_NAME).orElse(DEFAULT_STACK_NAME);
+    if (!STACK_NAME_PATTERN.matcher(stackName).matches()) {
+      r.problem(
+          STACK_NAME,
+          "a CloudFormation stack name (a letter, then letters, digits and '-', at most 128)",
+          stackName);
+    }
+    Optional<String> topic = r.text(ALARM_TOPIC_ARN);
+    topic.ifPresent(
+        t -> {
+          if (!TOPIC_ARN.matcher(t).matches()) {
+            r.problem(ALARM_TOPIC_ARN, "an SNS topic ARN, arn:aws:sns:<region>:<account>:<name>", t);
+          }
+        });
+    List<Function<BottlerocketEcsUpdaterProps.Builder, BottlerocketEcsUpdaterProps.Builder>> s =
+        new ArrayList<>();
+    r.text(SCHEDULE).ifPresent(v -> s.add(b -> b.schedule(Schedule.expression(v))));
+    r.text(MAINTENANCE_WINDOW).ifPresent(v -> s.add(b -> b.maintenanceWindow(v)));
+    r.text(MAINTENANCE_TIMEZONE).ifPresent(v -> s.add(b -> b.maintenanceTimezone(v)));
+    r.integer(MAX_CONCURRENT).ifPresent(v -> s.add(b -> b.maxConcurrent(v)));
+    r.integer(FAILURE_BUDGET).ifPresent(v -> s.add(b -> b.failureBudget(v)));
+    r.duration(DRAIN_TIMEOUT).ifPresent(v -> s.add(b -> b.drainTimeout(v)));
+    r.duration(REBOOT_TIMEOUT).ifPresent(v -> s.add(b -> b.rebootTimeout(v)));
+    r.duration(CHECK_INTERVAL).ifPresent(v -> s.add(b -> b.checkInterval(v)));
+    r.bool(PAUSED).ifPresent(v -> s.add(b -> b.paused(v)));
+    r.integer(LOG_RETENTION_DAYS)
+        .ifPresent(
+            v -> {
+              RetentionDays days = RETENTION.get(v);
+              if (days == null) {
+                r.problem(
+                    LOG_RETENTION_DAYS,
+                    "one of CloudWatch Logs' retention periods: "
+                        + RETENTION.keySet().stream()
+                            .map(String::valueOf)
+                            .collect(Collectors.joining(", ")),
+                    v.toString());
+              } else {
+                s.add(b -> b.logRetention(days));
+              }
+            });
+    r.integer(MEMORY_SIZE).ifPresent(v -> s.add(b -> b.memorySize(v)));
+    r.text(ARCHITECTURE)
+        .ifPresent(
+            v -> {
+              switch (v.toLowerCase(Locale.ROOT)) {
+                case "arm64" -> s.add(b -> b.architecture(Architecture.ARM_64));
+                case "x86_64" -> s.add(b -> b.architecture(Architecture.X86_64));
+                default -> r.problem(ARCHITECTURE, "arm64 or x86_64", v);
+              }
+            });
+    r.bool(ECS_EVENT_TRIGGER).ifPresent(v -> s.add(b -> b.ecsEventTrigger(v)));
+    r.bool(CONCURRENCY_GUARD).ifPresent(v -> s.add(b -> b.concurrencyGuard(v)));
+    r.text(METRICS_NAMESPACE).ifPresent(v -> s.add(b -> b.metricsNamespace(v)));
+    r.text(DOCUMENT_PREFIX).ifPresent(v -> s.add(b -> b.documentPrefix(v)));
+    r.text(INSTANCE_TAG)
+        .ifPresent(
+            v -> {
+              Matcher m = INSTANCE_TAG_PATTERN.matcher(v);
+              if (m.matches()) {
+                s.add(b -> b.instanceTag(m.group(1).strip(), m.group(2).strip()));
+              } else {
+                r.problem(INSTANCE_TAG, "key=value, e.g. ecs-cluster=prod", v);
+              }
+            });
+    r.throwIfAny();
+    return new DeployContext(arns, stackName, topic, s);
+  }
+
+  /** Applies the settings to a props builder. */
+  BottlerocketEcsUpdaterProps.Builder apply(BottlerocketEcsUpdaterProps.Builder builder) {
+    BottlerocketEcsUpdaterProps.Builder b = builder;
+    for (var setting : settings) {
+      b = setting.apply(b);
+    }
+    return b;
+  }
+
+  private static Map<Integer, RetentionDays> retentionByDays() {
+    Map<Integer, RetentionDays> m = new LinkedHashMap<>();
+    m.put(1, RetentionDays.ONE_DAY);
+    m.put(3, RetentionDays.THREE_DAYS);
+    m.put(5, RetentionDays.FIVE_DAYS);
+    m.put(7, RetentionDays.ONE_WEEK);
+    m.put(14, RetentionDays.TWO_WEEKS);
+    m.put(30, RetentionDays.ONE_MONTH);
+    m.put(60, RetentionDays.TWO_MONTHS);
+    m.put(90, RetentionDays.THREE_MONTHS);
+    m.put(120, RetentionDays.FOUR_MONTHS);
+    m.put(150, RetentionDays.FIVE_MONTHS);
+    m.put(180, RetentionDays.SIX_MONTHS);
+    m.put(365, RetentionDays.ONE_YEAR);
+    m.put(400, RetentionDays.THIRTEEN_MONTHS);
+    m.put(545, RetentionDays.EIGHTEEN_MONTHS);
+    m.put(731, RetentionDays.TWO_YEARS);
+    m.put(1096, RetentionDays.THREE_YEARS);
+    m.put(1827, RetentionDays.FIVE_YEARS);
+    m.put(2192, RetentionDays.SIX_YEARS);
+    m.put(2557, RetentionDays.SEVEN_YEARS);
+    m.put(2922, RetentionDays.EIGHT_YEARS);
+    m.put(3288, RetentionDays.NINE_YEARS);
+    m.put(3653, RetentionDays.TEN_YEARS);
+    return m;
+  }
+
+  /** Reads typed values and collects every problem, so that one error lists all of them. */
+  private static final class Reader {
+    private final Map<String, ?> all;
+    private final List<String> problems = new ArrayList<>();
+
+    Reader(Map<String, ?> all) {
+      this.all = all;
+    }
+
+    void rejectUnknownKeys() {
+      Set<String> known = Set.copyOf(KEYS);
+      for (String key : all.keySet()) {
+        if (!key.contains(":") && !key.contains("/") && !known.contains(key)) {
+          problems.add(
+              "context key '" + key + "' is unknown; the keys are " + String.join(", ", KEYS));
+        }
+      }
+    }
+
+    Optional<String> text(String key) {
+      Object v = all.get(key);
+      if (v == null) {
+        return Optional.empty();
+      }
+      if (v instanceof List<?> list) {
+        return Optional.of(list.stream().map(String::valueOf).collect(Collectors.joining(",")));
+      }
+      String s = String.valueOf(v).strip();
+      return s.isEmpty() ? Optional.empty() : Optional.of(s);
+    }
+
+    Optional<Integer> integer(String key) {
+      return text(key)
+          .flatMap(
+              v -> {
+                try {
+                  return Optional.of(Integer.valueOf(v));
+                } catch (NumberFormatException e) {
+                  problem(key, "a whole number", v);
+                  return Optional.empty();
+                }
+              });
+    }
+
+    Optional<Boolean> bool(String key) {
+      return text(key)
+          .flatMap(
+              v ->
+                  switch (v.toLowerCase(Locale.ROOT)) {
+                    case "true" -> Optional.of(true);
+                    case "false" -> Optional.of(false);
+                    default -> {
+                      problem(key, "true or false", v);
+                      yield Optional.empty();
+                    }
+                  });
+    }
+
+    Optional<Duration> duration(String key) {
+      return text(key)
+          .flatMap(
+              v -> {
+                try {
+                  return Optional.of(Duration.millis(Durations.parse(v).toMillis()));
+                } catch (IllegalArgumentException e) {
+                  problem(key, Durations.FORMS, v);
+                  return Optional.empty();
+                }
+              });
+    }
+
+    void problem(String key, String accepted, String got) {
+      problems.add("context key '" + key + "' must be " + accepted + ", got '" + got + "'");
+    }
+
+    void throwIfAny() {
+      if (!problems.isEmpty()) {
+        throw new InvalidContextException(problems);
+      }
+    }
+  }
+
+  /** Context values that cannot be used; each problem names the key and what it accepts. */
+  public static final class InvalidContextException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    private final List<String> problems;
+
+    InvalidContextException(List<String> problems) {
+      super(
+          problems.size() == 1
+              ? "Invalid context: " + problems.get(0)
+              : "Invalid context:\n  - " + String.join("\n  - ", problems));
+      this.problems = List.copyOf(problems);
+    }
+
+    public List<String> problems() {
+      return problems;
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package io.github.bottlerocket.ecsupdater.infra;
+
+import static io.github.bottlerocket.ecsupdater.infra.Fixtures.ACCOUNT;
+import static io.github.bottlerocket.ecsupdater.infra.Fixtures.CLUSTER;
+import static io.github.bottlerocket.ecsupdater.infra.Fixtures.REGION;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/** The app as {@code cdk synth} runs it: context in, a checked stack out. */
+class BottlerocketEcsUpdaterAppTest {
+  private static final String TOPIC = "arn:aws:sns:" + REGION + ":" + ACCOUNT + ":updater-alerts";
+
+  /** An app as the CLI would start it, with the test's stand-in code instead of the jar. */
+  private static BottlerocketEcsUpdaterStack stackFor(Map<String, ?> context) {
+    App app = App.Builder.create().context(context).build();
+    DeployContext deploy = DeployContext.from(context);
+    return BottlerocketEcsUpdaterApp.define(app, Optional.of(Fixtures.stubCode()), deploy);
+  }
+
+  @Test
+  void theStackGoesToTheClustersAccountAndRegion() {
+    BottlerocketEcsUpdaterStack stack = stackFor(Map.of("clusterArn", CLUSTER));
+
+    assertThat(stack.getAccount()).isEqualTo(ACCOUNT);
+    assertThat(stack.getRegion()).isEqualTo(REGION);
+    assertThat(stack.getStackName()).isEqualTo("BottlerocketEcsUpdater");
+  }
+
+  @Test
+  void theStackNameComesFromTheContext() {
+    BottlerocketEcsUpdaterStack stack =
+        stackFor(Map.of("clusterArn", CLUSTER, "stackName", "ProdUpdater"));
+
+    assertThat(stack.getStackName()).isEqualTo("ProdUpdater");
+    assertThat(stack.getUpdater().getDocumentPrefix()).isEqualTo("ProdUpdater-");
+  }
+
+  @Test
+  void withoutClustersTheTemplateTakesOneAsAParameter() {
+    BottlerocketEcsUpdaterStack stack = stackFor(Map.of());
+    Template template = Template.fromStack(stack);
+
+    template.hasParameter(
+        BottlerocketEcsUpdaterStack.CLUSTER_ARN_PARAMETER,
+        Map.of(
+            "Type", "String",
+            "AllowedPattern",
+                "arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/[A-Za-z0-9_-]{1,255}"));
+    template.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Map.of(
+            "Environment",
+            Map.of(
+                "Variables",
+                Match.objectLike(
+                    Map.of(
+                        "ALLOWED_CLUSTERS",
+                        Map.of("Ref", BottlerocketEcsUpdaterStack.CLUSTER_ARN_PARAMETER))))));
+    assertThat(stack.getUpdater().getClusterArns()).hasSize(1);
+  }
+
+  @Test
+  void withClustersInTheContextThereIsNoParameter() {
+    Template template = Template.fromStack(stackFor(Map.of("clusterArn", CLUSTER)));
+
+    assertThat(template.findParameters(BottlerocketEcsUpdaterStack.CLUSTER_ARN_PARAMETER)).isEmpty();
+  }
+
+  @Test
+  void theAlarmTopicComesFromTheContext() {
+    Template template =
+        Template.fromStack(stackFor(Map.of("clusterArn", CLUSTER, "alarmTopicArn", TOPIC)));
+
+    template.allResourcesProperties(
+        "AWS::CloudWatch::Alarm", Map.of("AlarmActions", List.of(TOPIC)));
+  }
+
+  @Test
+  void theOutputsNameWhatTheOperatorsCommandsNeed() {
+    Template template = Template.fromStack(stackFor(Map.of("clusterArn", CLUSTER)));
+
+    assertThat(template.findOutputs("*").keySet())
+        .containsExactlyInAnyOrder("FunctionName", "LogGroupName", "ScheduleRuleName", "DocumentPrefix");
+    template.hasOutput("DocumentPrefix", Map.of("Value", "BottlerocketEcsUpdater-"));
+  }
+
+  @Test
+  void invalidContextStopsTheApp() {
+    App app = App.Builder.create().context(Map.of("maxConcurrent", "many")).build();
+
+    assertThatThrownBy(() -> BottlerocketEcsUpdaterApp.define(app))
+        .isInstanceOf(DeployContext.InvalidContextException.class)
+        .hasMessageContaining("maxConcurrent");
+  }
+
+  // ---- cdk-nag ---------------------------------------------------------------------------------
+
+  static Stream<Arguments> configurations() {
+    Map<String, Object> everything = new HashMap<>();
+    everything.put("clusterArn", CLUSTER + "," + Fixtures.OTHER_CLUSTER);
+    everything.put("alarmTopicArn", TOPIC);
+    everything.put("instanceTag", "ecs-cluster=prod");
+    everything.put("concurrencyGuard", "false");
+    everything.put("ecsEventTrigger", "false");
+    everything.put("schedule", "rate(1 hour)");
+    everything.put("architecture", "x86_64");
+    return Stream.of(
+        Arguments.of("one cluster", Map.of("clusterArn", CLUSTER)),
+        Arguments.of("cluster as a parameter", Map.of()),
+        Arguments.of("every option", everything));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("configurations")
+  void awsSolutionsChecksFindNothingUnacknowledged(String name, Map<String, ?> context) {
+    BottlerocketEcsUpdaterStack stack = stackFor(context);
+    Annotations annotations = Annotations.fromStack(stack);
+
+    annotations.hasNoError("*", Match.stringLikeRegexp("AwsSolutions-.*"));
+    annotations.hasNoWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyAcknowledgementIsOneWildcardWithAReason() {
+    Template template = Template.fromStack(stackFor(Map.of("clusterArn", CLUSTER)));
+    Map<String, Object> policy =
+        template.findResources("AWS::IAM::Policy").values().iterator().next();
+    Map<String, Object> nag =
+        (Map<String, Object>) ((Map<String, Object>) policy.get("Metadata")).get("cdk_nag");
+    List<Map<String, Object>> acknowledged =
+        (List<Map<String, Object>>) nag.get("rules_to_suppress");
+
+    assertThat(acknowledged).hasSize(3);
+    assertThat(acknowledged)
+        .allSatisfy(
+            a -> {
+              assertThat(a.get("id")).isEqualTo("AwsSolutions-IAM5");
+              assertThat((String) a.get("reason")).hasSizeGreaterThan(80);
+              assertThat((List<Object>) a.get("applies_to")).hasSize(1);
+            });
+  }
+
+  // ---- the template for cfn-lint ---------------------------------------------------------------
+
+  /**
+   * Synthesizes the app as {@code cdk synth -c clusterArn=...} does, with the real function jar,
+   * into {@code target/cdk.out}, where {@code .ci/run} runs cfn-lint on it; and the template
+   * without context (cluster as a parameter) into {@code target/cdk.out-parameter}.
+   */
+  @Test
+  void synthesizesTheExampleTemplates() {
+    Path out = Path.of(System.getProperty("bottlerocket.cdkOut", "target/cdk.out"));
+    for (var run :
+        List.of(
+            Map.entry(out, Map.of("clusterArn", CLUSTER)),
+            Map.entry(Path.of(out + "-parameter"), Map.<String, Object>of()))) {
+      App app = App.Builder.create().outdir(run.getKey().toString()).context(run.getValue()).build();
+      BottlerocketEcsUpdaterApp.define(app);
+      app.synth();
+
+      assertThat(run.getKey().resolve("BottlerocketEcsUpdater.template.json")).isRegularFile();
+    }
+    assertThat(Files.exists(out.resolve("manifest.json"))).isTrue();
+  }
+}

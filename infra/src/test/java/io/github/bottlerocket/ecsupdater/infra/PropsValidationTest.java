@@ -1,0 +1,312 @@
+package io.github.bottlerocket.ecsupdater.infra;
+
+import static io.github.bottlerocket.ecsupdater.infra.Fixtures.CLUSTER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.bottlerocket.ecsupdater.config.Durations;
+import io.github.bottlerocket.ecsupdater.config.MaintenanceWindow;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.lambda.Architecture;
+
+/** Every rule the props are checked against, with the exact message the operator reads. */
+class PropsValidationTest {
+  private static final String US_EAST = "arn:aws:ecs:us-east-1:111122223333:cluster/prod";
+  private static final String FUNCTION_REJECTS = ": the function would reject this: ";
+
+  private static Arguments rule(
+      String name,
+      Supplier<Stack> stack,
+      BiFunction<Stack, BottlerocketEcsUpdaterProps.Builder, BottlerocketEcsUpdaterProps.Builder> props,
+      String problem) {
+    return Arguments.of(name, stack, props, problem);
+  }
+
+  /** Starts from props that work and changes one thing. */
+  private static Arguments rule(
+      String name,
+      java.util.function.UnaryOperator<BottlerocketEcsUpdaterProps.Builder> change,
+      String problem) {
+    return rule(name, Fixtures::stack, (s, b) -> change.apply(b), problem);
+  }
+
+  static Stream<Arguments> rules() {
+    return Stream.of(
+        Arguments.of(
+            "no cluster",
+            (Supplier<Stack>) Fixtures::stack,
+            (BiFunction<Stack, BottlerocketEcsUpdaterProps.Builder, BottlerocketEcsUpdaterProps.Builder>)
+                (s, b) -> BottlerocketEcsUpdaterProps.builder().code(Fixtures.stubCode()),
+            "clusters: no cluster to manage; pass clusters(List.of(cluster)) or"
+                + " clusterArns(List.of(\"arn:aws:ecs:<region>:<account>:cluster/<name>\"))"),
+        rule(
+            "not an ARN",
+            b -> b.clusterArns(List.of("prod")),
+            "clusterArns: 'prod' is not an ECS cluster ARN; write it as"
+                + " arn:<partition>:ecs:<region>:<account>:cluster/<name>"),
+        rule(
+            "listed twice",
+            b -> b.clusterArns(List.of(CLUSTER)),
+            "clusterArns: '" + CLUSTER + "' is listed twice; list each cluster once"),
+        rule(
+            "other region than the stack",
+            Fixtures::stack,
+            (s, b) ->
+                BottlerocketEcsUpdaterProps.builder()
+                    .code(Fixtures.stubCode())
+                    .clusterArns(List.of(US_EAST)),
+            "clusterArns: '"
+                + US_EAST
+                + "' is in region us-east-1 but the stack deploys to eu-west-1; deploy the stack"
+                + " to the clusters' region"),
+        rule(
+            "other account than the stack",
+            Fixtures::stack,
+            (s, b) ->
+                BottlerocketEcsUpdaterProps.builder()
+                    .code(Fixtures.stubCode())
+                    .clusterArns(List.of("arn:aws:ecs:eu-west-1:999999999999:cluster/prod")),
+            "clusterArns: 'arn:aws:ecs:eu-west-1:999999999999:cluster/prod' is in account"
+                + " 999999999999 but the stack deploys to 111122223333; deploy the stack to the"
+                + " clusters' account"),
+        rule(
+            "clusters in two regions",
+            Fixtures::environmentAgnosticStack,
+            (s, b) -> b.clusterArns(List.of(US_EAST)),
+            "clusterArns: the clusters are in eu-west-1 in account 111122223333 and us-east-1 in"
+                + " account 111122223333; one updater manages the clusters of one account and"
+                + " region, so deploy one stack per region and account"),
+        rule(
+            "memory below Lambda's range",
+            b -> b.memorySize(64),
+            "memorySize: 64 MB is outside Lambda's range of 128 to 10240 MB"),
+        rule(
+            "memory above Lambda's range",
+            b -> b.memorySize(20_000),
+            "memorySize: 20000 MB is outside Lambda's range of 128 to 10240 MB"),
+        rule(
+            "unknown architecture",
+            b -> b.architecture(Architecture.custom("riscv64")),
+            "architecture: 'riscv64' is not a Lambda architecture; use Architecture.ARM_64 or"
+                + " Architecture.X86_64"),
+        rule(
+            "ECS events without the guard",
+            b -> b.concurrencyGuard(false),
+            "ecsEventTrigger: without the concurrency guard an ECS event can start a pass while"
+                + " another one runs; set ecsEventTrigger(false), or keep concurrencyGuard(true)"
+                + " and raise the account's Lambda concurrency quota"),
+        rule(
+            "frequent rate without the guard",
+            b ->
+                b.concurrencyGuard(false)
+                    .ecsEventTrigger(false)
+                    .schedule(Schedule.expression("rate(5 minutes)")),
+            "schedule: 'rate(5 minutes)' can start a pass while the previous one still runs;"
+                + " without the concurrency guard the ticks must be at least 15 minutes apart,"
+                + " e.g. rate(15 minutes) or cron(0 * * * ? *)"),
+        rule(
+            "frequent cron without the guard",
+            b ->
+                b.concurrencyGuard(false)
+                    .ecsEventTrigger(false)
+                    .schedule(Schedule.expression("cron(*/10 * * * ? *)")),
+            "schedule: 'cron(*/10 * * * ? *)' can start a pass while the previous one still runs;"
+                + " without the concurrency guard the ticks must be at least 15 minutes apart,"
+                + " e.g. rate(15 minutes) or cron(0 * * * ? *)"),
+        rule(
+            "unreadable schedule without the guard",
+            b ->
+                b.concurrencyGuard(false)
+                    .ecsEventTrigger(false)
+                    .schedule(Schedule.expression("at(2030-01-01T00:00:00)")),
+            "schedule: 'at(2030-01-01T00:00:00)' has ticks whose distance cannot be read; without"
+                + " the concurrency guard the ticks must be at least 15 minutes apart, e.g."
+                + " rate(15 minutes) or cron(0 * * * ? *)"),
+        rule(
+            "document prefix reserved by AWS",
+            b -> b.documentPrefix("AWS-Updater-"),
+            "documentPrefix: 'AWS-Updater-' starts with 'aws', which AWS reserves for its own SSM"
+                + " documents; pass another documentPrefix"),
+        rule(
+            "document prefix with spaces",
+            b -> b.documentPrefix("my updater"),
+            "documentPrefix"
+                + FUNCTION_REJECTS
+                + "SSM_DOCUMENT_PREFIX must be letters, digits, '_', '-' and '.', at most 100"
+                + " characters (e.g. BottlerocketUpdater-), got 'my updater'"),
+        rule(
+            "no instance out of service at a time",
+            b -> b.maxConcurrent(0),
+            "maxConcurrent"
+                + FUNCTION_REJECTS
+                + "MAX_CONCURRENT must be a whole number from 1 to 100, got '0'"),
+        rule(
+            "negative failure budget",
+            b -> b.failureBudget(-1),
+            "failureBudget"
+                + FUNCTION_REJECTS
+                + "FAILURE_BUDGET must be a whole number from 0 to 1000, got '-1'"),
+        rule(
+            "unreadable maintenance window",
+            b -> b.maintenanceWindow("whenever"),
+            "maintenanceWindow"
+                + FUNCTION_REJECTS
+                + "MAINTENANCE_WINDOW must be "
+                + MaintenanceWindow.FORM
+                + "; cannot read 'whenever' in 'whenever'"),
+        rule(
+            "unknown time zone",
+            b -> b.maintenanceTimezone("Mars/Olympus"),
+            "maintenanceTimezone"
+                + FUNCTION_REJECTS
+                + "MAINTENANCE_TIMEZONE must be an IANA time zone such as UTC or Europe/Berlin,"
+                + " got 'Mars/Olympus'"),
+        rule(
+            "zero drain timeout",
+            b -> b.drainTimeout(Duration.millis(0)),
+            "drainTimeout"
+                + FUNCTION_REJECTS
+                + "DRAIN_TIMEOUT must be "
+                + Durations.FORMS
+                + ", at least 1ms, got '0ms'"),
+        rule(
+            "zero reboot timeout",
+            b -> b.rebootTimeout(Duration.millis(0)),
+            "rebootTimeout"
+                + FUNCTION_REJECTS
+                + "REBOOT_TIMEOUT must be "
+                + Durations.FORMS
+                + ", at least 1ms, got '0ms'"),
+        rule(
+            "metrics namespace with a dollar",
+            b -> b.metricsNamespace("bad$ns"),
+            "metricsNamespace"
+                + FUNCTION_REJECTS
+                + "METRICS_NAMESPACE must be a CloudWatch namespace of letters, digits and"
+                + " . _ - / # : and spaces, got 'bad$ns'"),
+        rule(
+            "empty instance tag key",
+            b -> b.instanceTag("", "prod"),
+            "instanceTag: the key must have 1 to 128 characters, got ''"),
+        rule(
+            "instance tag value too long",
+            b -> b.instanceTag("ecs-cluster", "x".repeat(257)),
+            "instanceTag: the value must have at most 256 characters"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rules")
+  void invalidPropsAreRefusedWithAMessageThatSaysWhatToDo(
+      String name,
+      Supplier<Stack> stackFactory,
+      BiFunction<Stack, BottlerocketEcsUpdaterProps.Builder, BottlerocketEcsUpdaterProps.Builder> props,
+      String problem) {
+    Stack stack = stackFactory.get();
+    BottlerocketEcsUpdaterProps built = props.apply(stack, Fixtures.props()).build();
+
+    assertThatThrownBy(() -> new BottlerocketEcsUpdater(stack, "Updater", built))
+        .isInstanceOf(InvalidPropsException.class)
+        .hasMessage("Invalid BottlerocketEcsUpdater props: " + problem);
+  }
+
+  @Test
+  void nothingIsCreatedFromInvalidProps() {
+    Stack stack = Fixtures.stack();
+    BottlerocketEcsUpdaterProps props = Fixtures.props().memorySize(1).build();
+
+    assertThatThrownBy(() -> new BottlerocketEcsUpdater(stack, "Updater", props))
+        .isInstanceOf(InvalidPropsException.class);
+    assertThat(Template.fromStack(stack).toJSON()).doesNotContainKey("Resources");
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() {
+    Stack stack = Fixtures.stack();
+    BottlerocketEcsUpdaterProps props = Fixtures.props().memorySize(64).maxConcurrent(0).build();
+
+    assertThatThrownBy(() -> new BottlerocketEcsUpdater(stack, "Updater", props))
+        .isInstanceOfSatisfying(
+            InvalidPropsException.class,
+            e -> {
+              assertThat(e.problems()).hasSize(2);
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      "Invalid BottlerocketEcsUpdater props:\n  - "
+                          + e.problems().get(0)
+                          + "\n  - "
+                          + e.problems().get(1));
+            });
+  }
+
+  @Test
+  void twoUpdatersInAStackNeedDifferentDocumentPrefixes() {
+    Stack stack = Fixtures.stack();
+    new BottlerocketEcsUpdater(stack, "First", Fixtures.props().build());
+    BottlerocketEcsUpdaterProps second =
+        BottlerocketEcsUpdaterProps.builder()
+            .clusterArns(List.of(Fixtures.OTHER_CLUSTER))
+            .code(Fixtures.stubCode())
+            .build();
+
+    assertThatThrownBy(() -> new BottlerocketEcsUpdater(stack, "Second", second))
+        .hasMessage(
+            "Invalid BottlerocketEcsUpdater props: documentPrefix: 'UpdaterTest-' is already used"
+                + " by UpdaterTest/First; SSM document names are unique per account and region,"
+                + " so pass another documentPrefix");
+  }
+
+  @Test
+  void twoUpdatersInAStackWorkWithTheirOwnPrefixes() {
+    Stack stack = Fixtures.stack();
+    new BottlerocketEcsUpdater(stack, "First", Fixtures.props().build());
+    new BottlerocketEcsUpdater(
+        stack,
+        "Second",
+        BottlerocketEcsUpdaterProps.builder()
+            .clusterArns(List.of(Fixtures.OTHER_CLUSTER))
+            .code(Fixtures.stubCode())
+            .documentPrefix("Batch-")
+            .metricsNamespace("BottlerocketEcsUpdater/Batch")
+            .build());
+
+    Template.fromStack(stack).resourceCountIs("AWS::SSM::Document", 12);
+  }
+
+  @Test
+  void aMissingFunctionJarSaysHowToBuildIt(@TempDir Path empty) {
+    assertThat(BottlerocketEcsUpdater.locateJar(empty)).isEmpty();
+    assertThat(BottlerocketEcsUpdater.missingJarProblem(empty))
+        .isEqualTo(
+            "code: the function jar lambda/target/bottlerocket-ecs-updater.jar is neither in "
+                + empty
+                + " nor in its parent; build it with ./mvnw -pl lambda package from the"
+                + " repository root, or pass code(Code.fromAsset(\"<path to the jar>\"))");
+  }
+
+  @Test
+  void theFunctionJarIsFoundFromTheRepositoryRootAndFromInfra(@TempDir Path root)
+      throws IOException {
+    Path jar = root.resolve(BottlerocketEcsUpdater.FUNCTION_JAR);
+    Files.createDirectories(jar.getParent());
+    Files.writeString(jar, "jar");
+    Path infra = Files.createDirectory(root.resolve("infra"));
+
+    assertThat(BottlerocketEcsUpdater.locateJar(root)).contains(jar);
+    assertThat(BottlerocketEcsUpdater.locateJar(infra)).contains(jar);
+  }
+}
