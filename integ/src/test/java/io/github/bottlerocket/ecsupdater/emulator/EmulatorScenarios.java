@@ -262,6 +262,8 @@ abstract class EmulatorScenarios {
     String state = "STAGING/1.20.0/1.20.1/1764151200000/-/cmd-1";
     String failure = "DRAIN_TIMEOUT/DRAINING/1.20.1/1764151200000/1";
 
+    // The adapter names the instance by its full ARN and no target type, a form AWS and moto both
+    // accept; moto refuses the full ARN together with targetType=container-instance.
     ecs.putAttributes(cluster, List.of(
         new InstanceAttribute(arns.get(0), StateAttributes.STATE, state),
         new InstanceAttribute(arns.get(0), StateAttributes.FAILURE, failure)));
