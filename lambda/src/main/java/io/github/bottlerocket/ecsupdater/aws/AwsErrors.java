@@ -17,8 +17,12 @@ final class AwsErrors {
 
   static AwsFault map(String operation, SdkException e) {
     if (e instanceof AwsServiceException service) {
-      String code = service.awsErrorDetails() == null ? "" : service.awsErrorDetails().errorCode();
-      String message = code + ": " + firstLine(service.awsErrorDetails() == null ? service.getMessage() : service.awsErrorDetails().errorMessage());
+      // A 5xx from a proxy (an HTML page) carries no error code at all.
+      String code =
+          service.awsErrorDetails() == null || service.awsErrorDetails().errorCode() == null
+              ? ""
+              : service.awsErrorDetails().errorCode();
+      String message = (code.isEmpty() ? "HTTP " + service.statusCode() : code) + ": " + firstLine(service.awsErrorDetails() == null ? service.getMessage() : service.awsErrorDetails().errorMessage());
       AwsFault.Kind kind;
       if (service.isThrottlingException()) {
         kind = AwsFault.Kind.THROTTLED;

@@ -105,7 +105,12 @@ public record Settings(
             .filter(s -> !s.isEmpty())
             .collect(Collectors.toUnmodifiableSet());
 
-    if (retryBackoffMax.compareTo(retryBackoff) < 0) {
+    if (r.valid(Setting.DEADLINE_MARGIN, Setting.MAX_PASS_DURATION) && deadlineMargin.compareTo(maxPassDuration) >= 0) {
+      r.problem(
+          Setting.DEADLINE_MARGIN,
+          "less than MAX_PASS_DURATION (" + Durations.format(maxPassDuration) + "), or no pass has any time");
+    }
+    if (r.valid(Setting.RETRY_BACKOFF, Setting.RETRY_BACKOFF_MAX) && retryBackoffMax.compareTo(retryBackoff) < 0) {
       r.problem(
           Setting.RETRY_BACKOFF_MAX,
           "at least RETRY_BACKOFF (" + Durations.format(retryBackoff) + ")");
@@ -175,6 +180,16 @@ public record Settings(
     String raw(Setting s) {
       String v = env.get(s.key());
       return v == null || v.isBlank() ? s.defaultValue() : v.strip();
+    }
+
+    /** Whether none of these settings has a problem yet, so that comparing them means something. */
+    boolean valid(Setting... settings) {
+      for (Setting s : settings) {
+        if (problems.stream().anyMatch(p -> p.startsWith(s.key() + " "))) {
+          return false;
+        }
+      }
+      return true;
     }
 
     void problem(Setting s, String accepted) {

@@ -323,7 +323,10 @@ public final class Reconciler {
         }
       }
       round = new CheckRound.Done(replies, now);
-      checkToRecord = Optional.of(running.sentAt());
+      // A check no host answered usefully (SSM or the hosts' network down) is not a check: the
+      // next pass tries again instead of waiting a whole CHECK_INTERVAL.
+      boolean anyAnswer = replies.values().stream().anyMatch(r -> r instanceof HostReply.Status);
+      checkToRecord = anyAnswer ? Optional.of(running.sentAt()) : Optional.empty();
     }
 
     /**
@@ -518,9 +521,10 @@ public final class Reconciler {
         r = old;
       }
       writeRecord(v, r);
+      // One instance per call, so any refusal is this instance's (ECS may name it by a short ARN).
       Map<String, String> refused = ecs.updateInstancesState(cluster.arn(), List.of(v.arn()), InstanceStatus.DRAINING);
-      if (refused.containsKey(v.arn())) {
-        fail(new Decision.Fail(v.withRecord(Optional.of(r)), FailureReason.DRAIN_REFUSED, "ECS answered " + refused.get(v.arn()), false, false, false), now);
+      if (!refused.isEmpty()) {
+        fail(new Decision.Fail(v.withRecord(Optional.of(r)), FailureReason.DRAIN_REFUSED, "ECS answered " + String.join(", ", refused.values()), false, false, false), now);
         return;
       }
       emit(v, Transition.Kind.DRAIN_STARTED, Optional.of(old.phase()), r, Optional.empty(), "instance set DRAINING", now);
@@ -548,8 +552,9 @@ public final class Reconciler {
       InstanceView v = c.instance();
       PhaseRecord old = v.record().orElseThrow();
       Map<String, String> refused = ecs.updateInstancesState(cluster.arn(), List.of(v.arn()), InstanceStatus.ACTIVE);
-      if (refused.containsKey(v.arn()) && !refused.get(v.arn()).contains("INACTIVE")) {
-        throw new AwsFault(AwsFault.Kind.INVALID_REQUEST, "ecs:UpdateContainerInstancesState", "could not set " + v.arn() + " ACTIVE: " + refused.get(v.arn()), null);
+      // An instance deregistered meanwhile (INACTIVE) is done; anything else is retried next pass.
+      if (refused.values().stream().anyMatch(reason -> !reason.contains("INACTIVE"))) {
+        throw new AwsFault(AwsFault.Kind.INVALID_REQUEST, "ecs:UpdateContainerInstancesState", "could not set " + v.arn() + " ACTIVE: " + String.join(", ", refused.values()), null);
       }
       List<String> delete = new ArrayList<>(List.of(StateAttributes.STATE));
       if (v.failure().filter(f -> !f.reason().countsAgainstBudget()).isPresent()) {
