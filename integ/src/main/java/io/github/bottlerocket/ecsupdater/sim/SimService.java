@@ -25,8 +25,8 @@ final class SimService {
     this.maximumPercent = maximumPercent;
   }
 
-  /** The service tasks' {@code startedBy}, as ECS sets it for service tasks. */
+  /** The service tasks' {@code startedBy}: {@code ecs-svc/} and a deployment number, as ECS sets it. */
   String startedBy() {
-    return "ecs-svc/" + Math.abs((long) name.hashCode() * 7919L % 10_000_000_000_000_000L);
+    return String.format("ecs-svc/%019d", Integer.toUnsignedLong(name.hashCode()));
   }
 }

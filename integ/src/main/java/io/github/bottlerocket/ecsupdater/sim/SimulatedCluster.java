@@ -276,7 +276,7 @@ public final class SimulatedCluster {
       int maxTotal = s.desired * s.maximumPercent / 100;
       long toPlace = s.desired - (live.size() - draining.size()) - blocked;
       while (toPlace > 0 && total < maxTotal) {
-        Optional<SimInstance> target = placement(s, live);
+        Optional<SimInstance> target = placement(s);
         if (target.isEmpty()) {
           break;
         }
@@ -291,8 +291,8 @@ public final class SimulatedCluster {
         if (faults.blockedDrains().contains(t.instance.name)) {
           continue;
         }
-        // Stop a draining task once the service keeps its minimum healthy share without it and a
-        // replacement has been placed for it.
+        // Stop a draining task once the service keeps its minimum healthy share without it, and
+        // (unless the service may drop below 100%) a replacement has been placed for it.
         boolean replaced = placed >= s.desired;
         if (t.status == SimTask.Status.RUNNING && running - 1 >= minHealthy && (replaced || s.minimumHealthyPercent < 100)) {
           stopTask(t, at, "Container instance is being drained");
@@ -308,11 +308,11 @@ public final class SimulatedCluster {
   }
 
   /** Spread first (fewest tasks of the service), then most free memory, then name. */
-  private Optional<SimInstance> placement(SimService s, List<SimTask> live) {
+  private Optional<SimInstance> placement(SimService s) {
     return instances.stream()
         .filter(SimInstance::acceptsTasks)
         .filter(i -> fits(i, s))
-        .min(Comparator.comparingLong((SimInstance i) -> live.stream().filter(t -> t.instance == i).count())
+        .min(Comparator.comparingLong((SimInstance i) -> tasks.stream().filter(t -> t.instance == i && t.desiredRunning && t.service.orElse(null) == s).count())
             .thenComparing(i -> -remainingMemory(i))
             .thenComparing(i -> i.name));
   }
