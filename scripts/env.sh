@@ -13,6 +13,10 @@ select_jdk() {
     major=$(java_major "$candidate")
     if [ -n "$major" ] && [ "$major" -ge 21 ]; then
       export JAVA_HOME="$candidate"
+      if [ "$major" -ge 23 ]; then
+        # Maven 3.9's Guice calls sun.misc.Unsafe, which JDK 23+ warns about at every start.
+        export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+      fi
       return 0
     fi
   done

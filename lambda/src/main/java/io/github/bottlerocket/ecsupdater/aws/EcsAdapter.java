@@ -198,8 +198,12 @@ public final class EcsAdapter implements EcsPort {
 
   private static ContainerInstance toInstance(software.amazon.awssdk.services.ecs.model.ContainerInstance ci) {
     Map<String, String> attributes = new HashMap<>();
+    int custom = 0;
     for (Attribute a : ci.attributes()) {
       String name = a.name();
+      if (name != null && !ContainerInstance.isBuiltIn(name)) {
+        custom++;
+      }
       if (name != null
           && a.value() != null
           && (name.equals(ContainerInstance.VARIANT_ATTRIBUTE) || name.startsWith(StateAttributes.ATTRIBUTE_PREFIX))) {
@@ -215,7 +219,8 @@ public final class EcsAdapter implements EcsPort {
         resources(ci.registeredResources()),
         resources(ci.remainingResources()),
         ci.runningTasksCount() == null ? 0 : ci.runningTasksCount(),
-        ci.pendingTasksCount() == null ? 0 : ci.pendingTasksCount());
+        ci.pendingTasksCount() == null ? 0 : ci.pendingTasksCount(),
+        custom);
   }
 
   private static Resources resources(List<Resource> list) {

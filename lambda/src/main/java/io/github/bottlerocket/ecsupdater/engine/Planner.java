@@ -6,6 +6,7 @@ import io.github.bottlerocket.ecsupdater.host.HostError;
 import io.github.bottlerocket.ecsupdater.host.HostReply;
 import io.github.bottlerocket.ecsupdater.host.UpdateState;
 import io.github.bottlerocket.ecsupdater.host.UpdateStatus;
+import io.github.bottlerocket.ecsupdater.model.ContainerInstance;
 import io.github.bottlerocket.ecsupdater.model.InstanceStatus;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.model.TaskInfo;
@@ -345,7 +346,9 @@ public final class Planner {
       InstanceView v = c.view();
       String target = c.status().targetVersion().orElseThrow();
       String from = c.status().activeVersion();
-      if (startBlock.isPresent()) {
+      if (!attributeRoom(v)) {
+        reportStatus(v, c.status(), Outcome.SKIPPED, Reason.ATTRIBUTE_LIMIT, attributeDetail(v), "checked again by a later pass");
+      } else if (startBlock.isPresent()) {
         reportStatus(v, c.status(), Outcome.WAITING, startBlock.get().reason(), startBlock.get().detail(), "started once allowed");
       } else if (downloadSlots > 0) {
         startOrInspect(v, Optional.of(target), Optional.of(from), Optional.of(c.status()));
@@ -365,6 +368,8 @@ public final class Planner {
       release(v, Reason.NOT_ACTIVE, "status " + i.status() + " while queued");
     } else if (!i.agentConnected()) {
       release(v, Reason.AGENT_DISCONNECTED, "agent disconnected while queued");
+    } else if (!attributeRoom(v)) {
+      release(v, Reason.ATTRIBUTE_LIMIT, attributeDetail(v));
     } else if (startBlock.isPresent()) {
       report(v, Outcome.WAITING, startBlock.get().reason(), startBlock.get().detail(), "download starts once allowed");
     } else if (downloadSlots > 0) {
@@ -388,6 +393,8 @@ public final class Planner {
     if (!standalone.isEmpty()) {
       if (v.phase().isPresent()) {
         release(v, Reason.STANDALONE_TASKS, describeTasks(standalone));
+      } else if (status.isPresent()) {
+        reportStatus(v, status.get(), Outcome.SKIPPED, Reason.STANDALONE_TASKS, describeTasks(standalone), "checked again by a later pass");
       } else {
         report(v, Outcome.SKIPPED, Reason.STANDALONE_TASKS, describeTasks(standalone), "checked again by a later pass");
       }
@@ -801,6 +808,22 @@ public final class Planner {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /**
+   * Whether the instance has room for the updater's record and, should the update fail, a failure
+   * record. Checked before anything starts: a step that could not be recorded must not be taken.
+   */
+  private static boolean attributeRoom(InstanceView v) {
+    int needed = (v.record().isPresent() ? 0 : 1) + (v.failure().isPresent() ? 0 : 1);
+    return v.instance().customAttributeCount() + needed <= ContainerInstance.CUSTOM_ATTRIBUTE_LIMIT;
+  }
+
+  private static String attributeDetail(InstanceView v) {
+    return v.instance().customAttributeCount()
+        + " custom attributes of ECS's "
+        + ContainerInstance.CUSTOM_ATTRIBUTE_LIMIT
+        + "; the updater needs 2 for its record and a failure record; delete some";
+  }
 
   private Instant retryAfter(FailureRecord f) {
     return f.retryAfter(s.retryBackoff(), s.retryBackoffMax());

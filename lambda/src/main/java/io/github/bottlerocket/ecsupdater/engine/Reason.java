@@ -10,6 +10,7 @@ public enum Reason {
   NOT_ACTIVE("the instance is not ACTIVE (drained or deregistering by someone else)"),
   AGENT_DISCONNECTED("the ECS agent is disconnected"),
   STANDALONE_TASKS("tasks that no service owns run on it; a drain would not move them"),
+  ATTRIBUTE_LIMIT("it has too many custom attributes for the updater's record and a failure record"),
   BACKING_OFF("an earlier attempt failed; waiting before the next try"),
   NEEDS_OPERATOR("an earlier update of it failed in a way an operator must look at"),
   STATE_UNREADABLE("the updater's attributes on it cannot be read; fix or delete them"),

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param remaining the resources not reserved by tasks
  * @param runningTasks tasks with a desired status of RUNNING, as ECS counts them
  * @param pendingTasks tasks in PENDING
+ * @param customAttributeCount how many custom attributes the instance carries (all of them, not
+ *     only those in {@code attributes}); ECS allows at most {@value #CUSTOM_ATTRIBUTE_LIMIT}
  */
 public record ContainerInstance(
     String arn,
@@ -27,7 +29,11 @@ public record ContainerInstance(
     Resources registered,
     Resources remaining,
     int runningTasks,
-    int pendingTasks) {
+    int pendingTasks,
+    int customAttributeCount) {
+
+  /** ECS's limit on custom attributes per container instance. */
+  public static final int CUSTOM_ATTRIBUTE_LIMIT = 10;
 
   /** The attribute every Bottlerocket ECS host carries, set by its agent configuration. */
   public static final String VARIANT_ATTRIBUTE = "bottlerocket.variant";
@@ -48,6 +54,14 @@ public record ContainerInstance(
 
   public boolean isBottlerocket() {
     return variant().isPresent();
+  }
+
+  /**
+   * Whether an attribute name is one ECS sets itself ({@code ecs.*}, {@code com.amazonaws.ecs.*}),
+   * which does not count against the custom attribute limit.
+   */
+  public static boolean isBuiltIn(String attributeName) {
+    return attributeName.startsWith("ecs.") || attributeName.startsWith("com.amazonaws.ecs.");
   }
 
   /** The resources that tasks reserve on this instance now. */

@@ -304,6 +304,26 @@ class PlannerTest {
     }
 
     @Test
+    void anInstanceWithoutRoomForTheUpdatersRecordsIsSkippedBeforeAnythingStarts() {
+      Scene scene = new Scene().checked(Map.of("a", status("synthetic-ecs-available.json")));
+      scene.host("a").operatorAttributes(8).tasks();
+
+      Planner.Plan plan = plan(scene);
+
+      assertThat(plan.decisions()).isEmpty();
+      assertThat(line(plan, "a").reason()).contains(Reason.ATTRIBUTE_LIMIT.name());
+      assertThat(line(plan, "a").detail()).startsWith("9 custom attributes of ECS's 10");
+    }
+
+    @Test
+    void twoFreeAttributesAreEnough() {
+      Scene scene = new Scene().checked(Map.of("a", status("synthetic-ecs-available.json")));
+      scene.host("a").operatorAttributes(7).tasks();
+
+      assertThat(decisions(plan(scene))).containsExactly("StartStaging(a)");
+    }
+
+    @Test
     void candidatesWithFewerFailuresGoFirst() {
       Scene scene = new Scene().checked(Map.of(
           "a", status("synthetic-ecs-available.json"),

@@ -263,7 +263,21 @@ class ReconcilerTest {
   }
 
   @Test
-  void aFullAttributeBudgetIsReportedOnTheInstanceWithoutDraining() {
+  void anInstanceWithoutRoomForTheRecordsGetsNoCommandAtAll() {
+    FakeCluster.Host a = updatable("a");
+    for (int i = 0; i < 9; i++) {
+      a.attributes.put("team.label" + i, "x");
+    }
+
+    PassReport report = pass();
+
+    assertThat(cluster.changes()).isEmpty();
+    assertThat(cluster.log).noneMatch(l -> l.contains("PREPARE"));
+    assertThat(report.instances().get(0).reason()).contains(Reason.ATTRIBUTE_LIMIT.name());
+  }
+
+  @Test
+  void anAttributeLimitReachedInTheMeantimeIsReportedOnTheInstanceWithoutDraining() {
     updatable("a");
     cluster.faults.put("ecs:PutAttributes", new AwsFault(AwsFault.Kind.ATTRIBUTE_LIMIT, "ecs:PutAttributes", "AttributeLimitExceededException", null));
 

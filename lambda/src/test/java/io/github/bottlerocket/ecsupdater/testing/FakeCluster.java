@@ -97,7 +97,7 @@ public final class FakeCluster implements EcsPort, SsmPort {
         attrs.put(ContainerInstance.VARIANT_ATTRIBUTE, "aws-ecs-2");
       }
       Resources used = tasks.stream().filter(t -> !t.isStopped()).map(TaskInfo::reserved).reduce(Resources.NONE, Resources::plus);
-      return new ContainerInstance(arn(), Scene.ec2(id), status, agentConnected, attrs, registered, registered.minus(used), (int) tasks.stream().filter(t -> !t.isStopped()).count(), 0);
+      return new ContainerInstance(arn(), Scene.ec2(id), status, agentConnected, attrs, registered, registered.minus(used), (int) tasks.stream().filter(t -> !t.isStopped()).count(), 0, attrs.size());
     }
 
     String statusJson() {

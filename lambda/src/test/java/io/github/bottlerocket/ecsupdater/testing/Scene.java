@@ -72,6 +72,7 @@ public final class Scene {
     Resources registered = new Resources(2048, 4096);
     Resources remaining = new Resources(2048, 4096);
     final Map<String, String> attributes = new HashMap<>();
+    int otherCustomAttributes;
 
     Host(String id) {
       this.id = id;
@@ -94,6 +95,12 @@ public final class Scene {
 
     public Host free(int cpu, int memory) {
       remaining = new Resources(cpu, memory);
+      return this;
+    }
+
+    /** Gives the instance this many custom attributes of the operator's own. */
+    public Host operatorAttributes(int count) {
+      otherCustomAttributes = count;
       return this;
     }
 
@@ -160,7 +167,7 @@ public final class Scene {
       if (bottlerocket) {
         attrs.put(ContainerInstance.VARIANT_ATTRIBUTE, "aws-ecs-2");
       }
-      return new ContainerInstance(arn(id), ec2(id), status, connected, attrs, registered, remaining, 0, 0);
+      return new ContainerInstance(arn(id), ec2(id), status, connected, attrs, registered, remaining, 0, 0, attrs.size() + otherCustomAttributes);
     }
   }
 
