@@ -37,7 +37,13 @@ public final class Updater {
     this.clock = clock;
   }
 
-  public Updater(Settings settings, EcsPort ecs, SsmPort ssm, Clock clock, Sleeper sleeper, PassListener listener) {
+  public Updater(
+      Settings settings,
+      EcsPort ecs,
+      SsmPort ssm,
+      Clock clock,
+      Sleeper sleeper,
+      PassListener listener) {
     this(settings, ecs, ssm, clock, sleeper, listener, () -> UUID.randomUUID().toString());
   }
 

@@ -1,11 +1,11 @@
 package io.github.bottlerocket.ecsupdater.infra;
 
-import io.github.bottlerocket.ecsupdater.observe.EmfMetrics;
 import io.github.bottlerocket.ecsupdater.config.ConfigException;
 import io.github.bottlerocket.ecsupdater.config.Setting;
 import io.github.bottlerocket.ecsupdater.config.Settings;
 import io.github.bottlerocket.ecsupdater.engine.StateAttributes;
 import io.github.bottlerocket.ecsupdater.host.HostCommand;
+import io.github.bottlerocket.ecsupdater.observe.EmfMetrics;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import io.github.cdklabs.cdknag.RegexAppliesTo;
@@ -66,12 +66,12 @@ import software.constructs.IConstruct;
  * <p>Decisions built in (reasons in {@code docs/infra-decisions.md}):
  *
  * <ul>
- *   <li>Runtime {@code java25} (the jar targets Java 21 and runs unchanged on it), 15-minute timeout:
- *       the function stops starting steps 30 seconds before its deadline and the next invocation
- *       continues where it stopped.
- *   <li>No SnapStart. A pass runs for minutes every quarter of an hour, so a cold start of a
- *       second or two is noise; SnapStart would need a published version or alias as the target of
- *       every rule and would clone anything made at init into every restored environment.
+ *   <li>Runtime {@code java25} (the jar targets Java 21 and runs unchanged on it), 15-minute
+ *       timeout: the function stops starting steps 30 seconds before its deadline and the next
+ *       invocation continues where it stopped.
+ *   <li>No SnapStart. A pass runs for minutes every quarter of an hour, so a cold start of a second
+ *       or two is noise; SnapStart would need a published version or alias as the target of every
+ *       rule and would clone anything made at init into every restored environment.
  *   <li>Reserved concurrency 1 ({@link BottlerocketEcsUpdaterProps#isConcurrencyGuard()}) so that
  *       two passes never drain at the same time.
  *   <li>Asynchronous invocations are not retried and wait at most {@link #MAX_EVENT_AGE} for the
@@ -142,7 +142,9 @@ public final class BottlerocketEcsUpdater extends Construct {
     checkInstanceTag(props, problems);
     Path workingDirectory = Path.of("").toAbsolutePath();
     Optional<Code> code =
-        props.getCode().or(() -> locateJar(workingDirectory).map(p -> Code.fromAsset(p.toString())));
+        props
+            .getCode()
+            .or(() -> locateJar(workingDirectory).map(p -> Code.fromAsset(p.toString())));
     if (code.isEmpty()) {
       problems.add(missingJarProblem(workingDirectory));
     }
@@ -164,7 +166,8 @@ public final class BottlerocketEcsUpdater extends Construct {
     this.role =
         Role.Builder.create(this, "Role")
             .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-            .description("Bottlerocket ECS updater: updates the container instances of its clusters")
+            .description(
+                "Bottlerocket ECS updater: updates the container instances of its clusters")
             .build();
     new UpdaterPermissions(
             stack,
@@ -172,7 +175,8 @@ public final class BottlerocketEcsUpdater extends Construct {
             documents.values().stream().map(CfnDocument::getName).toList(),
             bus.getEventBusArn(),
             logGroup.getLogGroupArn(),
-            props.getInstanceTagKey()
+            props
+                .getInstanceTagKey()
                 .map(
                     k ->
                         new UpdaterPermissions.InstanceTag(
@@ -246,7 +250,8 @@ public final class BottlerocketEcsUpdater extends Construct {
             1,
             "The updater function failed: a configuration error, or no pass of an invocation"
                 + " completed. The function's log group says which.");
-    props.getAlarmTopic()
+    props
+        .getAlarmTopic()
         .ifPresent(
             topic ->
                 List.of(updatesFailedAlarm, circuitBreakerAlarm, functionErrorsAlarm)
@@ -284,10 +289,7 @@ public final class BottlerocketEcsUpdater extends Construct {
                         + " limited to this account and region (and to a tag when instanceTag is"
                         + " set), and the documents to the updater's own fixed-command ones.")
                 .appliesTo(
-                    List.of(
-                        RegexAppliesTo.builder()
-                            .regex(nagResource("ec2", "instance"))
-                            .build()))
+                    List.of(RegexAppliesTo.builder().regex(nagResource("ec2", "instance")).build()))
                 .build(),
             NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
@@ -302,9 +304,9 @@ public final class BottlerocketEcsUpdater extends Construct {
   }
 
   /**
-   * A cdk-nag pattern for the finding on {@code arn:<partition>:<service>:<region>:<account>:<type>/*},
-   * whether partition, region and account are known at synth time or CloudFormation pseudo
-   * parameters.
+   * A cdk-nag pattern for the finding on {@code
+   * arn:<partition>:<service>:<region>:<account>:<type>/*}, whether partition, region and account
+   * are known at synth time or CloudFormation pseudo parameters.
    */
   private static String nagResource(String service, String typePattern) {
     return "/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):"
@@ -581,8 +583,8 @@ public final class BottlerocketEcsUpdater extends Construct {
   }
 
   /**
-   * For a stack that does not know its region or account at synth time, makes CloudFormation
-   * refuse to deploy it anywhere but where the clusters are.
+   * For a stack that does not know its region or account at synth time, makes CloudFormation refuse
+   * to deploy it anywhere but where the clusters are.
    */
   private void guardClusterLocation(Stack stack, List<String> arns) {
     Optional<Matcher> first =
@@ -608,7 +610,9 @@ public final class BottlerocketEcsUpdater extends Construct {
                 CfnRuleAssertion.builder()
                     .assertValue(Fn.conditionEquals(Aws.ACCOUNT_ID, account))
                     .assertDescription(
-                        "The managed clusters are in account " + account + "; deploy this stack there.")
+                        "The managed clusters are in account "
+                            + account
+                            + "; deploy this stack there.")
                     .build()))
         .build();
   }
@@ -693,8 +697,8 @@ public final class BottlerocketEcsUpdater extends Construct {
   }
 
   /**
-   * One schedule interval per alarm period, so that a period normally holds a pass: the interval
-   * of a rate, an hour for a cron schedule, never more than {@link #LONGEST_ALARM_PERIOD}.
+   * One schedule interval per alarm period, so that a period normally holds a pass: the interval of
+   * a rate, an hour for a cron schedule, never more than {@link #LONGEST_ALARM_PERIOD}.
    */
   static java.time.Duration alarmPeriod(Schedule schedule) {
     java.time.Duration period =

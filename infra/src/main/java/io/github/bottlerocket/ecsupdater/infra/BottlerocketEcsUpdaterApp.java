@@ -20,9 +20,9 @@ import software.amazon.awscdk.services.lambda.Code;
  * cdk deploy -c clusterArn=arn:aws:ecs:eu-west-1:111122223333:cluster/prod
  * </pre>
  *
- * The stack goes to the account and region of the clusters named in the context, so that
- * deploying with credentials for another account fails before anything is created. cdk-nag's
- * AwsSolutions checks run on every synth.
+ * The stack goes to the account and region of the clusters named in the context, so that deploying
+ * with credentials for another account fails before anything is created. cdk-nag's AwsSolutions
+ * checks run on every synth.
  */
 public final class BottlerocketEcsUpdaterApp {
   private static final Pattern CLUSTER_ARN =

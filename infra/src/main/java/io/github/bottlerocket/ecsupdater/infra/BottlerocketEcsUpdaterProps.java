@@ -122,7 +122,9 @@ public final class BottlerocketEcsUpdaterProps {
    * @default empty: always
    */
   public String getMaintenanceWindow() {
-    return maintenanceWindow != null ? maintenanceWindow : Setting.MAINTENANCE_WINDOW.defaultValue();
+    return maintenanceWindow != null
+        ? maintenanceWindow
+        : Setting.MAINTENANCE_WINDOW.defaultValue();
   }
 
   /**
@@ -243,9 +245,9 @@ public final class BottlerocketEcsUpdaterProps {
   }
 
   /**
-   * Whether an EventBridge rule runs a pass when a container instance that the updater is
-   * updating changes state (for example when its agent reconnects after the reboot), instead of
-   * waiting for the next tick. Needs the concurrency guard.
+   * Whether an EventBridge rule runs a pass when a container instance that the updater is updating
+   * changes state (for example when its agent reconnects after the reboot), instead of waiting for
+   * the next tick. Needs the concurrency guard.
    *
    * @default true
    */
@@ -267,7 +269,8 @@ public final class BottlerocketEcsUpdaterProps {
   }
 
   /**
-   * Event bus that the function puts its events on (source {@value io.github.bottlerocket.ecsupdater.aws.EventBridgeAdapter#SOURCE}).
+   * Event bus that the function puts its events on (source {@value
+   * io.github.bottlerocket.ecsupdater.aws.EventBridgeAdapter#SOURCE}).
    *
    * @default the account's default event bus
    */
@@ -282,9 +285,7 @@ public final class BottlerocketEcsUpdaterProps {
    * @default {@code BottlerocketEcsUpdater}
    */
   public String getMetricsNamespace() {
-    return metricsNamespace != null
-        ? metricsNamespace
-        : Setting.METRICS_NAMESPACE.defaultValue();
+    return metricsNamespace != null ? metricsNamespace : Setting.METRICS_NAMESPACE.defaultValue();
   }
 
   /**
@@ -321,7 +322,9 @@ public final class BottlerocketEcsUpdaterProps {
     return Duration.millis(Durations.parse(setting.defaultValue()).toMillis());
   }
 
-  /** Builds {@link BottlerocketEcsUpdaterProps}. Each setter's default is on the matching getter. */
+  /**
+   * Builds {@link BottlerocketEcsUpdaterProps}. Each setter's default is on the matching getter.
+   */
   public static final class Builder {
     private final List<ICluster> clusters = new ArrayList<>();
     private final List<String> clusterArns = new ArrayList<>();

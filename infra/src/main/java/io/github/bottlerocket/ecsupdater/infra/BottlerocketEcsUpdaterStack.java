@@ -35,14 +35,18 @@ public final class BottlerocketEcsUpdaterStack extends Stack {
   public BottlerocketEcsUpdaterStack(
       Construct scope, String id, StackProps props, DeployContext context, Optional<Code> code) {
     super(scope, id, props);
-    BottlerocketEcsUpdaterProps.Builder builder = context.apply(BottlerocketEcsUpdaterProps.builder());
+    BottlerocketEcsUpdaterProps.Builder builder =
+        context.apply(BottlerocketEcsUpdaterProps.builder());
     if (context.clusterArns().isEmpty()) {
       CfnParameter cluster =
           CfnParameter.Builder.create(this, CLUSTER_ARN_PARAMETER)
               .type("String")
-              .description("ARN of the ECS cluster whose Bottlerocket instances are kept up to date")
-              .allowedPattern("arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/[A-Za-z0-9_-]{1,255}")
-              .constraintDescription("an ECS cluster ARN, arn:aws:ecs:<region>:<account>:cluster/<name>")
+              .description(
+                  "ARN of the ECS cluster whose Bottlerocket instances are kept up to date")
+              .allowedPattern(
+                  "arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/[A-Za-z0-9_-]{1,255}")
+              .constraintDescription(
+                  "an ECS cluster ARN, arn:aws:ecs:<region>:<account>:cluster/<name>")
               .build();
       builder.clusterArns(List.of(cluster.getValueAsString()));
     } else {

@@ -97,8 +97,8 @@ public record DeployContext(
   /**
    * Reads the context.
    *
-   * @param all every context value, as {@code node.getAllContext()} returns it; keys with {@code
-   *     :} or {@code /} belong to the CDK (feature flags, lookups) and are not looked at
+   * @param all every context value, as {@code node.getAllContext()} returns it; keys with {@code :}
+   *     or {@code /} belong to the CDK (feature flags, lookups) and are not looked at
    * @throws InvalidContextException listing each key that is wrong and what it accepts
    */
   public static DeployContext from(Map<String, ?> all) {
@@ -124,7 +124,8 @@ public record DeployContext(
     topic.ifPresent(
         t -> {
           if (!TOPIC_ARN.matcher(t).matches()) {
-            r.problem(ALARM_TOPIC_ARN, "an SNS topic ARN, arn:aws:sns:<region>:<account>:<name>", t);
+            r.problem(
+                ALARM_TOPIC_ARN, "an SNS topic ARN, arn:aws:sns:<region>:<account>:<name>", t);
           }
         });
     List<Function<BottlerocketEcsUpdaterProps.Builder, BottlerocketEcsUpdaterProps.Builder>> s =

@@ -3,8 +3,8 @@ package io.github.bottlerocket.ecsupdater.infra;
 import java.util.List;
 
 /**
- * The props of a {@link BottlerocketEcsUpdater} cannot work. Thrown before any resource is
- * created; each problem names the prop, what is wrong and what to do instead.
+ * The props of a {@link BottlerocketEcsUpdater} cannot work. Thrown before any resource is created;
+ * each problem names the prop, what is wrong and what to do instead.
  */
 public final class InvalidPropsException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;

@@ -8,8 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads EventBridge schedule expressions ({@code rate(15 minutes)}, {@code cron(0 2 * * ? *)})
- * far enough to tell how close together two ticks can be.
+ * Reads EventBridge schedule expressions ({@code rate(15 minutes)}, {@code cron(0 2 * * ? *)}) far
+ * enough to tell how close together two ticks can be.
  */
 final class ScheduleExpressions {
   private static final Pattern RATE =

@@ -79,7 +79,8 @@ class BottlerocketEcsUpdaterAppTest {
   void withClustersInTheContextThereIsNoParameter() {
     Template template = Template.fromStack(stackFor(Map.of("clusterArn", CLUSTER)));
 
-    assertThat(template.findParameters(BottlerocketEcsUpdaterStack.CLUSTER_ARN_PARAMETER)).isEmpty();
+    assertThat(template.findParameters(BottlerocketEcsUpdaterStack.CLUSTER_ARN_PARAMETER))
+        .isEmpty();
   }
 
   @Test
@@ -96,7 +97,8 @@ class BottlerocketEcsUpdaterAppTest {
     Template template = Template.fromStack(stackFor(Map.of("clusterArn", CLUSTER)));
 
     assertThat(template.findOutputs("*").keySet())
-        .containsExactlyInAnyOrder("FunctionName", "LogGroupName", "ScheduleRuleName", "DocumentPrefix");
+        .containsExactlyInAnyOrder(
+            "FunctionName", "LogGroupName", "ScheduleRuleName", "DocumentPrefix");
     template.hasOutput("DocumentPrefix", Map.of("Value", "BottlerocketEcsUpdater-"));
   }
 
@@ -171,7 +173,8 @@ class BottlerocketEcsUpdaterAppTest {
         List.of(
             Map.entry(out, Map.of("clusterArn", CLUSTER)),
             Map.entry(Path.of(out + "-parameter"), Map.<String, Object>of()))) {
-      App app = App.Builder.create().outdir(run.getKey().toString()).context(run.getValue()).build();
+      App app =
+          App.Builder.create().outdir(run.getKey().toString()).context(run.getValue()).build();
       BottlerocketEcsUpdaterApp.define(app);
       app.synth();
 

@@ -36,7 +36,8 @@ class BottlerocketEcsUpdaterTest {
   @SuppressWarnings("unchecked")
   private static Map<String, String> environment(Template template) {
     Map<String, Object> function = Fixtures.onlyProperties(template, "AWS::Lambda::Function");
-    return (Map<String, String>) ((Map<String, Object>) function.get("Environment")).get("Variables");
+    return (Map<String, String>)
+        ((Map<String, Object>) function.get("Environment")).get("Variables");
   }
 
   // ---- function --------------------------------------------------------------------------------
@@ -46,11 +47,16 @@ class BottlerocketEcsUpdaterTest {
     defaults.hasResourceProperties(
         "AWS::Lambda::Function",
         Map.of(
-            "Handler", "io.github.bottlerocket.ecsupdater.handler.UpdaterHandler::handleRequest",
-            "Runtime", "java25",
-            "Architectures", List.of("arm64"),
-            "MemorySize", 512,
-            "Timeout", 900));
+            "Handler",
+            "io.github.bottlerocket.ecsupdater.handler.UpdaterHandler::handleRequest",
+            "Runtime",
+            "java25",
+            "Architectures",
+            List.of("arm64"),
+            "MemorySize",
+            512,
+            "Timeout",
+            900));
   }
 
   @Test
@@ -75,11 +81,11 @@ class BottlerocketEcsUpdaterTest {
 
   @Test
   void memoryAndArchitectureFollowTheProps() {
-    Template template = Fixtures.template(p -> p.memorySize(1024).architecture(Architecture.X86_64));
+    Template template =
+        Fixtures.template(p -> p.memorySize(1024).architecture(Architecture.X86_64));
 
     template.hasResourceProperties(
-        "AWS::Lambda::Function",
-        Map.of("MemorySize", 1024, "Architectures", List.of("x86_64")));
+        "AWS::Lambda::Function", Map.of("MemorySize", 1024, "Architectures", List.of("x86_64")));
   }
 
   @Test
@@ -188,30 +194,35 @@ class BottlerocketEcsUpdaterTest {
     defaults.hasResourceProperties(
         "AWS::SSM::Document",
         Map.of(
-            "Name", command.documentName(STACK_NAME + "-"),
-            "DocumentType", "Command",
-            "DocumentFormat", "JSON",
-            "TargetType", "/AWS::EC2::Instance",
-            "UpdateMethod", "NewVersion",
+            "Name",
+            command.documentName(STACK_NAME + "-"),
+            "DocumentType",
+            "Command",
+            "DocumentFormat",
+            "JSON",
+            "TargetType",
+            "/AWS::EC2::Instance",
+            "UpdateMethod",
+            "NewVersion",
             "Content",
             Match.objectEquals(
                 Map.of(
-                    "schemaVersion", "2.2",
+                    "schemaVersion",
+                    "2.2",
                     "description",
-                        "Bottlerocket ECS updater, command "
-                            + command.documentSuffix()
-                            + ": fixed apiclient lines, no parameters.",
+                    "Bottlerocket ECS updater, command "
+                        + command.documentSuffix()
+                        + ": fixed apiclient lines, no parameters.",
                     "mainSteps",
-                        List.of(
-                            Map.of(
-                                "action", "aws:runShellScript",
-                                "name", command.name().toLowerCase(java.util.Locale.ROOT),
-                                "precondition",
-                                    Map.of("StringEquals", List.of("platformType", "Linux")),
-                                "inputs",
-                                    Map.of(
-                                        "timeoutSeconds", "300",
-                                        "runCommand", command.lines())))))));
+                    List.of(
+                        Map.of(
+                            "action", "aws:runShellScript",
+                            "name", command.name().toLowerCase(java.util.Locale.ROOT),
+                            "precondition",
+                                Map.of("StringEquals", List.of("platformType", "Linux")),
+                            "inputs",
+                                Map.of(
+                                    "timeoutSeconds", "300", "runCommand", command.lines())))))));
   }
 
   @Test
@@ -245,21 +256,27 @@ class BottlerocketEcsUpdaterTest {
     template.hasResourceProperties(
         "AWS::Events::Rule",
         Map.of(
-            "ScheduleExpression", "rate(15 minutes)",
-            "State", "ENABLED",
+            "ScheduleExpression",
+            "rate(15 minutes)",
+            "State",
+            "ENABLED",
             "Targets",
             List.of(
                 Map.of(
-                    "Arn", Map.of("Fn::GetAtt", List.of(function, "Arn")),
-                    "Id", "Target0",
+                    "Arn",
+                    Map.of("Fn::GetAtt", List.of(function, "Arn")),
+                    "Id",
+                    "Target0",
                     "Input",
-                        "{\"clusters\":[\"" + CLUSTER + "\",\"" + Fixtures.OTHER_CLUSTER + "\"]}",
-                    "RetryPolicy", Map.of("MaximumRetryAttempts", 0)))));
+                    "{\"clusters\":[\"" + CLUSTER + "\",\"" + Fixtures.OTHER_CLUSTER + "\"]}",
+                    "RetryPolicy",
+                    Map.of("MaximumRetryAttempts", 0)))));
   }
 
   @Test
   void theScheduleFollowsTheProps() {
-    Template template = Fixtures.template(p -> p.schedule(Schedule.expression("cron(0 2 * * ? *)")));
+    Template template =
+        Fixtures.template(p -> p.schedule(Schedule.expression("cron(0 2 * * ? *)")));
 
     template.hasResourceProperties(
         "AWS::Events::Rule", Map.of("ScheduleExpression", "cron(0 2 * * ? *)"));
@@ -363,7 +380,8 @@ class BottlerocketEcsUpdaterTest {
   @Test
   void withoutATopicTheAlarmsNotifyNobody() {
     defaults.resourceCountIs("AWS::CloudWatch::Alarm", 3);
-    defaults.allResourcesProperties("AWS::CloudWatch::Alarm", Map.of("AlarmActions", Match.absent()));
+    defaults.allResourcesProperties(
+        "AWS::CloudWatch::Alarm", Map.of("AlarmActions", Match.absent()));
   }
 
   @Test

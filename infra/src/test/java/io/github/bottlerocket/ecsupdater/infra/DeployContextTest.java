@@ -36,14 +36,16 @@ class DeployContextTest {
 
   @Test
   void severalClustersAreSeparatedByCommas() {
-    DeployContext context = DeployContext.from(Map.of("clusterArn", CLUSTER + ", " + OTHER_CLUSTER));
+    DeployContext context =
+        DeployContext.from(Map.of("clusterArn", CLUSTER + ", " + OTHER_CLUSTER));
 
     assertThat(context.clusterArns()).containsExactly(CLUSTER, OTHER_CLUSTER);
   }
 
   @Test
   void clustersMayBeAListInCdkJson() {
-    DeployContext context = DeployContext.from(Map.of("clusterArn", List.of(CLUSTER, OTHER_CLUSTER)));
+    DeployContext context =
+        DeployContext.from(Map.of("clusterArn", List.of(CLUSTER, OTHER_CLUSTER)));
 
     assertThat(context.clusterArns()).containsExactly(CLUSTER, OTHER_CLUSTER);
   }
@@ -150,7 +152,6 @@ class DeployContextTest {
   void everyBadKeyIsReportedAtOnce() {
     assertThatThrownBy(() -> DeployContext.from(Map.of("paused", "yes", "memorySize", "lots")))
         .isInstanceOfSatisfying(
-            DeployContext.InvalidContextException.class,
-            e -> assertThat(e.problems()).hasSize(2));
+            DeployContext.InvalidContextException.class, e -> assertThat(e.problems()).hasSize(2));
   }
 }

@@ -68,7 +68,9 @@ final class Fixtures {
     return (Map<String, Object>) found.values().iterator().next().get("Properties");
   }
 
-  /** The logical id of the only resource of a type, to compare references without hard-coding it. */
+  /**
+   * The logical id of the only resource of a type, to compare references without hard-coding it.
+   */
   static String onlyLogicalId(Template template, String type) {
     Map<String, Map<String, Object>> found = template.findResources(type);
     if (found.size() != 1) {

@@ -32,7 +32,8 @@ class PropsValidationTest {
   private static Arguments rule(
       String name,
       Supplier<Stack> stack,
-      BiFunction<Stack, BottlerocketEcsUpdaterProps.Builder, BottlerocketEcsUpdaterProps.Builder> props,
+      BiFunction<Stack, BottlerocketEcsUpdaterProps.Builder, BottlerocketEcsUpdaterProps.Builder>
+          props,
       String problem) {
     return Arguments.of(name, stack, props, problem);
   }
@@ -50,7 +51,10 @@ class PropsValidationTest {
         Arguments.of(
             "no cluster",
             (Supplier<Stack>) Fixtures::stack,
-            (BiFunction<Stack, BottlerocketEcsUpdaterProps.Builder, BottlerocketEcsUpdaterProps.Builder>)
+            (BiFunction<
+                    Stack,
+                    BottlerocketEcsUpdaterProps.Builder,
+                    BottlerocketEcsUpdaterProps.Builder>)
                 (s, b) -> BottlerocketEcsUpdaterProps.builder().code(Fixtures.stubCode()),
             "clusters: no cluster to manage; pass clusters(List.of(cluster)) or"
                 + " clusterArns(List.of(\"arn:aws:ecs:<region>:<account>:cluster/<name>\"))"),
@@ -214,7 +218,8 @@ class PropsValidationTest {
   void invalidPropsAreRefusedWithAMessageThatSaysWhatToDo(
       String name,
       Supplier<Stack> stackFactory,
-      BiFunction<Stack, BottlerocketEcsUpdaterProps.Builder, BottlerocketEcsUpdaterProps.Builder> props,
+      BiFunction<Stack, BottlerocketEcsUpdaterProps.Builder, BottlerocketEcsUpdaterProps.Builder>
+          props,
       String problem) {
     Stack stack = stackFactory.get();
     BottlerocketEcsUpdaterProps built = props.apply(stack, Fixtures.props()).build();

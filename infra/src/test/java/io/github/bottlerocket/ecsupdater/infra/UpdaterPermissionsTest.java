@@ -71,7 +71,8 @@ class UpdaterPermissionsTest {
             inManagedClusters()),
         Arguments.of(
             "UpdateContainerInstances",
-            List.of("ecs:UpdateContainerInstancesState", "ecs:PutAttributes", "ecs:DeleteAttributes"),
+            List.of(
+                "ecs:UpdateContainerInstancesState", "ecs:PutAttributes", "ecs:DeleteAttributes"),
             List.of(arn("ecs", "container-instance/*")),
             inManagedClusters()),
         Arguments.of(
@@ -84,7 +85,8 @@ class UpdaterPermissionsTest {
             List.of("ecs:DescribeServices"),
             List.of(arn("ecs", "service/*")),
             inManagedClusters()),
-        Arguments.of("ListServices", List.of("ecs:ListServices"), List.of("*"), inManagedClusters()),
+        Arguments.of(
+            "ListServices", List.of("ecs:ListServices"), List.of("*"), inManagedClusters()),
         Arguments.of(
             "SendUpdaterCommands",
             List.of("ssm:SendCommand"),
@@ -118,8 +120,12 @@ class UpdaterPermissionsTest {
     Map<String, Object> statement = statements.get(sid);
 
     assertThat(statement).as(sid).isNotNull().containsEntry("Effect", "Allow");
-    assertThat(asList(statement.get("Action"))).as(sid + " actions").containsExactlyElementsOf(actions);
-    assertThat(asList(statement.get("Resource"))).as(sid + " resources").containsExactlyElementsOf(resources);
+    assertThat(asList(statement.get("Action")))
+        .as(sid + " actions")
+        .containsExactlyElementsOf(actions);
+    assertThat(asList(statement.get("Resource")))
+        .as(sid + " resources")
+        .containsExactlyElementsOf(resources);
     assertThat(statement.get("Condition")).as(sid + " condition").isEqualTo(condition);
   }
 
@@ -221,8 +227,7 @@ class UpdaterPermissionsTest {
     Map<String, Object> statement = Fixtures.statements(tagged).get("SendCommandsToInstances");
 
     assertThat(statement.get("Condition"))
-        .isEqualTo(
-            Map.of("StringEquals", Map.of("ssm:resourceTag/ecs-cluster", List.of("prod"))));
+        .isEqualTo(Map.of("StringEquals", Map.of("ssm:resourceTag/ecs-cluster", List.of("prod"))));
     assertThat(statement.get("Resource")).isEqualTo(arn("ec2", "instance/*"));
   }
 

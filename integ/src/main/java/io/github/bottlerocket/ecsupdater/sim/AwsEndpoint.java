@@ -23,13 +23,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A local AWS endpoint for ECS, SSM and EventBridge that speaks the AWS JSON 1.1 protocol (POST,
- * {@code X-Amz-Target: <prefix>.<Operation>}, {@code application/x-amz-json-1.1}), so that the
- * real SDK clients reach the {@link SimulatedCluster} through an endpoint override.
+ * {@code X-Amz-Target: <prefix>.<Operation>}, {@code application/x-amz-json-1.1}), so that the real
+ * SDK clients reach the {@link SimulatedCluster} through an endpoint override.
  *
- * <p>An operation the simulation does not implement gets {@code UnknownOperationException}, as
- * from AWS for an unsupported action. Throttling ({@code ThrottlingException}, which the SDK backs
- * off from), server errors and latency are injected per request as {@link Faults} say; a cut-off
- * makes every request after the k-th fail, as if the caller lost its credentials mid-pass.
+ * <p>An operation the simulation does not implement gets {@code UnknownOperationException}, as from
+ * AWS for an unsupported action. Throttling ({@code ThrottlingException}, which the SDK backs off
+ * from), server errors and latency are injected per request as {@link Faults} say; a cut-off makes
+ * every request after the k-th fail, as if the caller lost its credentials mid-pass.
  */
 public final class AwsEndpoint implements AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -75,7 +75,8 @@ public final class AwsEndpoint implements AutoCloseable {
   }
 
   public URI uri() {
-    return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort());
+    return URI.create(
+        "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort());
   }
 
   /** From the request after the {@code k}-th on, every request fails. */
@@ -110,7 +111,10 @@ public final class AwsEndpoint implements AutoCloseable {
   }
 
   static AwsError unknownOperation(String prefix, String operation) {
-    return new AwsError(400, "com.amazon.coral.service#UnknownOperationException", "The operation " + prefix + "." + operation + " is not supported by this endpoint.");
+    return new AwsError(
+        400,
+        "com.amazon.coral.service#UnknownOperationException",
+        "The operation " + prefix + "." + operation + " is not supported by this endpoint.");
   }
 
   private void exchange(HttpExchange x) throws IOException {
@@ -134,7 +138,11 @@ public final class AwsEndpoint implements AutoCloseable {
         synchronized (this) {
           internalErrors.add(operation + ": " + e);
         }
-        ObjectNode err = MAPPER.createObjectNode().put("__type", "InternalFailure").put("message", "simulation failure: " + e);
+        ObjectNode err =
+            MAPPER
+                .createObjectNode()
+                .put("__type", "InternalFailure")
+                .put("message", "simulation failure: " + e);
         send(x, 500, MAPPER.writeValueAsBytes(err), "InternalFailure");
       }
     }
@@ -142,7 +150,10 @@ public final class AwsEndpoint implements AutoCloseable {
 
   private JsonNode answer(String method, String target, byte[] body, long n) throws IOException {
     if (n > cutOffAfter) {
-      throw new AwsError(400, "UnrecognizedClientException", "The security token included in the request is invalid.");
+      throw new AwsError(
+          400,
+          "UnrecognizedClientException",
+          "The security token included in the request is invalid.");
     }
     if (!"POST".equals(method) || target == null || target.indexOf('.') < 0) {
       throw unknownOperation("", String.valueOf(target));
@@ -182,20 +193,32 @@ public final class AwsEndpoint implements AutoCloseable {
     }
     JsonNode entries = r.path("Entries");
     if (!entries.isArray() || entries.isEmpty() || entries.size() > 10) {
-      throw AwsError.validation("1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10");
+      throw AwsError.validation(
+          "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10");
     }
     ObjectNode out = MAPPER.createObjectNode();
     ArrayNode results = out.putArray("Entries");
     int failed = 0;
     synchronized (cluster) {
       for (JsonNode e : entries) {
-        if (e.path("Source").asText("").isEmpty() || e.path("DetailType").asText("").isEmpty() || !isJsonObject(e.path("Detail").asText(""))) {
+        if (e.path("Source").asText("").isEmpty()
+            || e.path("DetailType").asText("").isEmpty()
+            || !isJsonObject(e.path("Detail").asText(""))) {
           failed++;
-          results.addObject().put("ErrorCode", "InvalidArgument").put("ErrorMessage", "Source, DetailType and a JSON object Detail are required.");
+          results
+              .addObject()
+              .put("ErrorCode", "InvalidArgument")
+              .put("ErrorMessage", "Source, DetailType and a JSON object Detail are required.");
           continue;
         }
         cluster.publishedEvents.add(e.toString());
-        results.addObject().put("EventId", String.format("%08x-0000-4000-8000-%012x", cluster.faults.seed() & 0xffffffffL, cluster.publishedEvents.size()));
+        results
+            .addObject()
+            .put(
+                "EventId",
+                String.format(
+                    "%08x-0000-4000-8000-%012x",
+                    cluster.faults.seed() & 0xffffffffL, cluster.publishedEvents.size()));
       }
     }
     out.put("FailedEntryCount", failed);
@@ -211,7 +234,11 @@ public final class AwsEndpoint implements AutoCloseable {
   }
 
   private synchronized void count(String operation, String outcome) {
-    String name = operation.replace(EcsApi.PREFIX + ".", "ecs:").replace(SsmApi.PREFIX + ".", "ssm:").replace(EVENTS_PREFIX + ".", "events:");
+    String name =
+        operation
+            .replace(EcsApi.PREFIX + ".", "ecs:")
+            .replace(SsmApi.PREFIX + ".", "ssm:")
+            .replace(EVENTS_PREFIX + ".", "events:");
     calls.merge(name + outcome, 1L, Long::sum);
   }
 

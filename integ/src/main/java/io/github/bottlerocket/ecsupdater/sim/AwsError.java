@@ -1,8 +1,8 @@
 package io.github.bottlerocket.ecsupdater.sim;
 
 /**
- * An error answer of the simulated endpoint, as AWS JSON 1.1 services give it: an HTTP status and
- * a body {@code {"__type": code, "message": message}}.
+ * An error answer of the simulated endpoint, as AWS JSON 1.1 services give it: an HTTP status and a
+ * body {@code {"__type": code, "message": message}}.
  */
 final class AwsError extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -20,8 +20,8 @@ import java.util.Optional;
  * deactivate  409         409         409               -> Staged
  * </pre>
  *
- * Prepare and activate run in the background after the POST returned 204 and hold the update
- * lock meanwhile: every other call gets 423. The status lives on tmpfs, so after a boot it is
+ * Prepare and activate run in the background after the POST returned 204 and hold the update lock
+ * meanwhile: every other call gets 423. The status lives on tmpfs, so after a boot it is
  * uninitialized (404) until a refresh. A and B partitions: a boot starts the staged image when it
  * is Ready, unless the image fails to boot, in which case the host falls back to the old one.
  *
@@ -50,7 +50,8 @@ final class BottlerocketHost {
     }
   }
 
-  private record LastCommand(String type, String status, Instant at, int exitStatus, String stderr) {}
+  private record LastCommand(
+      String type, String status, Instant at, int exitStatus, String stderr) {}
 
   private enum WorkKind {
     PREPARE,
@@ -64,7 +65,8 @@ final class BottlerocketHost {
 
   static final String LOCK_HELD = "Update lock held";
   static final String NOT_ALLOWED = "Update action not allowed according to update state";
-  static final String UNINITIALIZED = "Update status is uninitialized, refresh-updates to initialize it";
+  static final String UNINITIALIZED =
+      "Update status is uninitialized, refresh-updates to initialize it";
   static final String SHARED_LOCK =
       "Unable to obtain shared lock for reading update status: Resource temporarily unavailable (os error 11)";
 
@@ -84,7 +86,13 @@ final class BottlerocketHost {
   private Work work;
   private int prepareFailuresLeft;
 
-  BottlerocketHost(String variant, String version, Duration waveOffset, UpdateRepository repository, Timing timing, int prepareFailures) {
+  BottlerocketHost(
+      String variant,
+      String version,
+      Duration waveOffset,
+      UpdateRepository repository,
+      Timing timing,
+      int prepareFailures) {
     this.variant = variant;
     this.activeVersion = version;
     this.waveOffset = waveOffset;
@@ -198,7 +206,10 @@ final class BottlerocketHost {
   String boot(Instant at, boolean newImageFails) {
     settle(at);
     work = null;
-    if (state == UpdateState.READY && stagedNextToBoot && stagedVersion.isPresent() && !newImageFails) {
+    if (state == UpdateState.READY
+        && stagedNextToBoot
+        && stagedVersion.isPresent()
+        && !newImageFails) {
       activeVersion = stagedVersion.get();
     }
     stagedVersion = Optional.empty();

@@ -114,11 +114,20 @@ public record ClusterSpec(
     }
 
     public HostSpec inWave(Duration offset) {
-      return new HostSpec(name, bottlerocket, version, offset, cpu, memory, standaloneTasks, attributes);
+      return new HostSpec(
+          name, bottlerocket, version, offset, cpu, memory, standaloneTasks, attributes);
     }
 
     public HostSpec withResources(int cpuUnits, int memoryMiB) {
-      return new HostSpec(name, bottlerocket, version, waveOffset, cpuUnits, memoryMiB, standaloneTasks, attributes);
+      return new HostSpec(
+          name,
+          bottlerocket,
+          version,
+          waveOffset,
+          cpuUnits,
+          memoryMiB,
+          standaloneTasks,
+          attributes);
     }
 
     public HostSpec withStandaloneTask(String family, int cpuUnits, int memoryMiB) {
@@ -149,7 +158,14 @@ public record ClusterSpec(
    *     replacement runs
    * @param maximumPercent deployment setting; caps running plus pending tasks
    */
-  public record ServiceSpec(String name, boolean daemon, int desired, int cpu, int memory, int minimumHealthyPercent, int maximumPercent) {
+  public record ServiceSpec(
+      String name,
+      boolean daemon,
+      int desired,
+      int cpu,
+      int memory,
+      int minimumHealthyPercent,
+      int maximumPercent) {
 
     public static ServiceSpec replica(String name, int desired, int cpu, int memory) {
       return new ServiceSpec(name, false, desired, cpu, memory, 100, 200);

@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * The one-command demo: the real command-line runner updates a simulated cluster of six hosts,
- * printing every phase change with its (simulated) time, then its report. Simulated time runs
- * about a hundred times faster than real time, so the whole update takes seconds.
+ * printing every phase change with its (simulated) time, then its report. Simulated time runs about
+ * a hundred times faster than real time, so the whole update takes seconds.
  *
  * <pre>
  * ./mvnw -q -Pdemo -DskipTests -pl integ -am package
@@ -23,6 +23,7 @@ import java.util.Set;
 public final class Demo {
   private static final String OLD = "1.20.0";
   private static final String NEW = "1.20.1";
+
   /** Each of the updater's waits (a poll interval of 5 simulated seconds) also pauses this long. */
   private static final Duration PACE = Duration.ofMillis(120);
 
@@ -73,9 +74,15 @@ public final class Demo {
   public static int run(PrintStream out, Duration pace) {
     try (Simulation sim = Simulation.startPaced(cluster(), Faults.none(2025), Map.of(), pace)) {
       out.println("Bottlerocket ECS updater demo: the real updater against a simulated cluster");
-      out.println("(simulated ECS, SSM and Bottlerocket hosts at " + sim.endpoint().uri() + "; times are simulated)");
+      out.println(
+          "(simulated ECS, SSM and Bottlerocket hosts at "
+              + sim.endpoint().uri()
+              + "; times are simulated)");
       out.println();
-      out.println("Cluster 'demo', newest Bottlerocket release " + NEW + "; services: web (4 tasks), api (2), log-router (daemon)");
+      out.println(
+          "Cluster 'demo', newest Bottlerocket release "
+              + NEW
+              + "; services: web (4 tasks), api (2), log-router (daemon)");
       for (SimulatedCluster.InstanceState i : sim.cluster().instanceStates()) {
         out.printf("  %-5s %-20s %s%n", i.name(), i.ec2InstanceId(), ROLES.get(i.name()));
       }
@@ -85,14 +92,19 @@ public final class Demo {
       out.println();
       out.println("What the simulated cluster says now:");
       for (SimulatedCluster.InstanceState i : sim.cluster().instanceStates()) {
-        String failure = i.attributes().containsKey(StateAttributes.FAILURE) ? ", failure recorded" : "";
-        out.printf("  %-5s %-8s %-8s rebooted %d time(s)%s%n", i.name(), i.status(), i.version(), i.reboots(), failure);
+        String failure =
+            i.attributes().containsKey(StateAttributes.FAILURE) ? ", failure recorded" : "";
+        out.printf(
+            "  %-5s %-8s %-8s rebooted %d time(s)%s%n",
+            i.name(), i.status(), i.version(), i.reboots(), failure);
       }
       sim.invariants().checkConverged(sim.cluster(), Set.of("br-4"));
       List<Invariants.Violation> violations = sim.invariants().violations();
       if (violations.isEmpty()) {
-        out.println("Safety rules held throughout: never more than one host out of service, no standalone task stopped,");
-        out.println("no reboot with service tasks running or without a staged update, no unexplained DRAINING host.");
+        out.println(
+            "Safety rules held throughout: never more than one host out of service, no standalone task stopped,");
+        out.println(
+            "no reboot with service tasks running or without a staged update, no unexplained DRAINING host.");
       } else {
         out.println("Safety rules broken:");
         violations.forEach(v -> out.println("  " + v));

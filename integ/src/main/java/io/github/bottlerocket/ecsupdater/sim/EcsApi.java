@@ -15,13 +15,14 @@ import java.util.regex.Pattern;
 
 /**
  * The ECS operations the updater uses, over the {@link SimulatedCluster}, with ECS's request
- * limits: pages of at most 100 (ListServices: 10 by default), at most 100 instances or tasks and
- * 10 services per describe, 10 instances per state change, 10 attributes per call and 10 custom
+ * limits: pages of at most 100 (ListServices: 10 by default), at most 100 instances or tasks and 10
+ * services per describe, 10 instances per state change, 10 attributes per call and 10 custom
  * attributes per container instance.
  */
 final class EcsApi {
   static final String PREFIX = "AmazonEC2ContainerServiceV20141113";
-  static final Set<String> MUTATING = Set.of("UpdateContainerInstancesState", "PutAttributes", "DeleteAttributes", "TagResource");
+  static final Set<String> MUTATING =
+      Set.of("UpdateContainerInstancesState", "PutAttributes", "DeleteAttributes", "TagResource");
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[A-Za-z0-9_.\\-/\\\\]{1,128}");
@@ -73,14 +74,30 @@ final class EcsApi {
     boolean tags = strings(r, "include").contains("TAGS");
     for (String n : names) {
       if (!matchesCluster(n)) {
-        failures.addObject().put("arn", n.startsWith("arn:") ? n : "arn:aws:ecs:" + SimulatedCluster.REGION + ":" + SimulatedCluster.ACCOUNT + ":cluster/" + n).put("reason", "MISSING");
+        failures
+            .addObject()
+            .put(
+                "arn",
+                n.startsWith("arn:")
+                    ? n
+                    : "arn:aws:ecs:"
+                        + SimulatedCluster.REGION
+                        + ":"
+                        + SimulatedCluster.ACCOUNT
+                        + ":cluster/"
+                        + n)
+            .put("reason", "MISSING");
         continue;
       }
       ObjectNode cl = clusters.addObject();
       cl.put("clusterArn", c.arn).put("clusterName", c.name).put("status", "ACTIVE");
       cl.put("registeredContainerInstancesCount", c.instances.size());
-      cl.put("runningTasksCount", c.tasks.stream().filter(t -> t.status == SimTask.Status.RUNNING).count());
-      cl.put("pendingTasksCount", c.tasks.stream().filter(t -> t.status == SimTask.Status.PENDING).count());
+      cl.put(
+          "runningTasksCount",
+          c.tasks.stream().filter(t -> t.status == SimTask.Status.RUNNING).count());
+      cl.put(
+          "pendingTasksCount",
+          c.tasks.stream().filter(t -> t.status == SimTask.Status.PENDING).count());
       cl.put("activeServicesCount", c.services.size());
       if (tags) {
         ArrayNode t = cl.putArray("tags");
@@ -93,7 +110,8 @@ final class EcsApi {
   private JsonNode tagResource(JsonNode r) {
     String resource = required(r, "resourceArn");
     if (!resource.equals(c.arn)) {
-      throw new AwsError(400, "ResourceNotFoundException", "The specified resource could not be found.");
+      throw new AwsError(
+          400, "ResourceNotFoundException", "The specified resource could not be found.");
     }
     JsonNode tags = r.path("tags");
     if (!tags.isArray() || tags.isEmpty()) {
@@ -103,7 +121,8 @@ final class EcsApi {
       String key = t.path("key").asText("");
       String value = t.path("value").asText("");
       if (key.isEmpty() || key.length() > 128 || value.length() > 256) {
-        throw AwsError.invalidParameter("Tag keys must be 1 to 128 characters and values at most 256.");
+        throw AwsError.invalidParameter(
+            "Tag keys must be 1 to 128 characters and values at most 256.");
       }
       c.tags.put(key, value);
     }
@@ -118,7 +137,8 @@ final class EcsApi {
   private JsonNode listContainerInstances(JsonNode r) {
     cluster(r);
     if (r.has("filter")) {
-      throw AwsError.invalidParameter("The simulation does not evaluate cluster query language filters.");
+      throw AwsError.invalidParameter(
+          "The simulation does not evaluate cluster query language filters.");
     }
     Optional<String> status = text(r, "status");
     List<String> arns = new ArrayList<>();
@@ -156,33 +176,62 @@ final class EcsApi {
     n.put("containerInstanceArn", i.arn);
     n.put("ec2InstanceId", i.ec2InstanceId);
     n.put("version", i.reboots + 1L);
-    n.putObject("versionInfo").put("agentVersion", "1.89.2").put("agentHash", "0f2c4b1e").put("dockerVersion", "DockerVersion: 25.0.6");
+    n.putObject("versionInfo")
+        .put("agentVersion", "1.89.2")
+        .put("agentHash", "0f2c4b1e")
+        .put("dockerVersion", "DockerVersion: 25.0.6");
     resources(n.putArray("remainingResources"), c.remainingCpu(i), c.remainingMemory(i));
     resources(n.putArray("registeredResources"), i.cpu, i.memory);
     n.put("status", i.status.name());
     n.put("agentConnected", i.agentConnected);
-    n.put("runningTasksCount", c.liveTasksOn(i).stream().filter(t -> t.status == SimTask.Status.RUNNING || t.status == SimTask.Status.STOPPING).count());
-    n.put("pendingTasksCount", c.liveTasksOn(i).stream().filter(t -> t.status == SimTask.Status.PENDING).count());
+    n.put(
+        "runningTasksCount",
+        c.liveTasksOn(i).stream()
+            .filter(t -> t.status == SimTask.Status.RUNNING || t.status == SimTask.Status.STOPPING)
+            .count());
+    n.put(
+        "pendingTasksCount",
+        c.liveTasksOn(i).stream().filter(t -> t.status == SimTask.Status.PENDING).count());
     ArrayNode attributes = n.putArray("attributes");
     attributes.addObject().put("name", "ecs.os-type").put("value", "linux");
     attributes.addObject().put("name", "ecs.cpu-architecture").put("value", "x86_64");
     attributes.addObject().put("name", "ecs.instance-type").put("value", "m5.large");
-    attributes.addObject().put("name", "ecs.availability-zone").put("value", SimulatedCluster.REGION + "a");
+    attributes
+        .addObject()
+        .put("name", "ecs.availability-zone")
+        .put("value", SimulatedCluster.REGION + "a");
     attributes.addObject().put("name", "ecs.ami-id").put("value", "ami-0" + i.id.substring(0, 16));
-    i.customAttributes.forEach((k, v) -> {
-      ObjectNode a = attributes.addObject().put("name", k);
-      if (v != null) {
-        a.put("value", v);
-      }
-    });
+    i.customAttributes.forEach(
+        (k, v) -> {
+          ObjectNode a = attributes.addObject().put("name", k);
+          if (v != null) {
+            a.put("value", v);
+          }
+        });
     n.put("registeredAt", seconds(i.registeredAt));
     return n;
   }
 
   private static void resources(ArrayNode list, int cpu, int memory) {
-    list.addObject().put("name", "CPU").put("type", "INTEGER").put("doubleValue", 0.0).put("longValue", 0).put("integerValue", cpu);
-    list.addObject().put("name", "MEMORY").put("type", "INTEGER").put("doubleValue", 0.0).put("longValue", 0).put("integerValue", memory);
-    ObjectNode ports = list.addObject().put("name", "PORTS").put("type", "STRINGSET").put("doubleValue", 0.0).put("longValue", 0).put("integerValue", 0);
+    list.addObject()
+        .put("name", "CPU")
+        .put("type", "INTEGER")
+        .put("doubleValue", 0.0)
+        .put("longValue", 0)
+        .put("integerValue", cpu);
+    list.addObject()
+        .put("name", "MEMORY")
+        .put("type", "INTEGER")
+        .put("doubleValue", 0.0)
+        .put("longValue", 0)
+        .put("integerValue", memory);
+    ObjectNode ports =
+        list.addObject()
+            .put("name", "PORTS")
+            .put("type", "STRINGSET")
+            .put("doubleValue", 0.0)
+            .put("longValue", 0)
+            .put("integerValue", 0);
     ports.putArray("stringSetValue").add("22").add("2375").add("2376").add("51678").add("51679");
   }
 
@@ -198,7 +247,8 @@ final class EcsApi {
     try {
       target = SimInstance.EcsStatus.valueOf(status);
     } catch (IllegalArgumentException e) {
-      throw AwsError.invalidParameter("Container instance status should be one of [ACTIVE, DRAINING].");
+      throw AwsError.invalidParameter(
+          "Container instance status should be one of [ACTIVE, DRAINING].");
     }
     ObjectNode out = MAPPER.createObjectNode();
     ArrayNode list = out.putArray("containerInstances");
@@ -230,26 +280,47 @@ final class EcsApi {
       SimInstance target = target(a);
       String name = a.path("name").asText("");
       if (!ATTRIBUTE_NAME.matcher(name).matches()) {
-        throw AwsError.invalidParameter("Attribute name '" + name + "' is invalid: 1 to 128 letters, numbers, hyphens, underscores, slashes, back slashes or periods.");
+        throw AwsError.invalidParameter(
+            "Attribute name '"
+                + name
+                + "' is invalid: 1 to 128 letters, numbers, hyphens, underscores, slashes, back slashes or periods.");
       }
       String value = a.hasNonNull("value") ? a.get("value").asText() : null;
-      if (value != null && (!ATTRIBUTE_VALUE.matcher(value).matches() || value.startsWith(" ") || value.endsWith(" "))) {
-        throw AwsError.invalidParameter("Attribute value '" + value + "' is invalid: 1 to 128 letters, numbers, hyphens, underscores, periods, at signs, slashes, back slashes, colons or inner spaces.");
+      if (value != null
+          && (!ATTRIBUTE_VALUE.matcher(value).matches()
+              || value.startsWith(" ")
+              || value.endsWith(" "))) {
+        throw AwsError.invalidParameter(
+            "Attribute value '"
+                + value
+                + "' is invalid: 1 to 128 letters, numbers, hyphens, underscores, periods, at signs, slashes, back slashes, colons or inner spaces.");
       }
       puts.add(new Put(target, name, value));
     }
     // All or nothing, as ECS: check the limit before writing any.
     for (SimInstance i : c.instances) {
-      long added = puts.stream().filter(p -> p.target() == i && !i.customAttributes.containsKey(p.name())).map(Put::name).distinct().count();
+      long added =
+          puts.stream()
+              .filter(p -> p.target() == i && !i.customAttributes.containsKey(p.name()))
+              .map(Put::name)
+              .distinct()
+              .count();
       if (i.customAttributes.size() + added > CUSTOM_ATTRIBUTE_LIMIT) {
-        throw new AwsError(400, "AttributeLimitExceededException", "You can apply up to 10 custom attributes for each resource.");
+        throw new AwsError(
+            400,
+            "AttributeLimitExceededException",
+            "You can apply up to 10 custom attributes for each resource.");
       }
     }
     ObjectNode out = MAPPER.createObjectNode();
     ArrayNode list = out.putArray("attributes");
     for (Put p : puts) {
       p.target().customAttributes.put(p.name(), p.value());
-      ObjectNode a = list.addObject().put("name", p.name()).put("targetType", "container-instance").put("targetId", p.target().arn);
+      ObjectNode a =
+          list.addObject()
+              .put("name", p.name())
+              .put("targetType", "container-instance")
+              .put("targetId", p.target().arn);
       if (p.value() != null) {
         a.put("value", p.value());
       }
@@ -272,7 +343,10 @@ final class EcsApi {
       SimInstance target = target(a);
       String name = a.path("name").asText("");
       target.customAttributes.remove(name);
-      list.addObject().put("name", name).put("targetType", "container-instance").put("targetId", target.arn);
+      list.addObject()
+          .put("name", name)
+          .put("targetType", "container-instance")
+          .put("targetId", target.arn);
     }
     return out;
   }
@@ -286,14 +360,24 @@ final class EcsApi {
     if (!id.startsWith("arn:") && !type.equals("container-instance")) {
       throw AwsError.invalidParameter("targetType is required when targetId is not an ARN.");
     }
-    return instance(id).orElseThrow(() -> new AwsError(400, "TargetNotFoundException", "Could not find " + id + "."));
+    return instance(id)
+        .orElseThrow(
+            () -> new AwsError(400, "TargetNotFoundException", "Could not find " + id + "."));
   }
 
   // ------------------------------------------------------------------ tasks and services
 
   private JsonNode listTasks(JsonNode r) {
     cluster(r);
-    Optional<SimInstance> on = text(r, "containerInstance").map(ref -> instance(ref).orElseThrow(() -> AwsError.invalidParameter("Container instance " + ref + " not found.")));
+    Optional<SimInstance> on =
+        text(r, "containerInstance")
+            .map(
+                ref ->
+                    instance(ref)
+                        .orElseThrow(
+                            () ->
+                                AwsError.invalidParameter(
+                                    "Container instance " + ref + " not found.")));
     String desired = text(r, "desiredStatus").orElse("RUNNING");
     if (!Set.of("RUNNING", "PENDING", "STOPPED").contains(desired)) {
       throw AwsError.invalidParameter("desiredStatus must be one of RUNNING, PENDING, STOPPED.");
@@ -308,7 +392,9 @@ final class EcsApi {
       }
       if (desiredMatches
           && on.map(i -> t.instance == i).orElse(true)
-          && service.map(s -> t.service.map(x -> x.name.equals(s) || x.arn.equals(s)).orElse(false)).orElse(true)
+          && service
+              .map(s -> t.service.map(x -> x.name.equals(s) || x.arn.equals(s)).orElse(false))
+              .orElse(true)
           && startedBy.map(t.startedBy::equals).orElse(true)) {
         arns.add(t.arn);
       }
@@ -327,17 +413,32 @@ final class EcsApi {
     ArrayNode list = out.putArray("tasks");
     ArrayNode failures = out.putArray("failures");
     for (String ref : refs) {
-      Optional<SimTask> t = c.tasks.stream().filter(x -> x.arn.equals(ref) || x.id.equals(ref)).findFirst();
+      Optional<SimTask> t =
+          c.tasks.stream().filter(x -> x.arn.equals(ref) || x.id.equals(ref)).findFirst();
       if (t.isEmpty()) {
         failures.addObject().put("arn", ref).put("reason", "MISSING");
         continue;
       }
       SimTask task = t.get();
       ObjectNode n = list.addObject();
-      n.put("taskArn", task.arn).put("clusterArn", c.arn).put("containerInstanceArn", task.instance.arn);
-      n.put("taskDefinitionArn", "arn:aws:ecs:" + SimulatedCluster.REGION + ":" + SimulatedCluster.ACCOUNT + ":task-definition/" + task.family + ":1");
-      n.put("lastStatus", task.status.name()).put("desiredStatus", task.desiredRunning ? "RUNNING" : "STOPPED");
-      n.put("launchType", "EC2").put("group", task.group()).put("cpu", Integer.toString(task.cpu)).put("memory", Integer.toString(task.memory));
+      n.put("taskArn", task.arn)
+          .put("clusterArn", c.arn)
+          .put("containerInstanceArn", task.instance.arn);
+      n.put(
+          "taskDefinitionArn",
+          "arn:aws:ecs:"
+              + SimulatedCluster.REGION
+              + ":"
+              + SimulatedCluster.ACCOUNT
+              + ":task-definition/"
+              + task.family
+              + ":1");
+      n.put("lastStatus", task.status.name())
+          .put("desiredStatus", task.desiredRunning ? "RUNNING" : "STOPPED");
+      n.put("launchType", "EC2")
+          .put("group", task.group())
+          .put("cpu", Integer.toString(task.cpu))
+          .put("memory", Integer.toString(task.memory));
       if (!task.startedBy.isEmpty()) {
         n.put("startedBy", task.startedBy);
       }
@@ -349,7 +450,10 @@ final class EcsApi {
         n.put("stoppedReason", task.stoppedReason);
       }
       ObjectNode container = n.putArray("containers").addObject();
-      container.put("name", task.family).put("lastStatus", task.status.name()).put("taskArn", task.arn);
+      container
+          .put("name", task.family)
+          .put("lastStatus", task.status.name())
+          .put("taskArn", task.arn);
     }
     return out;
   }
@@ -371,20 +475,27 @@ final class EcsApi {
     ArrayNode list = out.putArray("services");
     ArrayNode failures = out.putArray("failures");
     for (String ref : refs) {
-      Optional<SimService> s = c.services.stream().filter(x -> x.arn.equals(ref) || x.name.equals(ref)).findFirst();
+      Optional<SimService> s =
+          c.services.stream().filter(x -> x.arn.equals(ref) || x.name.equals(ref)).findFirst();
       if (s.isEmpty()) {
         failures.addObject().put("arn", ref).put("reason", "MISSING");
         continue;
       }
       SimService svc = s.get();
-      List<SimTask> own = c.tasks.stream().filter(t -> t.service.orElse(null) == svc && t.desiredRunning).toList();
+      List<SimTask> own =
+          c.tasks.stream().filter(t -> t.service.orElse(null) == svc && t.desiredRunning).toList();
       ObjectNode n = list.addObject();
-      n.put("serviceArn", svc.arn).put("serviceName", svc.name).put("clusterArn", c.arn).put("status", "ACTIVE");
+      n.put("serviceArn", svc.arn)
+          .put("serviceName", svc.name)
+          .put("clusterArn", c.arn)
+          .put("status", "ACTIVE");
       n.put("desiredCount", svc.daemon ? own.size() : svc.desired);
       n.put("runningCount", own.stream().filter(t -> t.status == SimTask.Status.RUNNING).count());
       n.put("pendingCount", own.stream().filter(t -> t.status == SimTask.Status.PENDING).count());
       n.put("launchType", "EC2").put("schedulingStrategy", svc.daemon ? "DAEMON" : "REPLICA");
-      n.putObject("deploymentConfiguration").put("minimumHealthyPercent", svc.minimumHealthyPercent).put("maximumPercent", svc.maximumPercent);
+      n.putObject("deploymentConfiguration")
+          .put("minimumHealthyPercent", svc.minimumHealthyPercent)
+          .put("maximumPercent", svc.maximumPercent);
     }
     return out;
   }
@@ -407,7 +518,8 @@ final class EcsApi {
   }
 
   /** One page of {@code items} as ECS pages them, with an opaque token. */
-  private static JsonNode page(JsonNode r, List<String> items, int defaultSize, int maxSize, String field) {
+  private static JsonNode page(
+      JsonNode r, List<String> items, int defaultSize, int maxSize, String field) {
     int size = defaultSize;
     if (r.has("maxResults")) {
       size = r.get("maxResults").asInt(-1);
@@ -419,7 +531,8 @@ final class EcsApi {
     Optional<String> token = text(r, "nextToken");
     if (token.isPresent()) {
       try {
-        String decoded = new String(Base64.getUrlDecoder().decode(token.get()), StandardCharsets.UTF_8);
+        String decoded =
+            new String(Base64.getUrlDecoder().decode(token.get()), StandardCharsets.UTF_8);
         if (!decoded.startsWith(field + ":")) {
           throw new IllegalArgumentException();
         }
@@ -435,14 +548,19 @@ final class EcsApi {
       list.add(items.get(i));
     }
     if (to < items.size()) {
-      out.put("nextToken", Base64.getUrlEncoder().withoutPadding().encodeToString((field + ":" + to).getBytes(StandardCharsets.UTF_8)));
+      out.put(
+          "nextToken",
+          Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString((field + ":" + to).getBytes(StandardCharsets.UTF_8)));
     }
     return out;
   }
 
   private static void limit(List<String> items, int max, String field) {
     if (items.size() > max) {
-      throw AwsError.invalidParameter(field + " cannot have more than " + max + " elements (got " + items.size() + ").");
+      throw AwsError.invalidParameter(
+          field + " cannot have more than " + max + " elements (got " + items.size() + ").");
     }
   }
 
@@ -454,7 +572,9 @@ final class EcsApi {
 
   static Optional<String> text(JsonNode r, String field) {
     JsonNode n = r.get(field);
-    return n == null || n.isNull() || n.asText().isEmpty() ? Optional.empty() : Optional.of(n.asText());
+    return n == null || n.isNull() || n.asText().isEmpty()
+        ? Optional.empty()
+        : Optional.of(n.asText());
   }
 
   static String required(JsonNode r, String field) {

@@ -6,8 +6,8 @@ import java.util.PriorityQueue;
 
 /**
  * Things the simulated cluster will do by itself at a virtual instant (a task starting, a host
- * booting, an invocation finishing). Ordered by time, then by when they were scheduled, so a run
- * is repeatable. Guarded by the cluster.
+ * booting, an invocation finishing). Ordered by time, then by when they were scheduled, so a run is
+ * repeatable. Guarded by the cluster.
  */
 final class EventQueue {
 

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The faults a simulation injects, all decided by one seed. Fractions are drawn per request from
- * a {@link FaultDice} keyed by the request itself, so a run gives the same faults however the
+ * The faults a simulation injects, all decided by one seed. Fractions are drawn per request from a
+ * {@link FaultDice} keyed by the request itself, so a run gives the same faults however the
  * updater's threads interleave. Host faults name hosts by their simulation name ({@code br-1}).
  *
  * @param seed decides every random draw
@@ -55,55 +55,199 @@ public record Faults(
 
   /** No faults. */
   public static Faults none(long seed) {
-    return new Faults(seed, 0, 0, Duration.ZERO, 0, Set.of(), Set.of(), Map.of(), Set.of(), Duration.ZERO, Map.of(), false);
+    return new Faults(
+        seed,
+        0,
+        0,
+        Duration.ZERO,
+        0,
+        Set.of(),
+        Set.of(),
+        Map.of(),
+        Set.of(),
+        Duration.ZERO,
+        Map.of(),
+        false);
   }
 
   public Faults withThrottling(double fraction) {
-    return new Faults(seed, fraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime, slowBoots, rerunInterruptedCommands);
+    return new Faults(
+        seed,
+        fraction,
+        serverErrorFraction,
+        maxLatency,
+        garbledOutputFraction,
+        badBoot,
+        neverReturns,
+        prepareFailures,
+        blockedDrains,
+        extraStopTime,
+        slowBoots,
+        rerunInterruptedCommands);
   }
 
   public Faults withServerErrors(double fraction) {
-    return new Faults(seed, throttleFraction, fraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime, slowBoots, rerunInterruptedCommands);
+    return new Faults(
+        seed,
+        throttleFraction,
+        fraction,
+        maxLatency,
+        garbledOutputFraction,
+        badBoot,
+        neverReturns,
+        prepareFailures,
+        blockedDrains,
+        extraStopTime,
+        slowBoots,
+        rerunInterruptedCommands);
   }
 
   public Faults withLatency(Duration max) {
-    return new Faults(seed, throttleFraction, serverErrorFraction, max, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime, slowBoots, rerunInterruptedCommands);
+    return new Faults(
+        seed,
+        throttleFraction,
+        serverErrorFraction,
+        max,
+        garbledOutputFraction,
+        badBoot,
+        neverReturns,
+        prepareFailures,
+        blockedDrains,
+        extraStopTime,
+        slowBoots,
+        rerunInterruptedCommands);
   }
 
   public Faults withGarbledOutput(double fraction) {
-    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, fraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime, slowBoots, rerunInterruptedCommands);
+    return new Faults(
+        seed,
+        throttleFraction,
+        serverErrorFraction,
+        maxLatency,
+        fraction,
+        badBoot,
+        neverReturns,
+        prepareFailures,
+        blockedDrains,
+        extraStopTime,
+        slowBoots,
+        rerunInterruptedCommands);
   }
 
   public Faults withBadBoot(String host) {
-    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, plus(badBoot, host), neverReturns, prepareFailures, blockedDrains, extraStopTime, slowBoots, rerunInterruptedCommands);
+    return new Faults(
+        seed,
+        throttleFraction,
+        serverErrorFraction,
+        maxLatency,
+        garbledOutputFraction,
+        plus(badBoot, host),
+        neverReturns,
+        prepareFailures,
+        blockedDrains,
+        extraStopTime,
+        slowBoots,
+        rerunInterruptedCommands);
   }
 
   public Faults withNeverReturns(String host) {
-    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, plus(neverReturns, host), prepareFailures, blockedDrains, extraStopTime, slowBoots, rerunInterruptedCommands);
+    return new Faults(
+        seed,
+        throttleFraction,
+        serverErrorFraction,
+        maxLatency,
+        garbledOutputFraction,
+        badBoot,
+        plus(neverReturns, host),
+        prepareFailures,
+        blockedDrains,
+        extraStopTime,
+        slowBoots,
+        rerunInterruptedCommands);
   }
 
   public Faults withPrepareFailures(String host, int count) {
     Map<String, Integer> m = new HashMap<>(prepareFailures);
     m.put(host, count);
-    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, m, blockedDrains, extraStopTime, slowBoots, rerunInterruptedCommands);
+    return new Faults(
+        seed,
+        throttleFraction,
+        serverErrorFraction,
+        maxLatency,
+        garbledOutputFraction,
+        badBoot,
+        neverReturns,
+        m,
+        blockedDrains,
+        extraStopTime,
+        slowBoots,
+        rerunInterruptedCommands);
   }
 
   public Faults withBlockedDrain(String host) {
-    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, plus(blockedDrains, host), extraStopTime, slowBoots, rerunInterruptedCommands);
+    return new Faults(
+        seed,
+        throttleFraction,
+        serverErrorFraction,
+        maxLatency,
+        garbledOutputFraction,
+        badBoot,
+        neverReturns,
+        prepareFailures,
+        plus(blockedDrains, host),
+        extraStopTime,
+        slowBoots,
+        rerunInterruptedCommands);
   }
 
   public Faults withExtraStopTime(Duration d) {
-    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, d, slowBoots, rerunInterruptedCommands);
+    return new Faults(
+        seed,
+        throttleFraction,
+        serverErrorFraction,
+        maxLatency,
+        garbledOutputFraction,
+        badBoot,
+        neverReturns,
+        prepareFailures,
+        blockedDrains,
+        d,
+        slowBoots,
+        rerunInterruptedCommands);
   }
 
   public Faults withSlowBoot(String host, Duration extra) {
     Map<String, Duration> m = new HashMap<>(slowBoots);
     m.put(host, extra);
-    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime, m, rerunInterruptedCommands);
+    return new Faults(
+        seed,
+        throttleFraction,
+        serverErrorFraction,
+        maxLatency,
+        garbledOutputFraction,
+        badBoot,
+        neverReturns,
+        prepareFailures,
+        blockedDrains,
+        extraStopTime,
+        m,
+        rerunInterruptedCommands);
   }
 
   public Faults withInterruptedCommandsRunAgain() {
-    return new Faults(seed, throttleFraction, serverErrorFraction, maxLatency, garbledOutputFraction, badBoot, neverReturns, prepareFailures, blockedDrains, extraStopTime, slowBoots, true);
+    return new Faults(
+        seed,
+        throttleFraction,
+        serverErrorFraction,
+        maxLatency,
+        garbledOutputFraction,
+        badBoot,
+        neverReturns,
+        prepareFailures,
+        blockedDrains,
+        extraStopTime,
+        slowBoots,
+        true);
   }
 
   private static Set<String> plus(Set<String> set, String item) {

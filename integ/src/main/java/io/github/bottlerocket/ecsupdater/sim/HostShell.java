@@ -7,9 +7,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 
 /**
- * Runs the updater's host commands the way a host's shell and {@code apiclient} would: the lines
- * of each {@link HostCommand} one after another (the script's exit code is the last line's),
- * with {@code apiclient}'s output formats, error wording and exit codes. A host that does not run
+ * Runs the updater's host commands the way a host's shell and {@code apiclient} would: the lines of
+ * each {@link HostCommand} one after another (the script's exit code is the last line's), with
+ * {@code apiclient}'s output formats, error wording and exit codes. A host that does not run
  * Bottlerocket has no {@code apiclient}.
  */
 final class HostShell {
@@ -25,11 +25,16 @@ final class HostShell {
     }
 
     Result then(Result next) {
-      return new Result(next.exitCode, stdout + next.stdout, stderr + next.stderr, rebootRequested || next.rebootRequested);
+      return new Result(
+          next.exitCode,
+          stdout + next.stdout,
+          stderr + next.stderr,
+          rebootRequested || next.rebootRequested);
     }
   }
 
-  private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter LOG_TIME =
+      DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
   private static final String NOT_FOUND = "sh: line 1: apiclient: command not found\n";
 
   private HostShell() {}
@@ -42,7 +47,8 @@ final class HostShell {
     return switch (command) {
       case CHECK -> check(host, now);
       case STATUS -> rawStatus(host, now);
-      case PREPARE -> check(host, now).then(rawPost(host, "/actions/prepare-update", host.prepare(now)));
+      case PREPARE ->
+          check(host, now).then(rawPost(host, "/actions/prepare-update", host.prepare(now)));
       case ACTIVATE -> rawPost(host, "/actions/activate-update", host.activate(now));
       case REBOOT -> guardedReboot(host, now);
       case CANCEL -> cancel(host, now);
@@ -53,11 +59,15 @@ final class HostShell {
   private static Result check(BottlerocketHost host, Instant now) {
     BottlerocketHost.Answer initial = host.status(now);
     if (initial.code() == 423) {
-      return Result.error("Failed to check for updates: Unable to check initial update status, got code '423 Locked': " + initial.body());
+      return Result.error(
+          "Failed to check for updates: Unable to check initial update status, got code '423 Locked': "
+              + initial.body());
     }
     BottlerocketHost.Answer refresh = host.refresh(now);
     if (!refresh.ok()) {
-      return Result.error("Failed to check for updates: Failed to make refresh request: " + status(refresh, "POST", "/actions/refresh-updates"));
+      return Result.error(
+          "Failed to check for updates: Failed to make refresh request: "
+              + status(refresh, "POST", "/actions/refresh-updates"));
     }
     return Result.ok(host.checkOutput(now) + "\n", info(now, "Refreshing updates..."));
   }
@@ -66,7 +76,8 @@ final class HostShell {
   private static Result rawStatus(BottlerocketHost host, Instant now) {
     BottlerocketHost.Answer a = host.status(now);
     if (!a.ok()) {
-      return Result.error("Failed GET request to '/updates/status': " + status(a, "GET", "/updates/status"));
+      return Result.error(
+          "Failed GET request to '/updates/status': " + status(a, "GET", "/updates/status"));
     }
     return Result.ok(a.body() + "\n", "");
   }
@@ -94,7 +105,9 @@ final class HostShell {
   private static Result cancel(BottlerocketHost host, Instant now) {
     BottlerocketHost.Answer a = host.deactivate(now);
     if (!a.ok()) {
-      return Result.error("Failed to cancel update: Failed to make deactivate request: " + status(a, "POST", "/actions/deactivate-update"));
+      return Result.error(
+          "Failed to cancel update: Failed to make deactivate request: "
+              + status(a, "POST", "/actions/deactivate-update"));
     }
     return Result.ok("", info(now, "Canceling update..."));
   }

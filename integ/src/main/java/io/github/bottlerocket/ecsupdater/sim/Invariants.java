@@ -8,21 +8,23 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The safety rules every scenario must keep, checked after every change in the cluster (not only
- * at the end). A broken rule is recorded with the rule, the instance and the virtual time, and
- * {@link #assertHeld()} fails the scenario with all of them.
+ * The safety rules every scenario must keep, checked after every change in the cluster (not only at
+ * the end). A broken rule is recorded with the rule, the instance and the virtual time, and {@link
+ * #assertHeld()} fails the scenario with all of them.
  */
 public final class Invariants implements ClusterObserver {
 
   /** A rule of the updater's contract. */
   public enum Rule {
-    MAX_OUT_OF_SERVICE("never more than MAX_CONCURRENT instances out of service (DRAINING or agent disconnected)"),
+    MAX_OUT_OF_SERVICE(
+        "never more than MAX_CONCURRENT instances out of service (DRAINING or agent disconnected)"),
     STANDALONE_TASK_STOPPED("no standalone task is ever stopped"),
     REBOOT_WITH_SERVICE_TASKS("no reboot while service tasks still run on the instance"),
     REBOOT_WITHOUT_STAGED_UPDATE("no reboot unless the staged update is Ready"),
     DRAINING_WITHOUT_RECORD("no instance DRAINING without the updater's record of why"),
     UNRECOGNISED_COMMAND("hosts only ever get the updater's own host commands"),
-    NOT_CONVERGED("at the end every instance is ACTIVE on the newest version or carries a recorded failure");
+    NOT_CONVERGED(
+        "at the end every instance is ACTIVE on the newest version or carries a recorded failure");
 
     private final String text;
 
@@ -50,7 +52,9 @@ public final class Invariants implements ClusterObserver {
   private final Set<String> reported = new HashSet<>();
   private int mostOutOfService;
 
-  /** @param maxConcurrent the MAX_CONCURRENT the updater runs with */
+  /**
+   * @param maxConcurrent the MAX_CONCURRENT the updater runs with
+   */
   public Invariants(int maxConcurrent) {
     this.maxConcurrent = maxConcurrent;
   }
@@ -63,19 +67,35 @@ public final class Invariants implements ClusterObserver {
         out.add(i.name);
       }
       String drainKey = "drain " + i.name;
-      if (i.status == SimInstance.EcsStatus.DRAINING && !i.customAttributes.containsKey(StateAttributes.STATE)) {
-        record(drainKey, Rule.DRAINING_WITHOUT_RECORD, i.name, at, "DRAINING without " + StateAttributes.STATE + " after " + cause);
+      if (i.status == SimInstance.EcsStatus.DRAINING
+          && !i.customAttributes.containsKey(StateAttributes.STATE)) {
+        record(
+            drainKey,
+            Rule.DRAINING_WITHOUT_RECORD,
+            i.name,
+            at,
+            "DRAINING without " + StateAttributes.STATE + " after " + cause);
       } else if (i.status == SimInstance.EcsStatus.ACTIVE) {
         reported.remove(drainKey);
       }
     }
     mostOutOfService = Math.max(mostOutOfService, out.size());
     if (out.size() > maxConcurrent) {
-      record("out " + out, Rule.MAX_OUT_OF_SERVICE, String.join(",", out), at, out.size() + " out of service, limit " + maxConcurrent + ", after " + cause);
+      record(
+          "out " + out,
+          Rule.MAX_OUT_OF_SERVICE,
+          String.join(",", out),
+          at,
+          out.size() + " out of service, limit " + maxConcurrent + ", after " + cause);
     }
     for (SimTask t : c.tasks) {
       if (t.isStandalone() && !t.desiredRunning) {
-        record("standalone " + t.id, Rule.STANDALONE_TASK_STOPPED, t.instance.name, at, t.group() + " stopped: " + t.stoppedReason);
+        record(
+            "standalone " + t.id,
+            Rule.STANDALONE_TASK_STOPPED,
+            t.instance.name,
+            at,
+            t.group() + " stopped: " + t.stoppedReason);
       }
     }
   }
@@ -83,13 +103,27 @@ public final class Invariants implements ClusterObserver {
   @Override
   public synchronized void rebooting(SimulatedCluster c, String instanceName, Instant at) {
     SimInstance i = c.byName(instanceName);
-    List<String> service = c.liveTasksOn(i).stream().filter(t -> !t.isStandalone() && !t.isDaemon()).map(SimTask::group).toList();
+    List<String> service =
+        c.liveTasksOn(i).stream()
+            .filter(t -> !t.isStandalone() && !t.isDaemon())
+            .map(SimTask::group)
+            .toList();
     if (!service.isEmpty()) {
-      record("reboot-tasks " + at + i.name, Rule.REBOOT_WITH_SERVICE_TASKS, i.name, at, "still running: " + service);
+      record(
+          "reboot-tasks " + at + i.name,
+          Rule.REBOOT_WITH_SERVICE_TASKS,
+          i.name,
+          at,
+          "still running: " + service);
     }
     boolean ready = i.bottlerocket.map(b -> b.isReady(at)).orElse(false);
     if (!ready) {
-      record("reboot-staged " + at + i.name, Rule.REBOOT_WITHOUT_STAGED_UPDATE, i.name, at, "the update state is not Ready");
+      record(
+          "reboot-staged " + at + i.name,
+          Rule.REBOOT_WITHOUT_STAGED_UPDATE,
+          i.name,
+          at,
+          "the update state is not Ready");
     }
   }
 
@@ -112,9 +146,25 @@ public final class Invariants implements ClusterObserver {
           continue;
         }
         boolean failed = i.customAttributes.containsKey(StateAttributes.FAILURE);
-        boolean current = i.status == SimInstance.EcsStatus.ACTIVE && i.agentConnected && i.runningVersion().equals(newest);
+        boolean current =
+            i.status == SimInstance.EcsStatus.ACTIVE
+                && i.agentConnected
+                && i.runningVersion().equals(newest);
         if (!failed && !current) {
-          record("end " + i.name, Rule.NOT_CONVERGED, i.name, now, i.status + ", agent " + (i.agentConnected ? "connected" : "disconnected") + ", running " + i.runningVersion() + " (newest " + newest + "), attributes " + i.customAttributes);
+          record(
+              "end " + i.name,
+              Rule.NOT_CONVERGED,
+              i.name,
+              now,
+              i.status
+                  + ", agent "
+                  + (i.agentConnected ? "connected" : "disconnected")
+                  + ", running "
+                  + i.runningVersion()
+                  + " (newest "
+                  + newest
+                  + "), attributes "
+                  + i.customAttributes);
         }
       }
     }

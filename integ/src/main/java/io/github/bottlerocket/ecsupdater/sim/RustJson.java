@@ -8,8 +8,8 @@ import java.util.TreeMap;
 /**
  * Prints JSON the way Bottlerocket's tools do (serde_json): {@link #compact} in the order the map
  * iterates (struct order for the API's own body), {@link #prettySorted} with two-space indent,
- * {@code "key": value} and keys sorted, as {@code apiclient update check} prints a status.
- * Values are maps, lists, strings, numbers, booleans and {@code null}.
+ * {@code "key": value} and keys sorted, as {@code apiclient update check} prints a status. Values
+ * are maps, lists, strings, numbers, booleans and {@code null}.
  */
 final class RustJson {
   private RustJson() {}
@@ -30,7 +30,8 @@ final class RustJson {
     boolean pretty = indent >= 0;
     switch (v) {
       case null -> b.append("null");
-      case String s -> b.append('"').append(JsonStringEncoder.getInstance().quoteAsString(s)).append('"');
+      case String s ->
+          b.append('"').append(JsonStringEncoder.getInstance().quoteAsString(s)).append('"');
       case Number n -> b.append(n);
       case Boolean x -> b.append(x);
       case Map<?, ?> m -> {
@@ -47,7 +48,9 @@ final class RustJson {
           }
           first = false;
           newline(b, pretty, indent + 1);
-          b.append('"').append(JsonStringEncoder.getInstance().quoteAsString(e.getKey().toString())).append('"');
+          b.append('"')
+              .append(JsonStringEncoder.getInstance().quoteAsString(e.getKey().toString()))
+              .append('"');
           b.append(pretty ? ": " : ":");
           write(b, e.getValue(), sorted, pretty ? indent + 1 : -1);
         }

@@ -16,8 +16,8 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * ECS and SSM clients like the updater's own ({@code AwsClients}: URL-connection HTTP client, the
  * standard retry strategy with its attempts, token bucket and throttling classification) but with
  * back-off delays scaled from seconds down to milliseconds. The SDK sleeps for real between
- * retries, which a virtual clock cannot shorten; with 20% of calls throttled, the real delays
- * would make one scenario take minutes.
+ * retries, which a virtual clock cannot shorten; with 20% of calls throttled, the real delays would
+ * make one scenario take minutes.
  */
 final class ScaledBackoffClients implements AutoCloseable {
   private final SdkHttpClient http = UrlConnectionHttpClient.create();
@@ -27,12 +27,27 @@ final class ScaledBackoffClients implements AutoCloseable {
   ScaledBackoffClients(URI endpoint) {
     RetryStrategy retry =
         AwsRetryStrategy.standardRetryStrategy().toBuilder()
-            .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(1), Duration.ofMillis(20)))
-            .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(5), Duration.ofMillis(100)))
+            .backoffStrategy(
+                BackoffStrategy.exponentialDelay(Duration.ofMillis(1), Duration.ofMillis(20)))
+            .throttlingBackoffStrategy(
+                BackoffStrategy.exponentialDelay(Duration.ofMillis(5), Duration.ofMillis(100)))
             .build();
-    ClientOverrideConfiguration override = ClientOverrideConfiguration.builder().retryStrategy(retry).build();
-    this.ecs = EcsClient.builder().httpClient(http).endpointOverride(endpoint).region(Region.US_EAST_1).overrideConfiguration(override).build();
-    this.ssm = SsmClient.builder().httpClient(http).endpointOverride(endpoint).region(Region.US_EAST_1).overrideConfiguration(override).build();
+    ClientOverrideConfiguration override =
+        ClientOverrideConfiguration.builder().retryStrategy(retry).build();
+    this.ecs =
+        EcsClient.builder()
+            .httpClient(http)
+            .endpointOverride(endpoint)
+            .region(Region.US_EAST_1)
+            .overrideConfiguration(override)
+            .build();
+    this.ssm =
+        SsmClient.builder()
+            .httpClient(http)
+            .endpointOverride(endpoint)
+            .region(Region.US_EAST_1)
+            .overrideConfiguration(override)
+            .build();
   }
 
   EcsClient ecs() {

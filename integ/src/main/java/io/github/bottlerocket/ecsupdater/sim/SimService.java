@@ -1,8 +1,8 @@
 package io.github.bottlerocket.ecsupdater.sim;
 
 /**
- * A simulated ECS service: replica (desired count, deployment percentages) or daemon (one task
- * per ACTIVE instance).
+ * A simulated ECS service: replica (desired count, deployment percentages) or daemon (one task per
+ * ACTIVE instance).
  */
 final class SimService {
   final String name;
@@ -14,7 +14,15 @@ final class SimService {
   final int minimumHealthyPercent;
   final int maximumPercent;
 
-  SimService(String name, String arn, boolean daemon, int desired, int cpu, int memory, int minimumHealthyPercent, int maximumPercent) {
+  SimService(
+      String name,
+      String arn,
+      boolean daemon,
+      int desired,
+      int cpu,
+      int memory,
+      int minimumHealthyPercent,
+      int maximumPercent) {
     this.name = name;
     this.arn = arn;
     this.daemon = daemon;
@@ -25,7 +33,9 @@ final class SimService {
     this.maximumPercent = maximumPercent;
   }
 
-  /** The service tasks' {@code startedBy}: {@code ecs-svc/} and a deployment number, as ECS sets it. */
+  /**
+   * The service tasks' {@code startedBy}: {@code ecs-svc/} and a deployment number, as ECS sets it.
+   */
   String startedBy() {
     return String.format("ecs-svc/%019d", Integer.toUnsignedLong(name.hashCode()));
   }

@@ -29,7 +29,16 @@ final class SimTask {
   Instant stoppedAt;
   String stoppedReason = "";
 
-  SimTask(String id, String arn, SimInstance instance, Optional<SimService> service, String family, String startedBy, int cpu, int memory, Instant createdAt) {
+  SimTask(
+      String id,
+      String arn,
+      SimInstance instance,
+      Optional<SimService> service,
+      String family,
+      String startedBy,
+      int cpu,
+      int memory,
+      Instant createdAt) {
     this.id = id;
     this.arn = arn;
     this.instance = instance;

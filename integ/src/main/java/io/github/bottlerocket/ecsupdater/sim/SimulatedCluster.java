@@ -66,7 +66,14 @@ public final class SimulatedCluster {
       String id = String.format("%04x%028x", index, h.name().hashCode() & 0xffffffffL);
       Optional<BottlerocketHost> br =
           h.bottlerocket()
-              ? Optional.of(new BottlerocketHost(VARIANT, h.version(), h.waveOffset(), repository, timing, faults.prepareFailures().getOrDefault(h.name(), 0)))
+              ? Optional.of(
+                  new BottlerocketHost(
+                      VARIANT,
+                      h.version(),
+                      h.waveOffset(),
+                      repository,
+                      timing,
+                      faults.prepareFailures().getOrDefault(h.name(), 0)))
               : Optional.empty();
       SimInstance i =
           new SimInstance(
@@ -90,7 +97,15 @@ public final class SimulatedCluster {
     }
     for (ClusterSpec.ServiceSpec s : spec.services()) {
       services.add(
-          new SimService(s.name(), "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":service/" + name + "/" + s.name(), s.daemon(), s.desired(), s.cpu(), s.memory(), s.minimumHealthyPercent(), s.maximumPercent()));
+          new SimService(
+              s.name(),
+              "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":service/" + name + "/" + s.name(),
+              s.daemon(),
+              s.desired(),
+              s.cpu(),
+              s.memory(),
+              s.minimumHealthyPercent(),
+              s.maximumPercent()));
     }
     // Services start with their tasks already running.
     schedule(start);
@@ -184,7 +199,11 @@ public final class SimulatedCluster {
         i.bottlerocket.isPresent(),
         i.runningVersion(),
         Map.copyOf(i.customAttributes),
-        tasks.stream().filter(t -> t.instance == i && t.isLive()).map(SimTask::group).sorted().toList(),
+        tasks.stream()
+            .filter(t -> t.instance == i && t.isLive())
+            .map(SimTask::group)
+            .sorted()
+            .toList(),
         i.reboots);
   }
 
@@ -217,21 +236,41 @@ public final class SimulatedCluster {
     i.status = status;
   }
 
-  private SimTask newTask(SimInstance on, Optional<SimService> service, String family, String startedBy, int cpu, int memory, Instant at) {
+  private SimTask newTask(
+      SimInstance on,
+      Optional<SimService> service,
+      String family,
+      String startedBy,
+      int cpu,
+      int memory,
+      Instant at) {
     long n = nextTask++;
     String id = String.format("%08x%024x", name.hashCode(), n);
-    SimTask t = new SimTask(id, "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":task/" + name + "/" + id, on, service, family, startedBy, cpu, memory, at);
+    SimTask t =
+        new SimTask(
+            id,
+            "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":task/" + name + "/" + id,
+            on,
+            service,
+            family,
+            startedBy,
+            cpu,
+            memory,
+            at);
     tasks.add(t);
     return t;
   }
 
   private void startTask(SimService s, SimInstance on, Instant at) {
     SimTask t = newTask(on, Optional.of(s), s.name, s.startedBy(), s.cpu, s.memory, at);
-    events.at(at.plus(timing.taskStart()), "task of " + s.name + " starts on " + on.name, () -> {
-      if (t.status == SimTask.Status.PENDING) {
-        t.status = SimTask.Status.RUNNING;
-      }
-    });
+    events.at(
+        at.plus(timing.taskStart()),
+        "task of " + s.name + " starts on " + on.name,
+        () -> {
+          if (t.status == SimTask.Status.PENDING) {
+            t.status = SimTask.Status.RUNNING;
+          }
+        });
   }
 
   private void stopTask(SimTask t, Instant at, String reason) {
@@ -243,12 +282,15 @@ public final class SimulatedCluster {
       stop = stop.plus(faults.extraStopTime());
     }
     Instant stopped = at.plus(stop);
-    events.at(stopped, "task of " + t.group() + " stops on " + t.instance.name, () -> {
-      if (t.status == SimTask.Status.STOPPING) {
-        t.status = SimTask.Status.STOPPED;
-        t.stoppedAt = stopped;
-      }
-    });
+    events.at(
+        stopped,
+        "task of " + t.group() + " stops on " + t.instance.name,
+        () -> {
+          if (t.status == SimTask.Status.STOPPING) {
+            t.status = SimTask.Status.STOPPED;
+            t.stoppedAt = stopped;
+          }
+        });
   }
 
   /**
@@ -260,7 +302,8 @@ public final class SimulatedCluster {
    */
   private void schedule(Instant at) {
     for (SimService s : services) {
-      List<SimTask> live = tasks.stream().filter(t -> t.service.orElse(null) == s && t.desiredRunning).toList();
+      List<SimTask> live =
+          tasks.stream().filter(t -> t.service.orElse(null) == s && t.desiredRunning).toList();
       if (s.daemon) {
         for (SimInstance i : instances) {
           boolean has = live.stream().anyMatch(t -> t.instance == i);
@@ -270,8 +313,10 @@ public final class SimulatedCluster {
         }
         continue;
       }
-      List<SimTask> draining = live.stream().filter(t -> t.instance.status == SimInstance.EcsStatus.DRAINING).toList();
-      long blocked = draining.stream().filter(t -> faults.blockedDrains().contains(t.instance.name)).count();
+      List<SimTask> draining =
+          live.stream().filter(t -> t.instance.status == SimInstance.EcsStatus.DRAINING).toList();
+      long blocked =
+          draining.stream().filter(t -> faults.blockedDrains().contains(t.instance.name)).count();
       int total = live.size();
       int maxTotal = s.desired * s.maximumPercent / 100;
       long toPlace = s.desired - (live.size() - draining.size()) - blocked;
@@ -286,7 +331,15 @@ public final class SimulatedCluster {
       }
       int minHealthy = (int) Math.ceil(s.desired * s.minimumHealthyPercent / 100.0);
       int running = (int) live.stream().filter(t -> t.status == SimTask.Status.RUNNING).count();
-      int placed = (int) tasks.stream().filter(t -> t.service.orElse(null) == s && t.desiredRunning && t.instance.status != SimInstance.EcsStatus.DRAINING).count();
+      int placed =
+          (int)
+              tasks.stream()
+                  .filter(
+                      t ->
+                          t.service.orElse(null) == s
+                              && t.desiredRunning
+                              && t.instance.status != SimInstance.EcsStatus.DRAINING)
+                  .count();
       for (SimTask t : draining) {
         if (faults.blockedDrains().contains(t.instance.name)) {
           continue;
@@ -294,13 +347,19 @@ public final class SimulatedCluster {
         // Stop a draining task once the service keeps its minimum healthy share without it, and
         // (unless the service may drop below 100%) a replacement has been placed for it.
         boolean replaced = placed >= s.desired;
-        if (t.status == SimTask.Status.RUNNING && running - 1 >= minHealthy && (replaced || s.minimumHealthyPercent < 100)) {
+        if (t.status == SimTask.Status.RUNNING
+            && running - 1 >= minHealthy
+            && (replaced || s.minimumHealthyPercent < 100)) {
           stopTask(t, at, "Container instance is being drained");
           running--;
         }
       }
     }
-    tasks.removeIf(t -> t.status == SimTask.Status.STOPPED && t.stoppedAt != null && t.stoppedAt.plus(Duration.ofHours(1)).isBefore(at));
+    tasks.removeIf(
+        t ->
+            t.status == SimTask.Status.STOPPED
+                && t.stoppedAt != null
+                && t.stoppedAt.plus(Duration.ofHours(1)).isBefore(at));
   }
 
   private boolean fits(SimInstance i, SimService s) {
@@ -312,9 +371,18 @@ public final class SimulatedCluster {
     return instances.stream()
         .filter(SimInstance::acceptsTasks)
         .filter(i -> fits(i, s))
-        .min(Comparator.comparingLong((SimInstance i) -> tasks.stream().filter(t -> t.instance == i && t.desiredRunning && t.service.orElse(null) == s).count())
-            .thenComparing(i -> -remainingMemory(i))
-            .thenComparing(i -> i.name));
+        .min(
+            Comparator.comparingLong(
+                    (SimInstance i) ->
+                        tasks.stream()
+                            .filter(
+                                t ->
+                                    t.instance == i
+                                        && t.desiredRunning
+                                        && t.service.orElse(null) == s)
+                            .count())
+                .thenComparing(i -> -remainingMemory(i))
+                .thenComparing(i -> i.name));
   }
 
   // ------------------------------------------------------------------ reboots
@@ -324,7 +392,10 @@ public final class SimulatedCluster {
       o.rebooting(this, i.name, at);
     }
     i.reboots++;
-    events.at(at.plus(timing.shutdown()), i.name + " goes down for the reboot", () -> shutDown(i, at.plus(timing.shutdown())));
+    events.at(
+        at.plus(timing.shutdown()),
+        i.name + " goes down for the reboot",
+        () -> shutDown(i, at.plus(timing.shutdown())));
   }
 
   private void shutDown(SimInstance i, Instant at) {
@@ -342,40 +413,58 @@ public final class SimulatedCluster {
     }
     BottlerocketHost host = i.bottlerocket.orElseThrow();
     boolean newImageFails = host.isReady(at) && faults.badBoot().contains(i.name);
-    Duration boot = (newImageFails ? timing.boot().plus(timing.failedBootExtra()) : timing.boot()).plus(faults.slowBoots().getOrDefault(i.name, Duration.ZERO));
+    Duration boot =
+        (newImageFails ? timing.boot().plus(timing.failedBootExtra()) : timing.boot())
+            .plus(faults.slowBoots().getOrDefault(i.name, Duration.ZERO));
     Instant up = at.plus(boot);
-    events.at(up, i.name + " boots", () -> {
-      host.boot(up, newImageFails);
-      i.power = SimInstance.Power.RUNNING;
-      List<SsmCommand.Invocation> interrupted = new ArrayList<>();
-      for (SsmCommand c : commands.values()) {
-        for (SsmCommand.Invocation inv : c.invocations) {
-          if (inv.instance != i) {
-            continue;
+    events.at(
+        up,
+        i.name + " boots",
+        () -> {
+          host.boot(up, newImageFails);
+          i.power = SimInstance.Power.RUNNING;
+          List<SsmCommand.Invocation> interrupted = new ArrayList<>();
+          for (SsmCommand c : commands.values()) {
+            for (SsmCommand.Invocation inv : c.invocations) {
+              if (inv.instance != i) {
+                continue;
+              }
+              if (inv.status == SsmCommand.Status.PENDING) {
+                deliver(inv, up);
+              } else if (inv.status == SsmCommand.Status.IN_PROGRESS
+                  && faults.rerunInterruptedCommands()) {
+                interrupted.add(inv);
+              }
+            }
           }
-          if (inv.status == SsmCommand.Status.PENDING) {
+          for (SsmCommand.Invocation inv : interrupted) {
+            inv.status = SsmCommand.Status.PENDING;
             deliver(inv, up);
-          } else if (inv.status == SsmCommand.Status.IN_PROGRESS && faults.rerunInterruptedCommands()) {
-            interrupted.add(inv);
           }
-        }
-      }
-      for (SsmCommand.Invocation inv : interrupted) {
-        inv.status = SsmCommand.Status.PENDING;
-        deliver(inv, up);
-      }
-      Instant connect = up.plus(timing.agentReconnect());
-      events.at(connect, i.name + " agent reconnects", () -> i.agentConnected = true);
-    });
+          Instant connect = up.plus(timing.agentReconnect());
+          events.at(connect, i.name + " agent reconnects", () -> i.agentConnected = true);
+        });
   }
 
   // ------------------------------------------------------------------ SSM Run Command
 
   /** Registers a command and schedules its invocations; returns it. */
-  SsmCommand send(String documentName, Optional<HostCommand> command, String unrecognised, List<String> lines, List<SimInstance> targets, String comment, int timeoutSeconds, Instant at) {
-    String id = String.format("%08x-%04x-4%03x-8%03x-%012x", faults.seed() & 0xffffffffL, nextCommand >> 16 & 0xffff, 0, 0, nextCommand);
+  SsmCommand send(
+      String documentName,
+      Optional<HostCommand> command,
+      String unrecognised,
+      List<String> lines,
+      List<SimInstance> targets,
+      String comment,
+      int timeoutSeconds,
+      Instant at) {
+    String id =
+        String.format(
+            "%08x-%04x-4%03x-8%03x-%012x",
+            faults.seed() & 0xffffffffL, nextCommand >> 16 & 0xffff, 0, 0, nextCommand);
     nextCommand++;
-    SsmCommand c = new SsmCommand(id, documentName, command, unrecognised, lines, comment, at, timeoutSeconds);
+    SsmCommand c =
+        new SsmCommand(id, documentName, command, unrecognised, lines, comment, at, timeoutSeconds);
     commands.put(id, c);
     if (command.isEmpty()) {
       for (ClusterObserver o : observers) {
@@ -385,21 +474,28 @@ public final class SimulatedCluster {
     for (SimInstance i : targets) {
       SsmCommand.Invocation inv = new SsmCommand.Invocation(c, i);
       c.invocations.add(inv);
-      events.at(at.plus(timing.ssmDelivery()), "deliver " + command.map(Enum::name).orElse("script") + " to " + i.name, () -> deliver(inv, at.plus(timing.ssmDelivery())));
+      events.at(
+          at.plus(timing.ssmDelivery()),
+          "deliver " + command.map(Enum::name).orElse("script") + " to " + i.name,
+          () -> deliver(inv, at.plus(timing.ssmDelivery())));
       Instant deadline = at.plus(Duration.ofSeconds(timeoutSeconds));
-      events.at(deadline, "delivery time-out of " + id + " on " + i.name, () -> {
-        if (inv.status == SsmCommand.Status.PENDING) {
-          inv.status = SsmCommand.Status.TIMED_OUT;
-          inv.statusDetails = "DeliveryTimedOut";
-          inv.endedAt = deadline;
-        }
-      });
+      events.at(
+          deadline,
+          "delivery time-out of " + id + " on " + i.name,
+          () -> {
+            if (inv.status == SsmCommand.Status.PENDING) {
+              inv.status = SsmCommand.Status.TIMED_OUT;
+              inv.statusDetails = "DeliveryTimedOut";
+              inv.endedAt = deadline;
+            }
+          });
     }
     return c;
   }
 
   private void deliver(SsmCommand.Invocation inv, Instant at) {
-    if (inv.status != SsmCommand.Status.PENDING || inv.instance.power != SimInstance.Power.RUNNING) {
+    if (inv.status != SsmCommand.Status.PENDING
+        || inv.instance.power != SimInstance.Power.RUNNING) {
       return; // delivered when the host is back, or it times out
     }
     inv.status = SsmCommand.Status.IN_PROGRESS;
@@ -419,17 +515,20 @@ public final class SimulatedCluster {
     }
     HostShell.Result out = garble(inv, r);
     Instant end = at.plus(timing.ssmExecution());
-    events.at(end, "invocation " + c.id + " ends on " + inv.instance.name, () -> {
-      if (inv.status != SsmCommand.Status.IN_PROGRESS) {
-        return;
-      }
-      inv.status = out.exitCode() == 0 ? SsmCommand.Status.SUCCESS : SsmCommand.Status.FAILED;
-      inv.statusDetails = inv.status.wire;
-      inv.responseCode = out.exitCode();
-      inv.stdout = out.stdout();
-      inv.stderr = out.stderr();
-      inv.endedAt = end;
-    });
+    events.at(
+        end,
+        "invocation " + c.id + " ends on " + inv.instance.name,
+        () -> {
+          if (inv.status != SsmCommand.Status.IN_PROGRESS) {
+            return;
+          }
+          inv.status = out.exitCode() == 0 ? SsmCommand.Status.SUCCESS : SsmCommand.Status.FAILED;
+          inv.statusDetails = inv.status.wire;
+          inv.responseCode = out.exitCode();
+          inv.stdout = out.stdout();
+          inv.stderr = out.stderr();
+          inv.endedAt = end;
+        });
   }
 
   /** The garbled-output fault: a successful status command prints garbage or nothing. */
@@ -441,7 +540,8 @@ public final class SimulatedCluster {
     if (!dice.chance(key, faults.garbledOutputFraction())) {
       return r;
     }
-    String junk = dice.next(key + ":kind") < 0.5 ? "" : "\u0000\u0007{\"update_state\": Idl\uFFFD\n";
+    String junk =
+        dice.next(key + ":kind") < 0.5 ? "" : "\u0000\u0007{\"update_state\": Idl\uFFFD\n";
     return new HostShell.Result(0, junk, r.stderr(), false);
   }
 
@@ -456,6 +556,8 @@ public final class SimulatedCluster {
     if (c == null) {
       return Optional.empty();
     }
-    return c.invocations.stream().filter(i -> i.instance.ec2InstanceId.equals(ec2InstanceId)).findFirst();
+    return c.invocations.stream()
+        .filter(i -> i.instance.ec2InstanceId.equals(ec2InstanceId))
+        .findFirst();
   }
 }

@@ -70,7 +70,11 @@ public final class SimulatedLambdaContext implements Context {
 
   @Override
   public String getInvokedFunctionArn() {
-    return "arn:aws:lambda:" + SimulatedCluster.REGION + ":" + SimulatedCluster.ACCOUNT + ":function:bottlerocket-ecs-updater";
+    return "arn:aws:lambda:"
+        + SimulatedCluster.REGION
+        + ":"
+        + SimulatedCluster.ACCOUNT
+        + ":function:bottlerocket-ecs-updater";
   }
 
   @Override

@@ -57,7 +57,12 @@ public final class Simulation implements AutoCloseable {
   private final Invariants invariants;
   private final Map<String, String> env;
 
-  private Simulation(ClusterSpec spec, Faults faults, Timing timing, Map<String, String> overrides, Duration realPausePerWait) {
+  private Simulation(
+      ClusterSpec spec,
+      Faults faults,
+      Timing timing,
+      Map<String, String> overrides,
+      Duration realPausePerWait) {
     useDummyCredentials();
     this.clock = new VirtualClock(START);
     this.sleeper = new VirtualSleeper(clock, realPausePerWait);
@@ -84,7 +89,8 @@ public final class Simulation implements AutoCloseable {
   }
 
   /** Starts a simulation whose sleeper also pauses for real on each wait, for people to watch. */
-  public static Simulation startPaced(ClusterSpec spec, Faults faults, Map<String, String> overrides, Duration realPausePerWait) {
+  public static Simulation startPaced(
+      ClusterSpec spec, Faults faults, Map<String, String> overrides, Duration realPausePerWait) {
     return new Simulation(spec, faults, Timing.defaults(), overrides, realPausePerWait);
   }
 
@@ -135,7 +141,9 @@ public final class Simulation implements AutoCloseable {
     return new UpdaterHandler(
         noEvents,
         settings -> new EcsAdapter(fast.ecs()),
-        settings -> new SsmAdapter(fast.ssm(), settings.ssmDocumentPrefix(), settings.commandDeliveryTimeout()),
+        settings ->
+            new SsmAdapter(
+                fast.ssm(), settings.ssmDocumentPrefix(), settings.commandDeliveryTimeout()),
         settings -> Telemetry.forLambda(settings, newClients(), clock, log),
         Optional.of(Region.US_EAST_1.id()),
         clock,
@@ -150,10 +158,14 @@ public final class Simulation implements AutoCloseable {
    *
    * @param killed when it turns true, the invocation's remaining time drops to zero
    */
-  public String invoke(UpdaterHandler handler, String payload, Duration timeout, BooleanSupplier killed) {
+  public String invoke(
+      UpdaterHandler handler, String payload, Duration timeout, BooleanSupplier killed) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
-      handler.handleRequest(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), out, new SimulatedLambdaContext(clock, timeout, killed));
+      handler.handleRequest(
+          new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)),
+          out,
+          new SimulatedLambdaContext(clock, timeout, killed));
     } catch (UpdaterHandler.PassFailedException e) {
       // The reply is written; the failure is in it.
     } catch (IOException e) {

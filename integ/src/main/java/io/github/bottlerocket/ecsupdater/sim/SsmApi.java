@@ -14,17 +14,18 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The SSM Run Command operations the updater uses. A command is recognised as one of the
- * updater's {@link HostCommand}s by its lines ({@code AWS-RunShellScript}) or by its document
- * name (the configured prefix plus {@link HostCommand#documentSuffix()}); any other script fails
- * on the host, loudly.
+ * The SSM Run Command operations the updater uses. A command is recognised as one of the updater's
+ * {@link HostCommand}s by its lines ({@code AWS-RunShellScript}) or by its document name (the
+ * configured prefix plus {@link HostCommand#documentSuffix()}); any other script fails on the host,
+ * loudly.
  */
 final class SsmApi {
   static final String PREFIX = "AmazonSSM";
   static final String RUN_SHELL_SCRIPT = "AWS-RunShellScript";
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final int MAX_OUTPUT = 24_000;
-  private static final Set<String> SHELL_PARAMETERS = Set.of("commands", "executionTimeout", "workingDirectory");
+  private static final Set<String> SHELL_PARAMETERS =
+      Set.of("commands", "executionTimeout", "workingDirectory");
 
   private final SimulatedCluster c;
 
@@ -45,29 +46,46 @@ final class SsmApi {
   }
 
   private JsonNode sendCommand(JsonNode r) {
-    String document = EcsApi.text(r, "DocumentName").orElseThrow(() -> AwsError.validation("1 validation error detected: Value null at 'documentName' failed to satisfy constraint: Member must not be null"));
+    String document =
+        EcsApi.text(r, "DocumentName")
+            .orElseThrow(
+                () ->
+                    AwsError.validation(
+                        "1 validation error detected: Value null at 'documentName' failed to satisfy constraint: Member must not be null"));
     List<String> ids = EcsApi.strings(r, "InstanceIds");
     if (ids.isEmpty()) {
-      throw AwsError.validation("The simulated SSM accepts InstanceIds only (no Targets), at least one.");
+      throw AwsError.validation(
+          "The simulated SSM accepts InstanceIds only (no Targets), at least one.");
     }
     if (ids.size() > 50) {
-      throw AwsError.validation("1 validation error detected: Value at 'instanceIds' failed to satisfy constraint: Member must have length less than or equal to 50");
+      throw AwsError.validation(
+          "1 validation error detected: Value at 'instanceIds' failed to satisfy constraint: Member must have length less than or equal to 50");
     }
     int timeout = r.path("TimeoutSeconds").asInt(3600);
     if (timeout < 30 || timeout > 2_592_000) {
-      throw AwsError.validation("1 validation error detected: Value '" + timeout + "' at 'timeoutSeconds' failed to satisfy constraint: Member must have value between 30 and 2592000");
+      throw AwsError.validation(
+          "1 validation error detected: Value '"
+              + timeout
+              + "' at 'timeoutSeconds' failed to satisfy constraint: Member must have value between 30 and 2592000");
     }
     String comment = EcsApi.text(r, "Comment").orElse("");
     if (comment.length() > 100) {
-      throw AwsError.validation("1 validation error detected: Value at 'comment' failed to satisfy constraint: Member must have length less than or equal to 100");
+      throw AwsError.validation(
+          "1 validation error detected: Value at 'comment' failed to satisfy constraint: Member must have length less than or equal to 100");
     }
     List<SimInstance> targets = new ArrayList<>();
     List<String> unknown = new ArrayList<>();
     for (String id : ids) {
-      c.instances.stream().filter(i -> i.ec2InstanceId.equals(id)).findFirst().ifPresentOrElse(targets::add, () -> unknown.add(id));
+      c.instances.stream()
+          .filter(i -> i.ec2InstanceId.equals(id))
+          .findFirst()
+          .ifPresentOrElse(targets::add, () -> unknown.add(id));
     }
     if (!unknown.isEmpty()) {
-      throw new AwsError(400, "InvalidInstanceId", "Instances " + unknown + " not in a valid state for account " + SimulatedCluster.ACCOUNT);
+      throw new AwsError(
+          400,
+          "InvalidInstanceId",
+          "Instances " + unknown + " not in a valid state for account " + SimulatedCluster.ACCOUNT);
     }
     JsonNode parameters = r.path("Parameters");
     Optional<HostCommand> command;
@@ -77,26 +95,39 @@ final class SsmApi {
       for (Iterator<String> it = parameters.fieldNames(); it.hasNext(); ) {
         String p = it.next();
         if (!SHELL_PARAMETERS.contains(p)) {
-          throw new AwsError(400, "InvalidParameters", "Parameter \"" + p + "\" is not defined in document " + RUN_SHELL_SCRIPT + ".");
+          throw new AwsError(
+              400,
+              "InvalidParameters",
+              "Parameter \"" + p + "\" is not defined in document " + RUN_SHELL_SCRIPT + ".");
         }
       }
       lines = EcsApi.strings(parameters, "commands");
       if (lines.isEmpty()) {
-        throw new AwsError(400, "InvalidParameters", "Parameter \"commands\" is required by document " + RUN_SHELL_SCRIPT + ".");
+        throw new AwsError(
+            400,
+            "InvalidParameters",
+            "Parameter \"commands\" is required by document " + RUN_SHELL_SCRIPT + ".");
       }
       List<String> sent = lines;
-      command = List.of(HostCommand.values()).stream().filter(h -> h.lines().equals(sent)).findFirst();
+      command =
+          List.of(HostCommand.values()).stream().filter(h -> h.lines().equals(sent)).findFirst();
       if (command.isEmpty()) {
-        unrecognised = "this script is none of the updater's host commands: " + String.join(" \\n ", lines);
+        unrecognised =
+            "this script is none of the updater's host commands: " + String.join(" \\n ", lines);
       }
     } else {
       Optional<String> prefix = c.ssmDocumentPrefix;
-      command = List.of(HostCommand.values()).stream().filter(h -> prefix.isPresent() && h.documentName(prefix.get()).equals(document)).findFirst();
+      command =
+          List.of(HostCommand.values()).stream()
+              .filter(h -> prefix.isPresent() && h.documentName(prefix.get()).equals(document))
+              .findFirst();
       if (command.isEmpty()) {
-        throw new AwsError(400, "InvalidDocument", "Document with name " + document + " does not exist.");
+        throw new AwsError(
+            400, "InvalidDocument", "Document with name " + document + " does not exist.");
       }
       if (parameters.size() > 0) {
-        throw new AwsError(400, "InvalidParameters", "Document " + document + " takes no parameters.");
+        throw new AwsError(
+            400, "InvalidParameters", "Document " + document + " takes no parameters.");
       }
       lines = command.get().lines();
     }
@@ -109,26 +140,42 @@ final class SsmApi {
   }
 
   private JsonNode getCommandInvocation(JsonNode r) {
-    String commandId = EcsApi.text(r, "CommandId").orElseThrow(() -> AwsError.validation("CommandId is required."));
-    String instanceId = EcsApi.text(r, "InstanceId").orElseThrow(() -> AwsError.validation("InstanceId is required."));
+    String commandId =
+        EcsApi.text(r, "CommandId")
+            .orElseThrow(() -> AwsError.validation("CommandId is required."));
+    String instanceId =
+        EcsApi.text(r, "InstanceId")
+            .orElseThrow(() -> AwsError.validation("InstanceId is required."));
     Instant now = c.clock().instant();
     SsmCommand sc = c.commands.get(commandId);
     Optional<SsmCommand.Invocation> found = c.invocation(commandId, instanceId);
     // SSM does not know an invocation for a moment after SendCommand.
-    if (sc == null || found.isEmpty() || now.isBefore(sc.requestedAt.plus(c.timing.ssmRegistration()))) {
+    if (sc == null
+        || found.isEmpty()
+        || now.isBefore(sc.requestedAt.plus(c.timing.ssmRegistration()))) {
       throw new AwsError(400, "InvocationDoesNotExist", null);
     }
     SsmCommand.Invocation inv = found.get();
     ObjectNode n = MAPPER.createObjectNode();
-    n.put("CommandId", sc.id).put("InstanceId", instanceId).put("Comment", sc.comment).put("DocumentName", sc.documentName).put("DocumentVersion", "1");
+    n.put("CommandId", sc.id)
+        .put("InstanceId", instanceId)
+        .put("Comment", sc.comment)
+        .put("DocumentName", sc.documentName)
+        .put("DocumentVersion", "1");
     n.put("PluginName", "aws:runShellScript").put("ResponseCode", inv.responseCode);
     n.put("ExecutionStartDateTime", inv.startedAt == null ? "" : inv.startedAt.toString());
-    n.put("ExecutionElapsedTime", inv.startedAt == null ? "" : Duration.between(inv.startedAt, inv.endedAt == null ? now : inv.endedAt).toString());
+    n.put(
+        "ExecutionElapsedTime",
+        inv.startedAt == null
+            ? ""
+            : Duration.between(inv.startedAt, inv.endedAt == null ? now : inv.endedAt).toString());
     n.put("ExecutionEndDateTime", inv.endedAt == null ? "" : inv.endedAt.toString());
     n.put("Status", inv.status.wire).put("StatusDetails", inv.statusDetails);
     n.put("StandardOutputContent", truncate(inv.stdout)).put("StandardOutputUrl", "");
     n.put("StandardErrorContent", truncate(inv.stderr)).put("StandardErrorUrl", "");
-    n.putObject("CloudWatchOutputConfig").put("CloudWatchLogGroupName", "").put("CloudWatchOutputEnabled", false);
+    n.putObject("CloudWatchOutputConfig")
+        .put("CloudWatchLogGroupName", "")
+        .put("CloudWatchOutputEnabled", false);
     return n;
   }
 
@@ -146,10 +193,12 @@ final class SsmApi {
     }
     int max = r.path("MaxResults").asInt(50);
     if (max < 1 || max > 50) {
-      throw AwsError.validation("1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 50");
+      throw AwsError.validation(
+          "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 50");
     }
     if (r.has("NextToken")) {
-      throw AwsError.validation("The simulated SSM does not page ListCommands without a CommandId.");
+      throw AwsError.validation(
+          "The simulated SSM does not page ListCommands without a CommandId.");
     }
     List<SsmCommand> all = new ArrayList<>(c.commands.values());
     for (int i = all.size() - 1; i >= Math.max(0, all.size() - max); i--) {
@@ -160,7 +209,10 @@ final class SsmApi {
 
   private ObjectNode describe(SsmCommand sc) {
     ObjectNode n = MAPPER.createObjectNode();
-    n.put("CommandId", sc.id).put("DocumentName", sc.documentName).put("DocumentVersion", "$DEFAULT").put("Comment", sc.comment);
+    n.put("CommandId", sc.id)
+        .put("DocumentName", sc.documentName)
+        .put("DocumentVersion", "$DEFAULT")
+        .put("Comment", sc.comment);
     n.put("ExpiresAfter", EcsApi.seconds(sc.requestedAt.plusSeconds(sc.timeoutSeconds)));
     ObjectNode params = n.putObject("Parameters");
     if (sc.documentName.equals(RUN_SHELL_SCRIPT)) {
@@ -173,7 +225,10 @@ final class SsmApi {
     String status = sc.overallStatus();
     n.put("Status", status).put("StatusDetails", status);
     n.put("MaxConcurrency", "50").put("MaxErrors", "0");
-    n.put("TargetCount", sc.invocations.size()).put("CompletedCount", sc.completed()).put("ErrorCount", sc.errors()).put("DeliveryTimedOutCount", sc.deliveryTimedOut());
+    n.put("TargetCount", sc.invocations.size())
+        .put("CompletedCount", sc.completed())
+        .put("ErrorCount", sc.errors())
+        .put("DeliveryTimedOutCount", sc.deliveryTimedOut());
     n.put("TimeoutSeconds", sc.timeoutSeconds);
     return n;
   }

@@ -54,7 +54,15 @@ final class SsmCommand {
   final int timeoutSeconds;
   final List<Invocation> invocations = new ArrayList<>();
 
-  SsmCommand(String id, String documentName, Optional<HostCommand> hostCommand, String unrecognised, List<String> lines, String comment, Instant requestedAt, int timeoutSeconds) {
+  SsmCommand(
+      String id,
+      String documentName,
+      Optional<HostCommand> hostCommand,
+      String unrecognised,
+      List<String> lines,
+      String comment,
+      Instant requestedAt,
+      int timeoutSeconds) {
     this.id = id;
     this.documentName = documentName;
     this.hostCommand = hostCommand;
@@ -71,9 +79,13 @@ final class SsmCommand {
       if (invocations.stream().allMatch(i -> i.status == Status.SUCCESS)) {
         return "Success";
       }
-      return invocations.stream().anyMatch(i -> i.status == Status.TIMED_OUT) ? "TimedOut" : "Failed";
+      return invocations.stream().anyMatch(i -> i.status == Status.TIMED_OUT)
+          ? "TimedOut"
+          : "Failed";
     }
-    return invocations.stream().anyMatch(i -> i.status != Status.PENDING) ? "InProgress" : "Pending";
+    return invocations.stream().anyMatch(i -> i.status != Status.PENDING)
+        ? "InProgress"
+        : "Pending";
   }
 
   long completed() {
@@ -81,7 +93,9 @@ final class SsmCommand {
   }
 
   long errors() {
-    return invocations.stream().filter(i -> i.status == Status.FAILED || i.status == Status.TIMED_OUT).count();
+    return invocations.stream()
+        .filter(i -> i.status == Status.FAILED || i.status == Status.TIMED_OUT)
+        .count();
   }
 
   long deliveryTimedOut() {

@@ -5,8 +5,8 @@ import java.time.Duration;
 /**
  * How long things take in the simulated cluster, in virtual time.
  *
- * @param ssmRegistration after SendCommand, GetCommandInvocation answers InvocationDoesNotExist
- *     for this long
+ * @param ssmRegistration after SendCommand, GetCommandInvocation answers InvocationDoesNotExist for
+ *     this long
  * @param ssmDelivery an invocation stays Pending this long before the host runs it (longer while
  *     the host is down)
  * @param ssmExecution an invocation stays InProgress this long after the host ran it

@@ -24,7 +24,9 @@ import software.amazon.awssdk.services.ssm.model.Command;
  * updater's adapters: what a scenario asserts comes from here, not from the updater's report.
  */
 final class EmulatorCluster implements AutoCloseable {
-  /** An AMI that moto (and LocalStack, which builds on it) lists by default; its platform is Linux. */
+  /**
+   * An AMI that moto (and LocalStack, which builds on it) lists by default; its platform is Linux.
+   */
   static final String AMI = "ami-1e749f67";
 
   private final EcsClient ecs;
@@ -33,9 +35,27 @@ final class EmulatorCluster implements AutoCloseable {
 
   EmulatorCluster(URI endpoint, Region region, AwsCredentialsProvider credentials) {
     var http = UrlConnectionHttpClient.builder();
-    this.ecs = EcsClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(credentials).httpClientBuilder(http).build();
-    this.ssm = SsmClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(credentials).httpClientBuilder(http).build();
-    this.ec2 = Ec2Client.builder().endpointOverride(endpoint).region(region).credentialsProvider(credentials).httpClientBuilder(http).build();
+    this.ecs =
+        EcsClient.builder()
+            .endpointOverride(endpoint)
+            .region(region)
+            .credentialsProvider(credentials)
+            .httpClientBuilder(http)
+            .build();
+    this.ssm =
+        SsmClient.builder()
+            .endpointOverride(endpoint)
+            .region(region)
+            .credentialsProvider(credentials)
+            .httpClientBuilder(http)
+            .build();
+    this.ec2 =
+        Ec2Client.builder()
+            .endpointOverride(endpoint)
+            .region(region)
+            .credentialsProvider(credentials)
+            .httpClientBuilder(http)
+            .build();
   }
 
   EcsClient ecs() {
@@ -61,13 +81,25 @@ final class EmulatorCluster implements AutoCloseable {
    */
   List<String> register(String cluster, int count, String variant) {
     List<String> ec2Ids =
-        ec2.runInstances(r -> r.imageId(AMI).instanceType(InstanceType.M5_LARGE).minCount(count).maxCount(count))
-            .instances().stream().map(Instance::instanceId).toList();
+        ec2
+            .runInstances(
+                r ->
+                    r.imageId(AMI)
+                        .instanceType(InstanceType.M5_LARGE)
+                        .minCount(count)
+                        .maxCount(count))
+            .instances()
+            .stream()
+            .map(Instance::instanceId)
+            .toList();
     List<String> arns = new ArrayList<>();
     for (String id : ec2Ids) {
       // The agent sends the signed identity document; the emulators read only its instanceId.
       String document = "{\"instanceId\":\"" + id + "\",\"region\":\"us-east-1\"}";
-      arns.add(ecs.registerContainerInstance(r -> r.cluster(cluster).instanceIdentityDocument(document)).containerInstance().containerInstanceArn());
+      arns.add(
+          ecs.registerContainerInstance(r -> r.cluster(cluster).instanceIdentityDocument(document))
+              .containerInstance()
+              .containerInstanceArn());
     }
     if (variant != null) {
       // moto ignores attributes given to RegisterContainerInstance, so the agent's attribute is
@@ -75,7 +107,13 @@ final class EmulatorCluster implements AutoCloseable {
       for (int from = 0; from < arns.size(); from += 10) {
         List<Attribute> batch =
             arns.subList(from, Math.min(from + 10, arns.size())).stream()
-                .map(arn -> Attribute.builder().name(ContainerInstance.VARIANT_ATTRIBUTE).value(variant).targetId(arn).build())
+                .map(
+                    arn ->
+                        Attribute.builder()
+                            .name(ContainerInstance.VARIANT_ATTRIBUTE)
+                            .value(variant)
+                            .targetId(arn)
+                            .build())
                 .toList();
         ecs.putAttributes(r -> r.cluster(cluster).attributes(batch));
       }
@@ -84,8 +122,10 @@ final class EmulatorCluster implements AutoCloseable {
   }
 
   /** The container instances as ECS describes them, by ARN, a hundred per call. */
-  Map<String, software.amazon.awssdk.services.ecs.model.ContainerInstance> describe(String cluster, List<String> arns) {
-    Map<String, software.amazon.awssdk.services.ecs.model.ContainerInstance> out = new LinkedHashMap<>();
+  Map<String, software.amazon.awssdk.services.ecs.model.ContainerInstance> describe(
+      String cluster, List<String> arns) {
+    Map<String, software.amazon.awssdk.services.ecs.model.ContainerInstance> out =
+        new LinkedHashMap<>();
     for (int from = 0; from < arns.size(); from += 100) {
       List<String> batch = arns.subList(from, Math.min(from + 100, arns.size()));
       ecs.describeContainerInstances(r -> r.cluster(cluster).containerInstances(batch))
@@ -112,7 +152,8 @@ final class EmulatorCluster implements AutoCloseable {
   /** The cluster's tags, key to value. */
   Map<String, String> tags(String cluster) {
     Map<String, String> out = new LinkedHashMap<>();
-    var c = ecs.describeClusters(r -> r.clusters(cluster).include(ClusterField.TAGS)).clusters().get(0);
+    var c =
+        ecs.describeClusters(r -> r.clusters(cluster).include(ClusterField.TAGS)).clusters().get(0);
     for (Tag t : c.tags()) {
       out.put(t.key(), t.value());
     }
@@ -131,7 +172,9 @@ final class EmulatorCluster implements AutoCloseable {
 
   /** How many EC2 instances the region holds (running or not). */
   int ec2InstanceCount() {
-    return ec2.describeInstancesPaginator(r -> r.maxResults(1000)).reservations().stream().mapToInt(res -> res.instances().size()).sum();
+    return ec2.describeInstancesPaginator(r -> r.maxResults(1000)).reservations().stream()
+        .mapToInt(res -> res.instances().size())
+        .sum();
   }
 
   @Override

@@ -53,38 +53,42 @@ import software.amazon.awssdk.services.ssm.model.Command;
 
 /**
  * The updater against an AWS emulator written by others, which checks our use of the ECS and SSM
- * APIs independently of our own reading of them. Subclasses only say where the emulator is and
- * how to clear it; every scenario sets its cluster up through the plain SDK and asserts on what
- * the emulator holds afterwards, read back through the SDK, not only on the updater's report.
+ * APIs independently of our own reading of them. Subclasses only say where the emulator is and how
+ * to clear it; every scenario sets its cluster up through the plain SDK and asserts on what the
+ * emulator holds afterwards, read back through the SDK, not only on the updater's report.
  *
- * <p>No emulator runs Bottlerocket: every SSM command succeeds with empty output. So the updater
- * is driven through a whole pass only as far as the update check; the steps after it are proved
- * here one adapter call at a time.
+ * <p>No emulator runs Bottlerocket: every SSM command succeeds with empty output. So the updater is
+ * driven through a whole pass only as far as the update check; the steps after it are proved here
+ * one adapter call at a time.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class EmulatorScenarios {
   static final Region REGION = Region.US_EAST_1;
+
   /** Emulators accept any credentials; these keep the SDK away from the machine's own. */
   static final AwsCredentialsProvider CREDENTIALS =
       StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+
   static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
   static final String VARIANT = "aws-ecs-2";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Pass durations for a virtual clock: only the number of polls matters. */
-  private static final Map<String, String> SETTINGS = Map.of("POLL_INTERVAL", "10ms", "CHECK_TIMEOUT", "1s");
+  private static final Map<String, String> SETTINGS =
+      Map.of("POLL_INTERVAL", "10ms", "CHECK_TIMEOUT", "1s");
 
   /** Where an emulator is known to answer differently from AWS in a way a scenario can see. */
   enum Deviation {
     /**
-     * DeleteAttributes removes an attribute only when the request repeats its value. AWS asks
-     * for the name and target only ("don't specify the value"), which is what the updater sends.
+     * DeleteAttributes removes an attribute only when the request repeats its value. AWS asks for
+     * the name and target only ("don't specify the value"), which is what the updater sends.
      */
     DELETE_ATTRIBUTES_NEEDS_VALUE,
     /**
      * SendCommand targets every EC2 instance of the region in addition to the instance ids it
-     * names, and counts the named ones twice: ListCommands reports named + all as the target
-     * count. AWS targets only the named instances.
+     * names, and counts the named ones twice: ListCommands reports named + all as the target count.
+     * AWS targets only the named instances.
      */
     SEND_COMMAND_TARGETS_EVERY_INSTANCE
   }
@@ -111,7 +115,9 @@ abstract class EmulatorScenarios {
     reset();
     emulator = new EmulatorCluster(endpoint(), REGION, CREDENTIALS);
     requests = new RequestLog(endpoint());
-    clients = new AwsClients(Optional.of(requests.endpoint()), Optional.of(REGION), Optional.of(CREDENTIALS));
+    clients =
+        new AwsClients(
+            Optional.of(requests.endpoint()), Optional.of(REGION), Optional.of(CREDENTIALS));
     // A fresh name per scenario, so that an emulator without a reset starts clean as well.
     clusterName = "updater-" + UUID.randomUUID().toString().substring(0, 8);
     cluster = emulator.createCluster(clusterName);
@@ -127,7 +133,8 @@ abstract class EmulatorScenarios {
   // ------------------------------------------------------------------ a whole pass
 
   /** 105 Bottlerocket hosts (three SendCommand batches, two Describe batches) and five others. */
-  private record LargeCluster(List<String> bottlerocket, List<String> others, JsonNode report, String log) {
+  private record LargeCluster(
+      List<String> bottlerocket, List<String> others, JsonNode report, String log) {
     List<String> all() {
       List<String> all = new ArrayList<>(bottlerocket);
       all.addAll(others);
@@ -140,32 +147,41 @@ abstract class EmulatorScenarios {
     List<String> others = emulator.register(cluster, 5, null);
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     JsonNode reply = invoke(handler(log), "{\"cluster\":\"" + cluster + "\"}");
-    return new LargeCluster(bottlerocket, others, reply.path("reports").get(0), log.toString(StandardCharsets.UTF_8));
+    return new LargeCluster(
+        bottlerocket, others, reply.path("reports").get(0), log.toString(StandardCharsets.UTF_8));
   }
 
   @Test
-  void aPassReportsEveryBottlerocketHostsUnparseableCheckAndEveryOtherHostAsNotBottlerocket() throws IOException {
+  void aPassReportsEveryBottlerocketHostsUnparseableCheckAndEveryOtherHostAsNotBottlerocket()
+      throws IOException {
     LargeCluster c = passOverALargeCluster();
 
     assertThat(c.report().path("stopReason").asText()).isEqualTo("SETTLED");
     assertThat(c.report().has("error")).isFalse();
     Map<String, JsonNode> lines = new HashMap<>();
-    c.report().path("instances").forEach(i -> lines.put(i.path("containerInstanceArn").asText(), i));
+    c.report()
+        .path("instances")
+        .forEach(i -> lines.put(i.path("containerInstanceArn").asText(), i));
     // moto ignores the status filter of ListContainerInstances, so both the ACTIVE and the
     // DRAINING listing return every instance; one line each shows the updater removed the repeats.
     assertThat(c.report().path("instances")).hasSize(110);
     assertThat(lines.keySet()).containsExactlyInAnyOrderElementsOf(c.all());
-    assertThat(c.bottlerocket()).allSatisfy(arn -> {
-      JsonNode line = lines.get(arn);
-      assertThat(line.path("outcome").asText()).isEqualTo("SKIPPED");
-      assertThat(line.path("reason").asText()).isEqualTo("CHECK_FAILED");
-      assertThat(line.path("detail").asText()).isEqualTo("UNPARSEABLE: the command printed nothing on standard output");
-      assertThat(line.path("variant").asText()).isEqualTo(VARIANT);
-    });
-    assertThat(c.others()).allSatisfy(arn -> {
-      assertThat(lines.get(arn).path("outcome").asText()).isEqualTo("SKIPPED");
-      assertThat(lines.get(arn).path("reason").asText()).isEqualTo("NOT_BOTTLEROCKET");
-    });
+    assertThat(c.bottlerocket())
+        .allSatisfy(
+            arn -> {
+              JsonNode line = lines.get(arn);
+              assertThat(line.path("outcome").asText()).isEqualTo("SKIPPED");
+              assertThat(line.path("reason").asText()).isEqualTo("CHECK_FAILED");
+              assertThat(line.path("detail").asText())
+                  .isEqualTo("UNPARSEABLE: the command printed nothing on standard output");
+              assertThat(line.path("variant").asText()).isEqualTo(VARIANT);
+            });
+    assertThat(c.others())
+        .allSatisfy(
+            arn -> {
+              assertThat(lines.get(arn).path("outcome").asText()).isEqualTo("SKIPPED");
+              assertThat(lines.get(arn).path("reason").asText()).isEqualTo("NOT_BOTTLEROCKET");
+            });
     assertThat(c.report().path("changes")).isEmpty();
   }
 
@@ -175,12 +191,17 @@ abstract class EmulatorScenarios {
 
     var after = emulator.describe(cluster, c.all());
     assertThat(after).hasSize(110);
-    assertThat(after.values()).allSatisfy(ci -> {
-      assertThat(ci.status()).isEqualTo("ACTIVE");
-      assertThat(ci.attributes()).extracting(Attribute::name).noneMatch(n -> n.startsWith(StateAttributes.ATTRIBUTE_PREFIX));
-    });
+    assertThat(after.values())
+        .allSatisfy(
+            ci -> {
+              assertThat(ci.status()).isEqualTo("ACTIVE");
+              assertThat(ci.attributes())
+                  .extracting(Attribute::name)
+                  .noneMatch(n -> n.startsWith(StateAttributes.ATTRIBUTE_PREFIX));
+            });
     assertThat(requests.operations())
-        .doesNotContain("ecs:PutAttributes", "ecs:DeleteAttributes", "ecs:UpdateContainerInstancesState");
+        .doesNotContain(
+            "ecs:PutAttributes", "ecs:DeleteAttributes", "ecs:UpdateContainerInstancesState");
   }
 
   @Test
@@ -194,31 +215,46 @@ abstract class EmulatorScenarios {
   }
 
   @Test
-  void aPassReadsMoreThanAHundredInstancesInBatchesAndChecksFiftyHostsPerCommand() throws IOException {
+  void aPassReadsMoreThanAHundredInstancesInBatchesAndChecksFiftyHostsPerCommand()
+      throws IOException {
     LargeCluster c = passOverALargeCluster();
 
     // AWS answers ListContainerInstances a hundred at a time with a nextToken; moto returns every
     // instance in one page whatever maxResults says. The request shape is what can be checked.
-    assertThat(requests.calls("ecs:ListContainerInstances")).allSatisfy(call -> {
-      assertThat(call.body().path("maxResults").asInt()).isEqualTo(100);
-      assertThat(call.body().path("cluster").asText()).isEqualTo(cluster);
-    });
-    assertThat(requests.calls("ecs:ListContainerInstances")).extracting(call -> call.body().path("status").asText())
+    assertThat(requests.calls("ecs:ListContainerInstances"))
+        .allSatisfy(
+            call -> {
+              assertThat(call.body().path("maxResults").asInt()).isEqualTo(100);
+              assertThat(call.body().path("cluster").asText()).isEqualTo(cluster);
+            });
+    assertThat(requests.calls("ecs:ListContainerInstances"))
+        .extracting(call -> call.body().path("status").asText())
         .containsExactly("ACTIVE", "DRAINING");
-    assertThat(requests.calls("ecs:DescribeContainerInstances")).extracting(call -> call.body().path("containerInstances").size())
+    assertThat(requests.calls("ecs:DescribeContainerInstances"))
+        .extracting(call -> call.body().path("containerInstances").size())
         .containsExactly(100, 10);
     List<RequestLog.Call> sends = requests.calls("ssm:SendCommand");
-    assertThat(sends).extracting(call -> call.body().path("InstanceIds").size()).containsExactly(50, 50, 5);
-    assertThat(sends).allSatisfy(call -> {
-      assertThat(call.body().path("DocumentName").asText()).isEqualTo(SsmAdapter.RUN_SHELL_SCRIPT);
-      assertThat(texts(call.body().path("Parameters").path("commands"))).isEqualTo(HostCommand.CHECK.lines());
-    });
+    assertThat(sends)
+        .extracting(call -> call.body().path("InstanceIds").size())
+        .containsExactly(50, 50, 5);
+    assertThat(sends)
+        .allSatisfy(
+            call -> {
+              assertThat(call.body().path("DocumentName").asText())
+                  .isEqualTo(SsmAdapter.RUN_SHELL_SCRIPT);
+              assertThat(texts(call.body().path("Parameters").path("commands")))
+                  .isEqualTo(HostCommand.CHECK.lines());
+            });
     Set<String> checked = new HashSet<>();
     sends.forEach(call -> checked.addAll(texts(call.body().path("InstanceIds"))));
     Set<String> bottlerocketHosts = new HashSet<>();
-    emulator.describe(cluster, c.bottlerocket()).values().forEach(ci -> bottlerocketHosts.add(ci.ec2InstanceId()));
+    emulator
+        .describe(cluster, c.bottlerocket())
+        .values()
+        .forEach(ci -> bottlerocketHosts.add(ci.ec2InstanceId()));
     assertThat(checked).isEqualTo(bottlerocketHosts);
-    assertThat(requests.calls("ssm:GetCommandInvocation")).extracting(call -> call.body().path("InstanceId").asText())
+    assertThat(requests.calls("ssm:GetCommandInvocation"))
+        .extracting(call -> call.body().path("InstanceId").asText())
         .containsExactlyInAnyOrderElementsOf(bottlerocketHosts);
   }
 
@@ -226,10 +262,14 @@ abstract class EmulatorScenarios {
   void aPassSendsItsSummaryEventAndLogsNoWarning() throws IOException {
     LargeCluster c = passOverALargeCluster();
 
-    assertThat(requests.calls("events:PutEvents")).singleElement().satisfies(call -> {
-      assertThat(call.status()).isEqualTo(200);
-      assertThat(call.body().path("Entries").get(0).path("DetailType").asText()).isEqualTo("Bottlerocket Updater Pass Finished");
-    });
+    assertThat(requests.calls("events:PutEvents"))
+        .singleElement()
+        .satisfies(
+            call -> {
+              assertThat(call.status()).isEqualTo(200);
+              assertThat(call.body().path("Entries").get(0).path("DetailType").asText())
+                  .isEqualTo("Bottlerocket Updater Pass Finished");
+            });
     assertThat(c.log()).doesNotContain("\"level\":\"WARN\"").doesNotContain("\"level\":\"ERROR\"");
   }
 
@@ -239,10 +279,15 @@ abstract class EmulatorScenarios {
 
     assertThatThrownBy(() -> invoke(handler, "{\"cluster\":\"no-such-cluster\"}"))
         .isInstanceOf(UpdaterHandler.PassFailedException.class)
-        .hasMessage("No pass completed: no-such-cluster: ecs:DescribeClusters failed: cluster 'no-such-cluster' was not found (MISSING); "
-            + "check the name or ARN, the account and the region (the resource does not exist (any more))");
-    assertThat(emulator.clusters()).contains(cluster).noneMatch(arn -> arn.endsWith("/no-such-cluster"));
-    assertThat(requests.operations()).filteredOn(op -> op.startsWith("ecs:")).containsExactly("ecs:DescribeClusters");
+        .hasMessage(
+            "No pass completed: no-such-cluster: ecs:DescribeClusters failed: cluster 'no-such-cluster' was not found (MISSING); "
+                + "check the name or ARN, the account and the region (the resource does not exist (any more))");
+    assertThat(emulator.clusters())
+        .contains(cluster)
+        .noneMatch(arn -> arn.endsWith("/no-such-cluster"));
+    assertThat(requests.operations())
+        .filteredOn(op -> op.startsWith("ecs:"))
+        .containsExactly("ecs:DescribeClusters");
   }
 
   // ------------------------------------------------------------------ the ECS adapter
@@ -253,8 +298,9 @@ abstract class EmulatorScenarios {
 
     assertThatThrownBy(() -> ecs.describeCluster("no-such-cluster"))
         .isInstanceOf(ClusterNotFoundException.class)
-        .hasMessage("ecs:DescribeClusters failed: cluster 'no-such-cluster' was not found (MISSING); "
-            + "check the name or ARN, the account and the region (the resource does not exist (any more))");
+        .hasMessage(
+            "ecs:DescribeClusters failed: cluster 'no-such-cluster' was not found (MISSING); "
+                + "check the name or ARN, the account and the region (the resource does not exist (any more))");
   }
 
   @Test
@@ -266,20 +312,31 @@ abstract class EmulatorScenarios {
 
     // The adapter names the instance by its full ARN and no target type, a form AWS and moto both
     // accept; moto refuses the full ARN together with targetType=container-instance.
-    ecs.putAttributes(cluster, List.of(
-        new InstanceAttribute(arns.get(0), StateAttributes.STATE, state),
-        new InstanceAttribute(arns.get(0), StateAttributes.FAILURE, failure)));
+    ecs.putAttributes(
+        cluster,
+        List.of(
+            new InstanceAttribute(arns.get(0), StateAttributes.STATE, state),
+            new InstanceAttribute(arns.get(0), StateAttributes.FAILURE, failure)));
 
     assertThat(emulator.attributes(cluster, arns.get(0)))
         .containsEntry(StateAttributes.STATE, state)
         .containsEntry(StateAttributes.FAILURE, failure)
         .containsEntry(ContainerInstance.VARIANT_ATTRIBUTE, VARIANT);
-    assertThat(emulator.attributes(cluster, arns.get(1))).doesNotContainKeys(StateAttributes.STATE, StateAttributes.FAILURE);
+    assertThat(emulator.attributes(cluster, arns.get(1)))
+        .doesNotContainKeys(StateAttributes.STATE, StateAttributes.FAILURE);
     Map<String, ContainerInstance> listed = new HashMap<>();
     ecs.listContainerInstances(cluster).forEach(i -> listed.put(i.arn(), i));
     assertThat(listed.get(arns.get(0)).attributes())
-        .isEqualTo(Map.of(StateAttributes.STATE, state, StateAttributes.FAILURE, failure, ContainerInstance.VARIANT_ATTRIBUTE, VARIANT));
-    assertThat(listed.get(arns.get(1)).attributes()).isEqualTo(Map.of(ContainerInstance.VARIANT_ATTRIBUTE, VARIANT));
+        .isEqualTo(
+            Map.of(
+                StateAttributes.STATE,
+                state,
+                StateAttributes.FAILURE,
+                failure,
+                ContainerInstance.VARIANT_ATTRIBUTE,
+                VARIANT));
+    assertThat(listed.get(arns.get(1)).attributes())
+        .isEqualTo(Map.of(ContainerInstance.VARIANT_ATTRIBUTE, VARIANT));
   }
 
   @Test
@@ -296,8 +353,17 @@ abstract class EmulatorScenarios {
       // DeleteAttributes as taking the name and target only. The updater stays correct for AWS;
       // this pins the emulator's behaviour so the note goes when moto changes.
       assertThat(emulator.attributes(cluster, arn)).containsEntry(StateAttributes.STATE, state);
-      emulator.ecs().deleteAttributes(r -> r.cluster(cluster).attributes(
-          Attribute.builder().name(StateAttributes.STATE).value(state).targetId(arn).build()));
+      emulator
+          .ecs()
+          .deleteAttributes(
+              r ->
+                  r.cluster(cluster)
+                      .attributes(
+                          Attribute.builder()
+                              .name(StateAttributes.STATE)
+                              .value(state)
+                              .targetId(arn)
+                              .build()));
     }
     assertThat(emulator.attributes(cluster, arn))
         .doesNotContainKey(StateAttributes.STATE)
@@ -309,19 +375,24 @@ abstract class EmulatorScenarios {
     List<String> arns = emulator.register(cluster, 2, VARIANT);
     EcsAdapter ecs = new EcsAdapter(clients.ecs());
 
-    Map<String, String> refusedDrain = ecs.updateInstancesState(cluster, List.of(arns.get(0)), InstanceStatus.DRAINING);
+    Map<String, String> refusedDrain =
+        ecs.updateInstancesState(cluster, List.of(arns.get(0)), InstanceStatus.DRAINING);
     String whileDraining = emulator.describe(cluster, arns).get(arns.get(0)).status();
     Map<String, InstanceStatus> listedWhileDraining = new HashMap<>();
     ecs.listContainerInstances(cluster).forEach(i -> listedWhileDraining.put(i.arn(), i.status()));
-    Map<String, String> refusedActive = ecs.updateInstancesState(cluster, List.of(arns.get(0)), InstanceStatus.ACTIVE);
+    Map<String, String> refusedActive =
+        ecs.updateInstancesState(cluster, List.of(arns.get(0)), InstanceStatus.ACTIVE);
 
     assertThat(refusedDrain).isEmpty();
     assertThat(whileDraining).isEqualTo("DRAINING");
     // The updater keeps seeing an instance it drained (moto DRAINING only flips the status; no
     // task moves).
-    assertThat(listedWhileDraining).containsExactlyInAnyOrderEntriesOf(Map.of(arns.get(0), InstanceStatus.DRAINING, arns.get(1), InstanceStatus.ACTIVE));
+    assertThat(listedWhileDraining)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(arns.get(0), InstanceStatus.DRAINING, arns.get(1), InstanceStatus.ACTIVE));
     assertThat(refusedActive).isEmpty();
-    assertThat(emulator.describe(cluster, arns).values()).allSatisfy(ci -> assertThat(ci.status()).isEqualTo("ACTIVE"));
+    assertThat(emulator.describe(cluster, arns).values())
+        .allSatisfy(ci -> assertThat(ci.status()).isEqualTo("ACTIVE"));
   }
 
   @Test
@@ -329,10 +400,12 @@ abstract class EmulatorScenarios {
     // moto answers HTTP 500 with an HTML page, not a failure, while the cluster has no container
     // instance at all (a KeyError inside moto), so the cluster gets one first.
     emulator.register(cluster, 1, VARIANT);
-    String ghost = cluster.replace(":cluster/", ":container-instance/") + "/0123456789abcdef0123456789abcdef";
+    String ghost =
+        cluster.replace(":cluster/", ":container-instance/") + "/0123456789abcdef0123456789abcdef";
     EcsAdapter ecs = new EcsAdapter(clients.ecs());
 
-    Map<String, String> refused = ecs.updateInstancesState(cluster, List.of(ghost), InstanceStatus.DRAINING);
+    Map<String, String> refused =
+        ecs.updateInstancesState(cluster, List.of(ghost), InstanceStatus.DRAINING);
 
     // moto names the failure with the short ARN form (container-instance/<id>); the reason is the
     // one AWS gives.
@@ -342,15 +415,26 @@ abstract class EmulatorScenarios {
   @Test
   void theClustersUpdaterTagsAreWrittenAndReadBackWithoutOthers() {
     EcsAdapter ecs = new EcsAdapter(clients.ecs());
-    emulator.ecs().tagResource(r -> r.resourceArn(cluster).tags(Tag.builder().key("owner").value("platform").build()));
+    emulator
+        .ecs()
+        .tagResource(
+            r -> r.resourceArn(cluster).tags(Tag.builder().key("owner").value("platform").build()));
 
-    ecs.tagCluster(cluster, Map.of(StateAttributes.LAST_CHECK_TAG, T0.toString(), StateAttributes.PAUSED_TAG, "true"));
+    ecs.tagCluster(
+        cluster,
+        Map.of(StateAttributes.LAST_CHECK_TAG, T0.toString(), StateAttributes.PAUSED_TAG, "true"));
 
-    assertThat(emulator.tags(cluster)).containsOnly(
-        Map.entry("owner", "platform"), Map.entry(StateAttributes.LAST_CHECK_TAG, T0.toString()), Map.entry(StateAttributes.PAUSED_TAG, "true"));
+    assertThat(emulator.tags(cluster))
+        .containsOnly(
+            Map.entry("owner", "platform"),
+            Map.entry(StateAttributes.LAST_CHECK_TAG, T0.toString()),
+            Map.entry(StateAttributes.PAUSED_TAG, "true"));
     var described = ecs.describeCluster(clusterName);
     assertThat(described.arn()).isEqualTo(cluster);
-    assertThat(described.tags()).isEqualTo(Map.of(StateAttributes.LAST_CHECK_TAG, T0.toString(), StateAttributes.PAUSED_TAG, "true"));
+    assertThat(described.tags())
+        .isEqualTo(
+            Map.of(
+                StateAttributes.LAST_CHECK_TAG, T0.toString(), StateAttributes.PAUSED_TAG, "true"));
   }
 
   // ------------------------------------------------------------------ the SSM adapter
@@ -360,11 +444,15 @@ abstract class EmulatorScenarios {
     String host = emulator.ec2InstanceId(cluster, emulator.register(cluster, 1, VARIANT).get(0));
     SsmAdapter ssm = new SsmAdapter(clients.ssm(), Optional.empty(), Duration.ofMinutes(10));
 
-    String id = ssm.sendCommand(HostCommand.CHECK, List.of(host), "bottlerocket-ecs-updater " + clusterName + " run-1");
+    String id =
+        ssm.sendCommand(
+            HostCommand.CHECK, List.of(host), "bottlerocket-ecs-updater " + clusterName + " run-1");
 
     Command stored = emulator.command(id);
     assertThat(stored.documentName()).isEqualTo("AWS-RunShellScript");
-    assertThat(stored.parameters()).isEqualTo(Map.of("commands", HostCommand.CHECK.lines(), "executionTimeout", List.of("300")));
+    assertThat(stored.parameters())
+        .isEqualTo(
+            Map.of("commands", HostCommand.CHECK.lines(), "executionTimeout", List.of("300")));
     assertThat(stored.timeoutSeconds()).isEqualTo(600);
     assertThat(stored.comment()).isEqualTo("bottlerocket-ecs-updater " + clusterName + " run-1");
     assertThat(stored.instanceIds()).contains(host);
@@ -374,7 +462,8 @@ abstract class EmulatorScenarios {
   @EnumSource(HostCommand.class)
   void withADocumentPrefixEachCommandGoesToItsOwnDocumentWithoutParameters(HostCommand command) {
     String host = emulator.ec2InstanceId(cluster, emulator.register(cluster, 1, VARIANT).get(0));
-    SsmAdapter ssm = new SsmAdapter(clients.ssm(), Optional.of("BottlerocketUpdater-"), Duration.ofMinutes(10));
+    SsmAdapter ssm =
+        new SsmAdapter(clients.ssm(), Optional.of("BottlerocketUpdater-"), Duration.ofMinutes(10));
 
     // moto does not check that the document exists; AWS answers InvalidDocument when the
     // stack that creates the documents was not deployed.
@@ -397,7 +486,10 @@ abstract class EmulatorScenarios {
     assertThat(invocation.status()).isEqualTo(InvocationStatus.SUCCESS);
     assertThat(invocation.stdout()).isEmpty();
     assertThat(HostReply.of(HostCommand.CHECK, invocation))
-        .isEqualTo(new HostReply.Failed(HostError.of(HostError.Kind.UNPARSEABLE, "the command printed nothing on standard output")));
+        .isEqualTo(
+            new HostReply.Failed(
+                HostError.of(
+                    HostError.Kind.UNPARSEABLE, "the command printed nothing on standard output")));
   }
 
   @Test
@@ -409,7 +501,9 @@ abstract class EmulatorScenarios {
     CommandInvocation invocation = ssm.invocation(id, "i-0123456789abcdef0");
 
     assertThat(invocation.status()).isEqualTo(InvocationStatus.PENDING);
-    assertThat(requests.calls("ssm:GetCommandInvocation")).singleElement().satisfies(call -> assertThat(call.status()).isEqualTo(400));
+    assertThat(requests.calls("ssm:GetCommandInvocation"))
+        .singleElement()
+        .satisfies(call -> assertThat(call.status()).isEqualTo(400));
   }
 
   @Test
@@ -422,7 +516,9 @@ abstract class EmulatorScenarios {
     SsmPort.CommandProgress progress = ssm.commandProgress(id);
 
     int expectedTargets =
-        deviations().contains(Deviation.SEND_COMMAND_TARGETS_EVERY_INSTANCE) ? hosts.size() + emulator.ec2InstanceCount() : hosts.size();
+        deviations().contains(Deviation.SEND_COMMAND_TARGETS_EVERY_INSTANCE)
+            ? hosts.size() + emulator.ec2InstanceCount()
+            : hosts.size();
     assertThat(progress).isEqualTo(new SsmPort.CommandProgress(expectedTargets, expectedTargets));
     assertThat(progress.isComplete()).isTrue();
   }
@@ -431,12 +527,18 @@ abstract class EmulatorScenarios {
 
   private UpdaterHandler handler(ByteArrayOutputStream log) {
     VirtualClock clock = new VirtualClock(T0);
-    return new UpdaterHandler(SETTINGS, clients, clock, clock.sleeper(), new PrintStream(log, true, StandardCharsets.UTF_8));
+    return new UpdaterHandler(
+        SETTINGS,
+        clients,
+        clock,
+        clock.sleeper(),
+        new PrintStream(log, true, StandardCharsets.UTF_8));
   }
 
   private static JsonNode invoke(UpdaterHandler handler, String payload) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    handler.handleRequest(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), out, null);
+    handler.handleRequest(
+        new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), out, null);
     return JSON.readTree(out.toByteArray());
   }
 

@@ -10,9 +10,9 @@ import org.testcontainers.utility.DockerImageName;
 
 /**
  * The emulator scenarios against LocalStack in a container. Opt-in: it runs only where a Docker
- * engine answers and {@code LOCALSTACK_AUTH_TOKEN} is set (the image needs a token, and ECS and
- * SSM Run Command are not in LocalStack's free tier); elsewhere it is skipped with a message
- * naming what is missing. {@code -Dlocalstack.image=...} picks another image.
+ * engine answers and {@code LOCALSTACK_AUTH_TOKEN} is set (the image needs a token, and ECS and SSM
+ * Run Command are not in LocalStack's free tier); elsewhere it is skipped with a message naming
+ * what is missing. {@code -Dlocalstack.image=...} picks another image.
  */
 @ExtendWith(LocalStackSuiteTest.WhenDockerAndTokenArePresent.class)
 class LocalStackSuiteTest extends EmulatorScenarios {
@@ -25,18 +25,21 @@ class LocalStackSuiteTest extends EmulatorScenarios {
   static final class WhenDockerAndTokenArePresent extends SkipUnlessAvailable {
     @Override
     protected SuiteGate gate() {
-      return SuiteGate.localStack(System.getenv(SuiteGate.LOCALSTACK_AUTH_TOKEN), dockerAvailable());
+      return SuiteGate.localStack(
+          System.getenv(SuiteGate.LOCALSTACK_AUTH_TOKEN), dockerAvailable());
     }
   }
 
   @BeforeAll
   void startLocalStack() {
     DockerImageName image =
-        DockerImageName.parse(System.getProperty("localstack.image", IMAGE)).asCompatibleSubstituteFor("localstack/localstack");
+        DockerImageName.parse(System.getProperty("localstack.image", IMAGE))
+            .asCompatibleSubstituteFor("localstack/localstack");
     localStack =
         new LocalStackContainer(image)
             .withServices("ecs", "ec2", "ssm", "events")
-            .withEnv(SuiteGate.LOCALSTACK_AUTH_TOKEN, System.getenv(SuiteGate.LOCALSTACK_AUTH_TOKEN));
+            .withEnv(
+                SuiteGate.LOCALSTACK_AUTH_TOKEN, System.getenv(SuiteGate.LOCALSTACK_AUTH_TOKEN));
     localStack.start();
   }
 

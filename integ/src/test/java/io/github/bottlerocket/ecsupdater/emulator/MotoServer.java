@@ -27,15 +27,18 @@ final class MotoServer implements AutoCloseable {
 
   /** moto imports every service model at start; a cold start on a slow machine takes seconds. */
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
   /** How often the starting server is asked whether it answers yet. */
   private static final Duration START_POLL = Duration.ofMillis(100);
+
   /** moto_server finishes its requests on SIGTERM; after this it is killed. */
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
   private final Process process;
   private final URI endpoint;
   private final Path log;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private MotoServer(Process process, URI endpoint, Path log) {
     this.process = process;
@@ -96,10 +99,13 @@ final class MotoServer implements AutoCloseable {
     try {
       HttpResponse<String> r =
           http.send(
-              HttpRequest.newBuilder(endpoint.resolve("/moto-api/reset")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+              HttpRequest.newBuilder(endpoint.resolve("/moto-api/reset"))
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
               HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
-        throw new IllegalStateException("moto_server refused the reset: HTTP " + r.statusCode() + " " + r.body());
+        throw new IllegalStateException(
+            "moto_server refused the reset: HTTP " + r.statusCode() + " " + r.body());
       }
     } catch (IOException e) {
       throw new UncheckedIOException("moto_server did not answer the reset at " + endpoint, e);
@@ -128,10 +134,18 @@ final class MotoServer implements AutoCloseable {
 
   private void awaitReady() throws InterruptedException {
     Instant giveUp = Instant.now().plus(START_TIMEOUT);
-    HttpRequest probe = HttpRequest.newBuilder(endpoint.resolve("/moto-api/data.json")).timeout(Duration.ofSeconds(2)).GET().build();
+    HttpRequest probe =
+        HttpRequest.newBuilder(endpoint.resolve("/moto-api/data.json"))
+            .timeout(Duration.ofSeconds(2))
+            .GET()
+            .build();
     while (true) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("moto_server exited with code " + process.exitValue() + " before it answered on " + endpoint);
+        throw new IllegalStateException(
+            "moto_server exited with code "
+                + process.exitValue()
+                + " before it answered on "
+                + endpoint);
       }
       try {
         if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -141,7 +155,12 @@ final class MotoServer implements AutoCloseable {
         // Not listening yet.
       }
       if (Instant.now().isAfter(giveUp)) {
-        throw new IllegalStateException("moto_server did not answer on " + endpoint + " within " + START_TIMEOUT.toSeconds() + "s");
+        throw new IllegalStateException(
+            "moto_server did not answer on "
+                + endpoint
+                + " within "
+                + START_TIMEOUT.toSeconds()
+                + "s");
       }
       Thread.sleep(START_POLL.toMillis());
     }
@@ -150,7 +169,10 @@ final class MotoServer implements AutoCloseable {
   private String logTail() {
     try {
       List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return "last lines of " + log + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+      return "last lines of "
+          + log
+          + ":\n"
+          + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
     } catch (IOException e) {
       return "(no log at " + log + ")";
     }

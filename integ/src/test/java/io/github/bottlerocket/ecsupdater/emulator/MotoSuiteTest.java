@@ -24,7 +24,8 @@ class MotoSuiteTest extends EmulatorScenarios {
   static final class WhenMotoServerIsInstalled extends SkipUnlessAvailable {
     @Override
     protected SuiteGate gate() {
-      return SuiteGate.moto(MotoServer.findOnPath(System.getenv("PATH")), System.getenv(SuiteGate.REQUIRE_MOTO));
+      return SuiteGate.moto(
+          MotoServer.findOnPath(System.getenv("PATH")), System.getenv(SuiteGate.REQUIRE_MOTO));
     }
   }
 
@@ -32,9 +33,13 @@ class MotoSuiteTest extends EmulatorScenarios {
   void startMoto() throws IOException {
     switch (new WhenMotoServerIsInstalled().gate()) {
       case SuiteGate.Run run ->
-          moto = MotoServer.start(MotoServer.findOnPath(System.getenv("PATH")).orElseThrow(), Path.of("target", "moto_server.log"));
+          moto =
+              MotoServer.start(
+                  MotoServer.findOnPath(System.getenv("PATH")).orElseThrow(),
+                  Path.of("target", "moto_server.log"));
       case SuiteGate.Fail failure -> fail(failure.message());
-      case SuiteGate.Skip skip -> throw new IllegalStateException("the class should have been skipped: " + skip.message());
+      case SuiteGate.Skip skip ->
+          throw new IllegalStateException("the class should have been skipped: " + skip.message());
     }
   }
 
@@ -59,6 +64,7 @@ class MotoSuiteTest extends EmulatorScenarios {
   protected Set<Deviation> deviations() {
     // Read in moto 5.2.1: moto/ecs/models.py (_delete_attribute compares the value) and
     // moto/ssm/models.py (Command adds every instance of the region to its targets).
-    return EnumSet.of(Deviation.DELETE_ATTRIBUTES_NEEDS_VALUE, Deviation.SEND_COMMAND_TARGETS_EVERY_INSTANCE);
+    return EnumSet.of(
+        Deviation.DELETE_ATTRIBUTES_NEEDS_VALUE, Deviation.SEND_COMMAND_TARGETS_EVERY_INSTANCE);
   }
 }

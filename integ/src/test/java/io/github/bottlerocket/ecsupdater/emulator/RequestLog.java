@@ -23,15 +23,23 @@ import java.util.concurrent.Executors;
 
 /**
  * A pass-through HTTP endpoint in front of an emulator that records every AWS request the updater
- * makes, so a scenario can count calls and read batch sizes without hooks in the SDK clients.
- * Only the JSON protocols of ECS, SSM and EventBridge pass through it; requests are signed for
- * this endpoint's host, which the emulators do not check.
+ * makes, so a scenario can count calls and read batch sizes without hooks in the SDK clients. Only
+ * the JSON protocols of ECS, SSM and EventBridge pass through it; requests are signed for this
+ * endpoint's host, which the emulators do not check.
  */
 final class RequestLog implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Headers that java.net.http sets itself and refuses to take from a caller. */
   private static final Set<String> HOP_BY_HOP =
-      Set.of("host", "connection", "content-length", "expect", "upgrade", "transfer-encoding", "keep-alive");
+      Set.of(
+          "host",
+          "connection",
+          "content-length",
+          "expect",
+          "upgrade",
+          "transfer-encoding",
+          "keep-alive");
 
   /**
    * One request.
@@ -45,7 +53,8 @@ final class RequestLog implements AutoCloseable {
   private final URI upstream;
   private final HttpServer server;
   private final ExecutorService threads = Executors.newCachedThreadPool();
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final List<Call> calls = new ArrayList<>();
 
   RequestLog(URI upstream) throws IOException {
@@ -98,11 +107,15 @@ final class RequestLog implements AutoCloseable {
         throw new IOException("interrupted while forwarding to " + upstream, e);
       }
       record(exchange.getRequestHeaders().getFirst("X-Amz-Target"), body, response.statusCode());
-      response.headers().map().forEach((name, values) -> {
-        if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
-          values.forEach(v -> exchange.getResponseHeaders().add(name, v));
-        }
-      });
+      response
+          .headers()
+          .map()
+          .forEach(
+              (name, values) -> {
+                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+                  values.forEach(v -> exchange.getResponseHeaders().add(name, v));
+                }
+              });
       byte[] out = response.body();
       exchange.sendResponseHeaders(response.statusCode(), out.length == 0 ? -1 : out.length);
       if (out.length > 0) {
@@ -117,7 +130,9 @@ final class RequestLog implements AutoCloseable {
     calls.add(new Call(operation(target), parse(body), status));
   }
 
-  /** {@code AmazonEC2ContainerServiceV20141113.ListTasks} becomes {@code ecs:ListTasks}, and so on. */
+  /**
+   * {@code AmazonEC2ContainerServiceV20141113.ListTasks} becomes {@code ecs:ListTasks}, and so on.
+   */
   private static String operation(String target) {
     if (target == null || !target.contains(".")) {
       return "unknown:" + target;

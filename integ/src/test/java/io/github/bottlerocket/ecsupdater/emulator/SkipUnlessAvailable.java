@@ -5,10 +5,10 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Skips an emulator suite as a whole when its {@link SuiteGate} says so, with the gate's message
- * as the reason. The message is printed too, since Maven's console shows only the count of
- * skipped tests. A required suite whose emulator is missing is not skipped here: its
- * {@code @BeforeAll} fails with the gate's message.
+ * Skips an emulator suite as a whole when its {@link SuiteGate} says so, with the gate's message as
+ * the reason. The message is printed too, since Maven's console shows only the count of skipped
+ * tests. A required suite whose emulator is missing is not skipped here: its {@code @BeforeAll}
+ * fails with the gate's message.
  */
 abstract class SkipUnlessAvailable implements ExecutionCondition {
 
@@ -24,6 +24,7 @@ abstract class SkipUnlessAvailable implements ExecutionCondition {
       System.out.println("[WARNING] " + skip.message());
       return ConditionEvaluationResult.disabled(skip.message());
     }
-    return ConditionEvaluationResult.enabled("the emulator is available, or required and then checked in @BeforeAll");
+    return ConditionEvaluationResult.enabled(
+        "the emulator is available, or required and then checked in @BeforeAll");
   }
 }

@@ -38,20 +38,29 @@ sealed interface SuiteGate {
     if (motoServer.isPresent()) {
       return new Run();
     }
-    boolean required = requireMoto != null && requireMoto.strip().toLowerCase(Locale.ROOT).equals("true");
+    boolean required =
+        requireMoto != null && requireMoto.strip().toLowerCase(Locale.ROOT).equals("true");
     if (required) {
       return new Fail(
-          REQUIRE_MOTO + "=true but " + MotoServer.EXECUTABLE + " is not on the PATH. Install it with "
-              + "pip install \"moto[server]\", or set " + REQUIRE_MOTO + "=false to skip the moto suite.");
+          REQUIRE_MOTO
+              + "=true but "
+              + MotoServer.EXECUTABLE
+              + " is not on the PATH. Install it with "
+              + "pip install \"moto[server]\", or set "
+              + REQUIRE_MOTO
+              + "=false to skip the moto suite.");
     }
     return new Skip(
-        MotoServer.EXECUTABLE + " not found on the PATH, so the moto suite is skipped. To run it, install it with "
-            + "pip install \"moto[server]\"; .ci/run sets " + REQUIRE_MOTO + "=true, which makes it required.");
+        MotoServer.EXECUTABLE
+            + " not found on the PATH, so the moto suite is skipped. To run it, install it with "
+            + "pip install \"moto[server]\"; .ci/run sets "
+            + REQUIRE_MOTO
+            + "=true, which makes it required.");
   }
 
   /**
-   * The LocalStack suite runs only where a Docker engine answers and a LocalStack auth token is
-   * set (the image needs one; ECS and SSM Run Command are not in its free tier).
+   * The LocalStack suite runs only where a Docker engine answers and a LocalStack auth token is set
+   * (the image needs one; ECS and SSM Run Command are not in its free tier).
    *
    * @param authToken the value of {@code LOCALSTACK_AUTH_TOKEN}, or null when unset
    * @param dockerAvailable whether Testcontainers reaches a Docker engine
@@ -68,7 +77,10 @@ sealed interface SuiteGate {
       return new Run();
     }
     return new Skip(
-        "LocalStack suite skipped: " + String.join(" and ", missing) + ". It runs where Docker works and "
-            + LOCALSTACK_AUTH_TOKEN + " holds a LocalStack auth token that includes ECS.");
+        "LocalStack suite skipped: "
+            + String.join(" and ", missing)
+            + ". It runs where Docker works and "
+            + LOCALSTACK_AUTH_TOKEN
+            + " holds a LocalStack auth token that includes ECS.");
   }
 }

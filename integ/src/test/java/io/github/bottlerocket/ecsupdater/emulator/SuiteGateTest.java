@@ -14,39 +14,66 @@ class SuiteGateTest {
   private static final Optional<Path> FOUND = Optional.of(Path.of("/usr/local/bin/moto_server"));
 
   static Stream<Arguments> motoCases() {
-    String skip = "moto_server not found on the PATH, so the moto suite is skipped. To run it, install it with "
-        + "pip install \"moto[server]\"; .ci/run sets REQUIRE_MOTO=true, which makes it required.";
-    String fail = "REQUIRE_MOTO=true but moto_server is not on the PATH. Install it with pip install \"moto[server]\", "
-        + "or set REQUIRE_MOTO=false to skip the moto suite.";
+    String skip =
+        "moto_server not found on the PATH, so the moto suite is skipped. To run it, install it with "
+            + "pip install \"moto[server]\"; .ci/run sets REQUIRE_MOTO=true, which makes it required.";
+    String fail =
+        "REQUIRE_MOTO=true but moto_server is not on the PATH. Install it with pip install \"moto[server]\", "
+            + "or set REQUIRE_MOTO=false to skip the moto suite.";
     return Stream.of(
         Arguments.of("installed, not required", FOUND, null, new SuiteGate.Run()),
         Arguments.of("installed and required", FOUND, "true", new SuiteGate.Run()),
         Arguments.of("missing, not required", Optional.empty(), null, new SuiteGate.Skip(skip)),
-        Arguments.of("missing, REQUIRE_MOTO=false", Optional.empty(), "false", new SuiteGate.Skip(skip)),
-        Arguments.of("missing, REQUIRE_MOTO=true", Optional.empty(), "true", new SuiteGate.Fail(fail)),
-        Arguments.of("missing, REQUIRE_MOTO=TRUE", Optional.empty(), " TRUE ", new SuiteGate.Fail(fail)));
+        Arguments.of(
+            "missing, REQUIRE_MOTO=false", Optional.empty(), "false", new SuiteGate.Skip(skip)),
+        Arguments.of(
+            "missing, REQUIRE_MOTO=true", Optional.empty(), "true", new SuiteGate.Fail(fail)),
+        Arguments.of(
+            "missing, REQUIRE_MOTO=TRUE", Optional.empty(), " TRUE ", new SuiteGate.Fail(fail)));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("motoCases")
-  void theMotoSuiteRunsSkipsOrFails(String name, Optional<Path> moto, String require, SuiteGate expected) {
+  void theMotoSuiteRunsSkipsOrFails(
+      String name, Optional<Path> moto, String require, SuiteGate expected) {
     assertThat(SuiteGate.moto(moto, require)).isEqualTo(expected);
   }
 
   static Stream<Arguments> localStackCases() {
-    String tail = ". It runs where Docker works and LOCALSTACK_AUTH_TOKEN holds a LocalStack auth token that includes ECS.";
+    String tail =
+        ". It runs where Docker works and LOCALSTACK_AUTH_TOKEN holds a LocalStack auth token that includes ECS.";
     return Stream.of(
         Arguments.of("token and Docker", "ls-token", true, new SuiteGate.Run()),
-        Arguments.of("no token", null, true, new SuiteGate.Skip("LocalStack suite skipped: LOCALSTACK_AUTH_TOKEN is not set" + tail)),
-        Arguments.of("blank token", " ", true, new SuiteGate.Skip("LocalStack suite skipped: LOCALSTACK_AUTH_TOKEN is not set" + tail)),
-        Arguments.of("no Docker", "ls-token", false, new SuiteGate.Skip("LocalStack suite skipped: no Docker engine is reachable" + tail)),
-        Arguments.of("neither", null, false,
-            new SuiteGate.Skip("LocalStack suite skipped: LOCALSTACK_AUTH_TOKEN is not set and no Docker engine is reachable" + tail)));
+        Arguments.of(
+            "no token",
+            null,
+            true,
+            new SuiteGate.Skip(
+                "LocalStack suite skipped: LOCALSTACK_AUTH_TOKEN is not set" + tail)),
+        Arguments.of(
+            "blank token",
+            " ",
+            true,
+            new SuiteGate.Skip(
+                "LocalStack suite skipped: LOCALSTACK_AUTH_TOKEN is not set" + tail)),
+        Arguments.of(
+            "no Docker",
+            "ls-token",
+            false,
+            new SuiteGate.Skip("LocalStack suite skipped: no Docker engine is reachable" + tail)),
+        Arguments.of(
+            "neither",
+            null,
+            false,
+            new SuiteGate.Skip(
+                "LocalStack suite skipped: LOCALSTACK_AUTH_TOKEN is not set and no Docker engine is reachable"
+                    + tail)));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("localStackCases")
-  void theLocalStackSuiteRunsOnlyWithDockerAndAToken(String name, String token, boolean docker, SuiteGate expected) {
+  void theLocalStackSuiteRunsOnlyWithDockerAndAToken(
+      String name, String token, boolean docker, SuiteGate expected) {
     assertThat(SuiteGate.localStack(token, docker)).isEqualTo(expected);
   }
 }

@@ -48,7 +48,9 @@ class AttributeLimitScenarioTest {
       Scenario.CommandLine run = run(s);
 
       assertThat(s.commandsSent("br-1", "PREPARE")).isZero();
-      assertThat(run.out()).contains("ATTRIBUTE_LIMIT").contains("10 custom attributes of ECS's 10");
+      assertThat(run.out())
+          .contains("ATTRIBUTE_LIMIT")
+          .contains("10 custom attributes of ECS's 10");
       assertThat(s.host("br-1").version()).isEqualTo(OLD);
     }
   }

@@ -18,13 +18,14 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The simulated host against Bottlerocket's update state machine and apiclient's real output
- * (the fixtures in {@code lambda/src/test/resources/apiclient}).
+ * The simulated host against Bottlerocket's update state machine and apiclient's real output (the
+ * fixtures in {@code lambda/src/test/resources/apiclient}).
  */
 class BottlerocketHostTest {
   private static final Instant T0 = Simulation.START;
   private static final Timing TIMING = Timing.defaults();
-  private static final Path FIXTURES = Path.of("..", "lambda", "src", "test", "resources", "apiclient");
+  private static final Path FIXTURES =
+      Path.of("..", "lambda", "src", "test", "resources", "apiclient");
 
   /** A host brought into {@code state}, at the time {@link #after} returns. */
   private record Prepared(BottlerocketHost host, Instant now) {}
@@ -34,7 +35,9 @@ class BottlerocketHostTest {
     repo.publish(Clusters.OLD, T0.minus(Duration.ofDays(2)));
     repo.publish(Clusters.NEW, T0.minus(Duration.ofDays(1)));
     boolean current = state.equals("Idle");
-    BottlerocketHost h = new BottlerocketHost("aws-ecs-2", current ? Clusters.NEW : Clusters.OLD, Duration.ZERO, repo, TIMING, 0);
+    BottlerocketHost h =
+        new BottlerocketHost(
+            "aws-ecs-2", current ? Clusters.NEW : Clusters.OLD, Duration.ZERO, repo, TIMING, 0);
     Instant now = T0;
     if (state.equals("uninitialized")) {
       return new Prepared(h, now);
@@ -53,14 +56,20 @@ class BottlerocketHostTest {
 
   private static String state(BottlerocketHost h, Instant now) {
     BottlerocketHost.Answer a = h.status(now);
-    return a.ok() ? a.body().replaceAll(".*\"update_state\":\"(\\w+)\".*", "$1") : "HTTP " + a.code();
+    return a.ok()
+        ? a.body().replaceAll(".*\"update_state\":\"(\\w+)\".*", "$1")
+        : "HTTP " + a.code();
   }
 
   static Stream<Arguments> stateMachine() {
-    BiFunction<BottlerocketHost, Instant, BottlerocketHost.Answer> refresh = BottlerocketHost::refresh;
-    BiFunction<BottlerocketHost, Instant, BottlerocketHost.Answer> prepare = BottlerocketHost::prepare;
-    BiFunction<BottlerocketHost, Instant, BottlerocketHost.Answer> activate = BottlerocketHost::activate;
-    BiFunction<BottlerocketHost, Instant, BottlerocketHost.Answer> deactivate = BottlerocketHost::deactivate;
+    BiFunction<BottlerocketHost, Instant, BottlerocketHost.Answer> refresh =
+        BottlerocketHost::refresh;
+    BiFunction<BottlerocketHost, Instant, BottlerocketHost.Answer> prepare =
+        BottlerocketHost::prepare;
+    BiFunction<BottlerocketHost, Instant, BottlerocketHost.Answer> activate =
+        BottlerocketHost::activate;
+    BiFunction<BottlerocketHost, Instant, BottlerocketHost.Answer> deactivate =
+        BottlerocketHost::deactivate;
     return Stream.of(
         Arguments.of("Idle", "refresh", refresh, 204, "Idle"),
         Arguments.of("Idle", "prepare", prepare, 409, "Idle"),
@@ -84,7 +93,12 @@ class BottlerocketHostTest {
 
   @ParameterizedTest(name = "{1} in {0} answers {3}, then the state is {4}")
   @MethodSource("stateMachine")
-  void followsBottlerocketsStateMachine(String from, String action, BiFunction<BottlerocketHost, Instant, BottlerocketHost.Answer> call, int code, String to) {
+  void followsBottlerocketsStateMachine(
+      String from,
+      String action,
+      BiFunction<BottlerocketHost, Instant, BottlerocketHost.Answer> call,
+      int code,
+      String to) {
     Prepared p = host(from);
 
     BottlerocketHost.Answer answer = call.apply(p.host(), p.now());
@@ -129,7 +143,8 @@ class BottlerocketHostTest {
     HostShell.Result r = HostShell.run(HostCommand.CHECK, Optional.of(p.host()), p.now());
 
     assertThat(r.exitCode()).isZero();
-    assertThat(r.stdout()).startsWith("{\n  \"active_partition\": {\n    \"image\": {\n      \"arch\": \"x86_64\",");
+    assertThat(r.stdout())
+        .startsWith("{\n  \"active_partition\": {\n    \"image\": {\n      \"arch\": \"x86_64\",");
     assertThat(StatusParser.parse(r.stdout())).isInstanceOf(StatusParser.Result.Parsed.class);
   }
 
@@ -139,19 +154,34 @@ class BottlerocketHostTest {
 
     HostShell.Result r = HostShell.run(HostCommand.STATUS, Optional.of(p.host()), p.now());
 
-    assertThat(r.stdout()).startsWith("{\"update_state\":\"Available\",\"available_updates\":[\"1.20.1\",\"1.20.0\"],\"chosen_update\":{\"arch\":\"x86_64\",\"version\":\"1.20.1\",\"variant\":\"aws-ecs-2\"}");
+    assertThat(r.stdout())
+        .startsWith(
+            "{\"update_state\":\"Available\",\"available_updates\":[\"1.20.1\",\"1.20.0\"],\"chosen_update\":{\"arch\":\"x86_64\",\"version\":\"1.20.1\",\"variant\":\"aws-ecs-2\"}");
   }
 
   static Stream<Arguments> errorLines() {
     return Stream.of(
-        Arguments.of("check while locked", HostCommand.CHECK, true, "synthetic-423-check-initial-status-stderr.txt"),
-        Arguments.of("raw status while locked", HostCommand.STATUS, true, "synthetic-423-raw-get-status.txt"),
-        Arguments.of("raw status before a check in this boot", HostCommand.STATUS, false, "synthetic-404-raw-get-status.txt"));
+        Arguments.of(
+            "check while locked",
+            HostCommand.CHECK,
+            true,
+            "synthetic-423-check-initial-status-stderr.txt"),
+        Arguments.of(
+            "raw status while locked",
+            HostCommand.STATUS,
+            true,
+            "synthetic-423-raw-get-status.txt"),
+        Arguments.of(
+            "raw status before a check in this boot",
+            HostCommand.STATUS,
+            false,
+            "synthetic-404-raw-get-status.txt"));
   }
 
   @ParameterizedTest(name = "{0}: stderr as in {3}, exit 1")
   @MethodSource("errorLines")
-  void errorsAreWordedAsApiclientWordsThem(String name, HostCommand command, boolean locked, String fixture) throws IOException {
+  void errorsAreWordedAsApiclientWordsThem(
+      String name, HostCommand command, boolean locked, String fixture) throws IOException {
     Prepared p = host(locked ? "Available" : "uninitialized");
     if (locked) {
       p.host().prepare(p.now());
@@ -177,7 +207,8 @@ class BottlerocketHostTest {
   void theGuardedRebootRebootsWhenReady() {
     Prepared p = host("Ready");
 
-    assertThat(HostShell.run(HostCommand.REBOOT, Optional.of(p.host()), p.now()).rebootRequested()).isTrue();
+    assertThat(HostShell.run(HostCommand.REBOOT, Optional.of(p.host()), p.now()).rebootRequested())
+        .isTrue();
   }
 
   @Test

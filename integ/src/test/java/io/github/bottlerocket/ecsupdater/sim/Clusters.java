@@ -17,8 +17,8 @@ final class Clusters {
 
   /**
    * Six hosts: three outdated Bottlerocket hosts (br-1, br-2, br-5), one already current (br-3),
-   * one outdated with a standalone task (br-4), one not Bottlerocket (al-1); a replica service
-   * that keeps all its tasks while moving, one that may drop to half, and a daemon.
+   * one outdated with a standalone task (br-4), one not Bottlerocket (al-1); a replica service that
+   * keeps all its tasks while moving, one that may drop to half, and a daemon.
    */
   static ClusterSpec mixed() {
     return empty()

@@ -18,6 +18,8 @@ class DemoTest {
 
     String out = buf.toString(StandardCharsets.UTF_8);
     assertThat(code).as(out).isZero();
-    assertThat(out).contains("Report for arn:aws:ecs:us-east-1:123456789012:cluster/demo").contains("Safety rules held throughout");
+    assertThat(out)
+        .contains("Report for arn:aws:ecs:us-east-1:123456789012:cluster/demo")
+        .contains("Safety rules held throughout");
   }
 }

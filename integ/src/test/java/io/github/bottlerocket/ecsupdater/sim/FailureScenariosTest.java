@@ -21,7 +21,10 @@ class FailureScenariosTest {
 
   /** Runs ticks until br-1 carries a failure record, then a few more, as the schedule would. */
   private static Scenario.Reply untilBr1Failed(Scenario s) {
-    s.invokeUntil(Scenario.SCHEDULED, r -> s.host("br-1").attributes().containsKey(StateAttributes.FAILURE), 60);
+    s.invokeUntil(
+        Scenario.SCHEDULED,
+        r -> s.host("br-1").attributes().containsKey(StateAttributes.FAILURE),
+        60);
     Scenario.Reply last = null;
     for (int i = 0; i < 5; i++) {
       s.sim.advance(Scenario.TICK);
@@ -53,7 +56,9 @@ class FailureScenariosTest {
 
       for (String host : List.of("br-2", "br-3")) {
         assertThat(s.host(host).reboots()).as(host).isZero();
-        assertThat(last.line(s.ec2(host)).path("reason").asText()).as(host).isEqualTo("CIRCUIT_BREAKER_OPEN");
+        assertThat(last.line(s.ec2(host)).path("reason").asText())
+            .as(host)
+            .isEqualTo("CIRCUIT_BREAKER_OPEN");
       }
       s.assertInvariantsHeld(Set.of("br-2", "br-3"));
     }
@@ -85,8 +90,11 @@ class FailureScenariosTest {
 
   @Test
   void aHostThatReturnsAfterRebootTimeoutIsVerifiedAndSetActiveButItsFailureStaysForAnOperator() {
-    // REBOOT_TIMEOUT is 5m in the simulation's settings; this host's boot takes 8m longer than usual.
-    try (Scenario s = Scenario.start(Clusters.small(), Faults.none(30).withSlowBoot("br-1", Duration.ofMinutes(8)))) {
+    // REBOOT_TIMEOUT is 5m in the simulation's settings; this host's boot takes 8m longer than
+    // usual.
+    try (Scenario s =
+        Scenario.start(
+            Clusters.small(), Faults.none(30).withSlowBoot("br-1", Duration.ofMinutes(8)))) {
       untilBr1Failed(s);
       s.invokeUntil(Scenario.SCHEDULED, r -> s.host("br-1").status().equals("ACTIVE"), 20);
 
@@ -108,7 +116,8 @@ class FailureScenariosTest {
   @Test
   void withoutSpareCapacityNoHostIsDrained() {
     try (Scenario s = Scenario.start(full(), Faults.none(25))) {
-      Scenario.CommandLine run = s.commandLine("--cluster", "demo", "--until-done", "--tick", "2m", "--max-passes", "10");
+      Scenario.CommandLine run =
+          s.commandLine("--cluster", "demo", "--until-done", "--tick", "2m", "--max-passes", "10");
 
       assertThat(s.sim.invariants().mostOutOfService()).isZero();
       assertThat(run.out()).contains("INSUFFICIENT_CAPACITY");
@@ -119,7 +128,8 @@ class FailureScenariosTest {
   @Test
   void withoutSpareCapacityTheRunnerStopsAndSaysItDidNotFinish() {
     try (Scenario s = Scenario.start(full(), Faults.none(26))) {
-      Scenario.CommandLine run = s.commandLine("--cluster", "demo", "--until-done", "--tick", "2m", "--max-passes", "10");
+      Scenario.CommandLine run =
+          s.commandLine("--cluster", "demo", "--until-done", "--tick", "2m", "--max-passes", "10");
 
       assertThat(run.exitCode()).as(run.out()).isEqualTo(3);
       assertThat(s.host("br-1").version()).isEqualTo(OLD);
@@ -129,16 +139,30 @@ class FailureScenariosTest {
 
   static Stream<Arguments> drains() {
     return Stream.of(
-        Arguments.of("slow drain within DRAIN_TIMEOUT", Faults.none(27).withExtraStopTime(Duration.ofMinutes(3)), NEW, ""),
-        Arguments.of("drain slower than DRAIN_TIMEOUT", Faults.none(28).withExtraStopTime(Duration.ofMinutes(15)), OLD, "DRAIN_TIMEOUT"),
-        Arguments.of("drain ECS cannot complete", Faults.none(29).withBlockedDrain("br-1"), OLD, "DRAIN_TIMEOUT"));
+        Arguments.of(
+            "slow drain within DRAIN_TIMEOUT",
+            Faults.none(27).withExtraStopTime(Duration.ofMinutes(3)),
+            NEW,
+            ""),
+        Arguments.of(
+            "drain slower than DRAIN_TIMEOUT",
+            Faults.none(28).withExtraStopTime(Duration.ofMinutes(15)),
+            OLD,
+            "DRAIN_TIMEOUT"),
+        Arguments.of(
+            "drain ECS cannot complete",
+            Faults.none(29).withBlockedDrain("br-1"),
+            OLD,
+            "DRAIN_TIMEOUT"));
   }
 
   @ParameterizedTest(name = "{0}: br-1 ends on {2}, failure ''{3}''")
   @MethodSource("drains")
-  void aDrainEitherCompletesOrTheHostReturnsToServiceWithItsFailure(String name, Faults faults, String version, String failure) {
+  void aDrainEitherCompletesOrTheHostReturnsToServiceWithItsFailure(
+      String name, Faults faults, String version, String failure) {
     try (Scenario s = Scenario.start(Clusters.small(), faults)) {
-      s.invokeUntil(Scenario.SCHEDULED, r -> r.settled() || !failureReason(s, "br-1").isEmpty(), 60);
+      s.invokeUntil(
+          Scenario.SCHEDULED, r -> r.settled() || !failureReason(s, "br-1").isEmpty(), 60);
 
       assertThat(s.host("br-1").version()).isEqualTo(version);
       assertThat(s.host("br-1").status()).isEqualTo("ACTIVE");

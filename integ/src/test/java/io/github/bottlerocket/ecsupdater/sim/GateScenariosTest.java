@@ -19,35 +19,50 @@ class GateScenariosTest {
   @Test
   void outsideTheMaintenanceWindowNothingStarts() {
     // The simulation starts on a Monday at 09:00 UTC.
-    try (Scenario s = Scenario.start(Clusters.mixed(), Faults.none(31), Map.of("MAINTENANCE_WINDOW", "Sat,Sun 02:00-06:00"))) {
+    try (Scenario s =
+        Scenario.start(
+            Clusters.mixed(),
+            Faults.none(31),
+            Map.of("MAINTENANCE_WINDOW", "Sat,Sun 02:00-06:00"))) {
       for (int i = 0; i < 3; i++) {
         s.invoke(Scenario.SCHEDULED);
         s.sim.advance(Scenario.TICK);
       }
 
-      assertThat(s.sim.endpoint().calls()).doesNotContainKeys("ecs:PutAttributes", "ecs:UpdateContainerInstancesState", "ssm:SendCommand");
+      assertThat(s.sim.endpoint().calls())
+          .doesNotContainKeys(
+              "ecs:PutAttributes", "ecs:UpdateContainerInstancesState", "ssm:SendCommand");
       s.assertSafetyHeld();
     }
   }
 
   @Test
   void outsideTheMaintenanceWindowTheReportSaysWhy() {
-    try (Scenario s = Scenario.start(Clusters.mixed(), Faults.none(32), Map.of("MAINTENANCE_WINDOW", "Sat,Sun 02:00-06:00"))) {
+    try (Scenario s =
+        Scenario.start(
+            Clusters.mixed(),
+            Faults.none(32),
+            Map.of("MAINTENANCE_WINDOW", "Sat,Sun 02:00-06:00"))) {
       Scenario.Reply reply = s.invoke(Scenario.SCHEDULED);
 
       for (String host : OUTDATED) {
-        assertThat(reply.line(s.ec2(host)).path("reason").asText()).as(host).isEqualTo("WINDOW_CLOSED");
+        assertThat(reply.line(s.ec2(host)).path("reason").asText())
+            .as(host)
+            .isEqualTo("WINDOW_CLOSED");
       }
     }
   }
 
   @Test
   void aPausedClusterStartsNothing() {
-    try (Scenario s = Scenario.start(Clusters.mixed().withTag("bottlerocket-ecs-updater:paused", "true"), Faults.none(34))) {
+    try (Scenario s =
+        Scenario.start(
+            Clusters.mixed().withTag("bottlerocket-ecs-updater:paused", "true"), Faults.none(34))) {
       Scenario.Reply reply = s.invoke(Scenario.SCHEDULED);
 
       assertThat(reply.line(s.ec2("br-1")).path("reason").asText()).isEqualTo("PAUSED");
-      assertThat(s.sim.endpoint().calls()).doesNotContainKeys("ecs:PutAttributes", "ecs:UpdateContainerInstancesState");
+      assertThat(s.sim.endpoint().calls())
+          .doesNotContainKeys("ecs:PutAttributes", "ecs:UpdateContainerInstancesState");
     }
   }
 
@@ -55,7 +70,9 @@ class GateScenariosTest {
   void anOptedOutInstanceIsNeverTouchedWhileTheOthersAreUpdated() {
     ClusterSpec spec =
         Clusters.empty()
-            .withHost(HostSpec.bottlerocket("br-1", OLD).withAttribute("bottlerocket-ecs-updater.opt-out", "true"))
+            .withHost(
+                HostSpec.bottlerocket("br-1", OLD)
+                    .withAttribute("bottlerocket-ecs-updater.opt-out", "true"))
             .withHost(HostSpec.bottlerocket("br-2", OLD))
             .withService(ServiceSpec.replica("web", 2, 256, 512));
     try (Scenario s = Scenario.start(spec, Faults.none(35))) {
@@ -74,8 +91,14 @@ class GateScenariosTest {
       Scenario.Reply reply = s.invoke(Scenario.DRY_RUN);
 
       assertThat(reply.report().path("plannedChanges")).isNotEmpty();
-      assertThat(s.sim.endpoint().calls()).doesNotContainKeys("ecs:PutAttributes", "ecs:DeleteAttributes", "ecs:UpdateContainerInstancesState", "ecs:TagResource");
-      assertThat(s.sim.cluster().hostCommandsSent()).allMatch(c -> c.endsWith(":CHECK") || c.endsWith(":STATUS"));
+      assertThat(s.sim.endpoint().calls())
+          .doesNotContainKeys(
+              "ecs:PutAttributes",
+              "ecs:DeleteAttributes",
+              "ecs:UpdateContainerInstancesState",
+              "ecs:TagResource");
+      assertThat(s.sim.cluster().hostCommandsSent())
+          .allMatch(c -> c.endsWith(":CHECK") || c.endsWith(":STATUS"));
       for (String host : OUTDATED) {
         assertThat(s.host(host).version()).isEqualTo(OLD);
         assertThat(s.host(host).attributes()).containsOnlyKeys("bottlerocket.variant");
@@ -97,11 +120,17 @@ class GateScenariosTest {
 
       s.invokeFresh(Scenario.DRY_RUN, () -> false);
 
-      for (String write : List.of("ecs:PutAttributes", "ecs:DeleteAttributes", "ecs:UpdateContainerInstancesState", "ecs:TagResource")) {
+      for (String write :
+          List.of(
+              "ecs:PutAttributes",
+              "ecs:DeleteAttributes",
+              "ecs:UpdateContainerInstancesState",
+              "ecs:TagResource")) {
         assertThat(endpoint.calls().get(write)).as(write).isEqualTo(before.get(write));
       }
       List<String> commands = s.sim.cluster().hostCommandsSent();
-      assertThat(commands.subList(commandsBefore, commands.size())).allMatch(c -> c.endsWith(":CHECK") || c.endsWith(":STATUS"));
+      assertThat(commands.subList(commandsBefore, commands.size()))
+          .allMatch(c -> c.endsWith(":CHECK") || c.endsWith(":STATUS"));
       s.assertSafetyHeld();
     }
   }

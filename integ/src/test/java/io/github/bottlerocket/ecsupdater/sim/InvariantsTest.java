@@ -24,8 +24,8 @@ import software.amazon.awssdk.services.ecs.model.Attribute;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
- * The invariants catch what they are meant to catch: each row breaks one rule by hand, through
- * the endpoint, as a faulty updater would.
+ * The invariants catch what they are meant to catch: each row breaks one rule by hand, through the
+ * endpoint, as a faulty updater would.
  */
 class InvariantsTest {
 
@@ -35,16 +35,29 @@ class InvariantsTest {
     }
 
     void drain(String host) {
-      ecs.updateContainerInstancesState(r -> r.cluster("demo").containerInstances(arn(host)).status("DRAINING"));
+      ecs.updateContainerInstancesState(
+          r -> r.cluster("demo").containerInstances(arn(host)).status("DRAINING"));
     }
 
     void record(String host) {
-      ecs.putAttributes(r -> r.cluster("demo").attributes(Attribute.builder().name("bottlerocket-ecs-updater.state").value("DRAINING/-/-/0/-/-").targetId(arn(host)).build()));
+      ecs.putAttributes(
+          r ->
+              r.cluster("demo")
+                  .attributes(
+                      Attribute.builder()
+                          .name("bottlerocket-ecs-updater.state")
+                          .value("DRAINING/-/-/0/-/-")
+                          .targetId(arn(host))
+                          .build()));
     }
 
     void run(String host, HostCommand command, Duration wait) {
       String id = sim.cluster().instance(host).ec2InstanceId();
-      ssm.sendCommand(r -> r.documentName("AWS-RunShellScript").instanceIds(id).parameters(Map.of("commands", command.lines())));
+      ssm.sendCommand(
+          r ->
+              r.documentName("AWS-RunShellScript")
+                  .instanceIds(id)
+                  .parameters(Map.of("commands", command.lines())));
       sim.advance(wait);
     }
 
@@ -58,15 +71,28 @@ class InvariantsTest {
 
   static Stream<Arguments> brokenRules() {
     return Stream.of(
-        Arguments.of("DRAINING set without a record", (BiConsumer<Aws, String>) (aws, h) -> aws.drain(h), Rule.DRAINING_WITHOUT_RECORD),
-        Arguments.of("two instances drained with MAX_CONCURRENT 1", (BiConsumer<Aws, String>) (aws, h) -> {
-          for (String host : List.of("br-1", "br-2")) {
-            aws.record(host);
-            aws.drain(host);
-          }
-        }, Rule.MAX_OUT_OF_SERVICE),
-        Arguments.of("a reboot with service tasks running", (BiConsumer<Aws, String>) (aws, h) -> aws.rebootUndrained("br-1"), Rule.REBOOT_WITH_SERVICE_TASKS),
-        Arguments.of("a reboot of the host with a standalone task", (BiConsumer<Aws, String>) (aws, h) -> aws.rebootUndrained("br-4"), Rule.STANDALONE_TASK_STOPPED));
+        Arguments.of(
+            "DRAINING set without a record",
+            (BiConsumer<Aws, String>) (aws, h) -> aws.drain(h),
+            Rule.DRAINING_WITHOUT_RECORD),
+        Arguments.of(
+            "two instances drained with MAX_CONCURRENT 1",
+            (BiConsumer<Aws, String>)
+                (aws, h) -> {
+                  for (String host : List.of("br-1", "br-2")) {
+                    aws.record(host);
+                    aws.drain(host);
+                  }
+                },
+            Rule.MAX_OUT_OF_SERVICE),
+        Arguments.of(
+            "a reboot with service tasks running",
+            (BiConsumer<Aws, String>) (aws, h) -> aws.rebootUndrained("br-1"),
+            Rule.REBOOT_WITH_SERVICE_TASKS),
+        Arguments.of(
+            "a reboot of the host with a standalone task",
+            (BiConsumer<Aws, String>) (aws, h) -> aws.rebootUndrained("br-4"),
+            Rule.STANDALONE_TASK_STOPPED));
   }
 
   @ParameterizedTest(name = "{0} breaks {2}")
@@ -77,7 +103,9 @@ class InvariantsTest {
         SsmClient ssm = client(SsmClient.builder(), sim)) {
       breakIt.accept(new Aws(sim, ecs, ssm), "br-1");
 
-      assertThat(sim.invariants().violations()).extracting(Invariants.Violation::rule).contains(rule);
+      assertThat(sim.invariants().violations())
+          .extracting(Invariants.Violation::rule)
+          .contains(rule);
       assertThatThrownBy(() -> sim.invariants().assertHeld()).hasMessageContaining(rule.name());
     }
   }
@@ -87,15 +115,24 @@ class InvariantsTest {
     try (Simulation sim = Simulation.start(Clusters.mixed(), Faults.none(62), Map.of())) {
       sim.invariants().checkConverged(sim.cluster(), Set.of("br-4"));
 
-      assertThat(sim.invariants().violations()).extracting(Invariants.Violation::instance).containsExactly("br-1", "br-2", "br-5");
+      assertThat(sim.invariants().violations())
+          .extracting(Invariants.Violation::instance)
+          .containsExactly("br-1", "br-2", "br-5");
     }
   }
 
-  private static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C> & software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<B, C>, C> C client(B builder, Simulation sim) {
+  private static <
+          B extends
+              software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>
+                  & software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<B, C>,
+          C>
+      C client(B builder, Simulation sim) {
     return builder
         .endpointOverride(sim.endpoint().uri())
         .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDSIMULATED", "simulated")))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create("AKIDSIMULATED", "simulated")))
         .httpClient(UrlConnectionHttpClient.create())
         .build();
   }

@@ -16,18 +16,25 @@ import org.junit.jupiter.params.provider.MethodSource;
  * must end where an uninterrupted run ends, and no safety rule may break on the way.
  *
  * <p>A pass is stopped in one of two ways after its k-th AWS request (k drawn from the seed): the
- * endpoint rejects every later request, so nothing after that point reaches the cluster (as a
- * crash would), or the invocation's remaining time drops to zero, so the pass stops at its next
- * deadline check.
+ * endpoint rejects every later request, so nothing after that point reaches the cluster (as a crash
+ * would), or the invocation's remaining time drops to zero, so the pass stops at its next deadline
+ * check.
  */
 class KillAndResumeTest {
   private static final int STOPS = 3;
-  /** An uninterrupted update of the small cluster takes about 500 requests, of the mixed one 800. */
+
+  /**
+   * An uninterrupted update of the small cluster takes about 500 requests, of the mixed one 800.
+   */
   private static final int MOST_REQUESTS_BEFORE_STOP = 500;
 
   static Stream<Arguments> runs() {
-    Stream<Arguments> small = LongStream.rangeClosed(1, 20).mapToObj(seed -> Arguments.of("3 hosts, MAX_CONCURRENT 1", seed));
-    Stream<Arguments> mixed = LongStream.rangeClosed(101, 106).mapToObj(seed -> Arguments.of("mixed 6 hosts, MAX_CONCURRENT 2", seed));
+    Stream<Arguments> small =
+        LongStream.rangeClosed(1, 20)
+            .mapToObj(seed -> Arguments.of("3 hosts, MAX_CONCURRENT 1", seed));
+    Stream<Arguments> mixed =
+        LongStream.rangeClosed(101, 106)
+            .mapToObj(seed -> Arguments.of("mixed 6 hosts, MAX_CONCURRENT 2", seed));
     return Stream.concat(small, mixed);
   }
 
@@ -36,9 +43,10 @@ class KillAndResumeTest {
   void passesStoppedAtRandomPointsResumeToEveryHostOnTheNewestVersion(String cluster, long seed) {
     Random random = new Random(seed);
     boolean mixed = cluster.startsWith("mixed");
-    try (Scenario s = mixed
-        ? Scenario.start(Clusters.mixed(), Faults.none(seed), Map.of("MAX_CONCURRENT", "2"))
-        : Scenario.start(Clusters.small(), Faults.none(seed))) {
+    try (Scenario s =
+        mixed
+            ? Scenario.start(Clusters.mixed(), Faults.none(seed), Map.of("MAX_CONCURRENT", "2"))
+            : Scenario.start(Clusters.small(), Faults.none(seed))) {
       for (int stop = 0; stop < STOPS; stop++) {
         long k = 1 + random.nextInt(MOST_REQUESTS_BEFORE_STOP);
         AwsEndpoint endpoint = s.sim.endpoint();
@@ -63,6 +71,9 @@ class KillAndResumeTest {
     return s.sim.cluster().instanceStates().stream()
         .filter(SimulatedCluster.InstanceState::bottlerocket)
         .filter(h -> !h.runningTasks().contains("family:nightly-report"))
-        .allMatch(h -> h.version().equals(NEW) || h.attributes().containsKey("bottlerocket-ecs-updater.failure"));
+        .allMatch(
+            h ->
+                h.version().equals(NEW)
+                    || h.attributes().containsKey("bottlerocket-ecs-updater.failure"));
   }
 }

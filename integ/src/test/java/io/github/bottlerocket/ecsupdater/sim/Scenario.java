@@ -16,8 +16,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
- * One scenario: a {@link Simulation} and the ways the tests drive the real updater against it
- * (the Lambda handler, as schedule ticks would, and the command-line runner).
+ * One scenario: a {@link Simulation} and the ways the tests drive the real updater against it (the
+ * Lambda handler, as schedule ticks would, and the command-line runner).
  */
 final class Scenario implements AutoCloseable {
   /** Time between two invocations, as between schedule ticks. */
@@ -46,8 +46,8 @@ final class Scenario implements AutoCloseable {
   }
 
   /**
-   * A scenario whose handler's SDK clients back off for milliseconds: for faults that make the
-   * SDK retry often (its back-off is real time, not simulated).
+   * A scenario whose handler's SDK clients back off for milliseconds: for faults that make the SDK
+   * retry often (its back-off is real time, not simulated).
    */
   static Scenario startWithScaledBackoff(ClusterSpec spec, Faults faults) {
     return new Scenario(Simulation.start(spec, faults, Map.of()), true);
@@ -87,14 +87,16 @@ final class Scenario implements AutoCloseable {
           return i;
         }
       }
-      throw new AssertionError("no report line for " + ec2InstanceId + " in " + json.toPrettyString());
+      throw new AssertionError(
+          "no report line for " + ec2InstanceId + " in " + json.toPrettyString());
     }
   }
 
   /** Invokes the handler (one execution environment for the whole scenario). */
   Reply invoke(String payload) {
     if (handler == null) {
-      handler = scaledBackoff ? sim.newHandlerWithScaledBackoff(logStream) : sim.newHandler(logStream);
+      handler =
+          scaledBackoff ? sim.newHandlerWithScaledBackoff(logStream) : sim.newHandler(logStream);
     }
     return parse(sim.invoke(handler, payload));
   }
@@ -107,12 +109,16 @@ final class Scenario implements AutoCloseable {
     return sim.invoke(sim.newHandler(logStream), payload, Duration.ofMinutes(15), killed);
   }
 
-  /** Invokes once per tick until {@code done} holds for a reply; fails after {@code most} invocations. */
+  /**
+   * Invokes once per tick until {@code done} holds for a reply; fails after {@code most}
+   * invocations.
+   */
   Reply invokeUntil(String payload, Predicate<Reply> done, int most) {
     Reply r = invoke(payload);
     for (int n = 1; !done.test(r); n++) {
       if (n >= most) {
-        throw new AssertionError("not done after " + most + " invocations; last reply:\n" + r.json().toPrettyString());
+        throw new AssertionError(
+            "not done after " + most + " invocations; last reply:\n" + r.json().toPrettyString());
       }
       sim.advance(TICK);
       r = invoke(payload);
@@ -128,7 +134,8 @@ final class Scenario implements AutoCloseable {
     Reply r = parse(invokeFresh(payload, () -> false));
     for (int n = 1; !done.test(r); n++) {
       if (n >= most) {
-        throw new AssertionError("not done after " + most + " invocations; last reply:\n" + r.json().toPrettyString());
+        throw new AssertionError(
+            "not done after " + most + " invocations; last reply:\n" + r.json().toPrettyString());
       }
       sim.advance(TICK);
       r = parse(invokeFresh(payload, () -> false));
@@ -146,8 +153,13 @@ final class Scenario implements AutoCloseable {
   CommandLine commandLine(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = sim.runCommandLine(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
-    return new CommandLine(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        sim.runCommandLine(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            args);
+    return new CommandLine(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   SimulatedCluster.InstanceState host(String name) {

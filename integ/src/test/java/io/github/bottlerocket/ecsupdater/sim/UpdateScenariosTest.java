@@ -19,7 +19,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Updates that should go through: the real updater, through both entry points, on a mixed cluster. */
+/**
+ * Updates that should go through: the real updater, through both entry points, on a mixed cluster.
+ */
 class UpdateScenariosTest {
 
   /** How a scenario drives the updater. */
@@ -36,7 +38,8 @@ class UpdateScenariosTest {
     switch (entry) {
       case LAMBDA_HANDLER -> s.invokeUntilSettled(Scenario.SCHEDULED);
       case COMMAND_LINE -> {
-        Scenario.CommandLine run = s.commandLine("--cluster", "demo", "--until-done", "--tick", "2m");
+        Scenario.CommandLine run =
+            s.commandLine("--cluster", "demo", "--until-done", "--tick", "2m");
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
       }
     }
@@ -51,7 +54,9 @@ class UpdateScenariosTest {
       for (String host : List.of("br-1", "br-2", "br-3", "br-5")) {
         assertThat(s.host(host).version()).as(host).isEqualTo(NEW);
         assertThat(s.host(host).status()).as(host).isEqualTo("ACTIVE");
-        assertThat(s.host(host).attributes()).as(host).doesNotContainKeys(StateAttributes.STATE, StateAttributes.FAILURE);
+        assertThat(s.host(host).attributes())
+            .as(host)
+            .doesNotContainKeys(StateAttributes.STATE, StateAttributes.FAILURE);
       }
       s.assertInvariantsHeld(STANDALONE_HOST);
     }
@@ -72,7 +77,8 @@ class UpdateScenariosTest {
 
   @Test
   void whenSsmRunsTheInterruptedRebootAgainTheGuardRefusesAndEachHostRebootsOnce() {
-    try (Scenario s = Scenario.start(Clusters.small(), Faults.none(17).withInterruptedCommandsRunAgain())) {
+    try (Scenario s =
+        Scenario.start(Clusters.small(), Faults.none(17).withInterruptedCommandsRunAgain())) {
       s.invokeUntilSettled(Scenario.SCHEDULED);
 
       long refusedReruns =
@@ -113,10 +119,14 @@ class UpdateScenariosTest {
 
   @Test
   void withTheUpdatersOwnSsmDocumentsEveryOutdatedHostEndsCurrent() {
-    try (Scenario s = Scenario.start(Clusters.mixed().withSsmDocumentPrefix("BottlerocketUpdater-"), Faults.none(13))) {
+    try (Scenario s =
+        Scenario.start(
+            Clusters.mixed().withSsmDocumentPrefix("BottlerocketUpdater-"), Faults.none(13))) {
       s.invokeUntilSettled(Scenario.SCHEDULED);
 
-      assertThat(s.sim.cluster().hostCommandsSent()).isNotEmpty().noneMatch(c -> c.endsWith("UNRECOGNISED"));
+      assertThat(s.sim.cluster().hostCommandsSent())
+          .isNotEmpty()
+          .noneMatch(c -> c.endsWith("UNRECOGNISED"));
       s.assertInvariantsHeld(STANDALONE_HOST);
     }
   }
@@ -126,10 +136,15 @@ class UpdateScenariosTest {
     try (Scenario s = Scenario.start(Clusters.mixed(), Faults.none(12))) {
       s.invokeUntilSettled(Scenario.SCHEDULED);
 
-      List<String> phaseEvents = s.sim.cluster().publishedEvents().stream().filter(e -> e.contains("Bottlerocket Update Phase Changed")).toList();
+      List<String> phaseEvents =
+          s.sim.cluster().publishedEvents().stream()
+              .filter(e -> e.contains("Bottlerocket Update Phase Changed"))
+              .toList();
       // Each of the three updates passes through STAGING, STAGED, DRAINING, ACTIVATING, REBOOTING,
       // VERIFYING and back to idle.
-      assertThat(phaseEvents.stream().filter(e -> e.contains(s.host("br-1").containerInstanceArn()))).hasSizeGreaterThanOrEqualTo(7);
+      assertThat(
+              phaseEvents.stream().filter(e -> e.contains(s.host("br-1").containerInstanceArn())))
+          .hasSizeGreaterThanOrEqualTo(7);
     }
   }
 
@@ -194,7 +209,13 @@ class UpdateScenariosTest {
   void aReleasePublishedDuringTheRunIsWhereEveryHostEnds() {
     ClusterSpec spec = Clusters.small().withRelease("1.20.2", Duration.ofMinutes(3));
     try (Scenario s = Scenario.start(spec, Faults.none(16), Map.of("CHECK_INTERVAL", "5m"))) {
-      s.invokeUntil(Scenario.SCHEDULED, r -> r.settled() && List.of("br-1", "br-2", "br-3").stream().allMatch(h -> s.host(h).version().equals("1.20.2")), 60);
+      s.invokeUntil(
+          Scenario.SCHEDULED,
+          r ->
+              r.settled()
+                  && List.of("br-1", "br-2", "br-3").stream()
+                      .allMatch(h -> s.host(h).version().equals("1.20.2")),
+          60);
 
       s.assertInvariantsHeld(Set.of());
     }
@@ -202,7 +223,8 @@ class UpdateScenariosTest {
 
   @Test
   void withMaxConcurrentTwoTwoHostsAreOutOfServiceAtOnceButNeverMore() {
-    try (Scenario s = Scenario.start(Clusters.mixed(), Faults.none(8), Map.of("MAX_CONCURRENT", "2"))) {
+    try (Scenario s =
+        Scenario.start(Clusters.mixed(), Faults.none(8), Map.of("MAX_CONCURRENT", "2"))) {
       s.invokeUntilSettled(Scenario.SCHEDULED);
 
       assertThat(s.sim.invariants().mostOutOfService()).isEqualTo(2);
@@ -212,14 +234,19 @@ class UpdateScenariosTest {
 
   static Stream<Arguments> noisyAws() {
     return Stream.of(
-        Arguments.of("20% of calls throttled", Faults.none(9).withThrottling(0.2), "ThrottlingException"),
-        Arguments.of("10% of calls failing with a 5xx", Faults.none(14).withServerErrors(0.1), "ServerException"),
-        Arguments.of("calls taking up to 3s", Faults.none(15).withLatency(Duration.ofSeconds(3)), ""));
+        Arguments.of(
+            "20% of calls throttled", Faults.none(9).withThrottling(0.2), "ThrottlingException"),
+        Arguments.of(
+            "10% of calls failing with a 5xx",
+            Faults.none(14).withServerErrors(0.1), "ServerException"),
+        Arguments.of(
+            "calls taking up to 3s", Faults.none(15).withLatency(Duration.ofSeconds(3)), ""));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("noisyAws")
-  void anUnreliableAwsSlowsTheUpdateButEveryHostEndsCurrent(String name, Faults faults, String errorSeen) {
+  void anUnreliableAwsSlowsTheUpdateButEveryHostEndsCurrent(
+      String name, Faults faults, String errorSeen) {
     try (Scenario s = Scenario.startWithScaledBackoff(Clusters.mixed(), faults)) {
       s.invokeUntilSettled(Scenario.SCHEDULED);
 
@@ -230,8 +257,10 @@ class UpdateScenariosTest {
 
   @Test
   void aDownloadThatFailsOnceIsRetriedAfterTheBackOffAndCompletes() {
-    try (Scenario s = Scenario.start(Clusters.small(), Faults.none(10).withPrepareFailures("br-1", 1))) {
-      s.invokeUntil(Scenario.SCHEDULED, r -> r.settled() && s.host("br-1").version().equals(NEW), 60);
+    try (Scenario s =
+        Scenario.start(Clusters.small(), Faults.none(10).withPrepareFailures("br-1", 1))) {
+      s.invokeUntil(
+          Scenario.SCHEDULED, r -> r.settled() && s.host("br-1").version().equals(NEW), 60);
 
       assertThat(s.commandsSent("br-1", "PREPARE")).isEqualTo(2);
       assertThat(s.log()).contains("\"reason\":\"STAGE_FAILED\"");
@@ -242,8 +271,18 @@ class UpdateScenariosTest {
 
   @Test
   void garbledOrEmptyHostOutputDelaysHostsButEveryHostEndsCurrent() {
-    try (Scenario s = Scenario.start(Clusters.small(), Faults.none(11).withGarbledOutput(0.3), Map.of("CHECK_INTERVAL", "4m"))) {
-      s.invokeUntil(Scenario.SCHEDULED, r -> r.settled() && List.of("br-1", "br-2", "br-3").stream().allMatch(h -> s.host(h).version().equals(NEW)), 80);
+    try (Scenario s =
+        Scenario.start(
+            Clusters.small(),
+            Faults.none(11).withGarbledOutput(0.3),
+            Map.of("CHECK_INTERVAL", "4m"))) {
+      s.invokeUntil(
+          Scenario.SCHEDULED,
+          r ->
+              r.settled()
+                  && List.of("br-1", "br-2", "br-3").stream()
+                      .allMatch(h -> s.host(h).version().equals(NEW)),
+          80);
 
       s.assertInvariantsHeld(Set.of());
     }

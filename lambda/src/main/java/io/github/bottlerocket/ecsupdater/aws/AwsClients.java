@@ -23,8 +23,10 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 public final class AwsClients implements AutoCloseable {
   /** Connecting to an AWS endpoint takes milliseconds; longer means the network is broken. */
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
   /** The slowest call (a page of 100 container instances) answers well within this. */
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
   /** One call including the SDK's retries; throttling back-off fits inside. */
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(90);
 
@@ -57,14 +59,17 @@ public final class AwsClients implements AutoCloseable {
   }
 
   /**
-   * Clients with an explicit endpoint, region and credentials, for tests and local simulations
-   * that must not depend on the environment.
+   * Clients with an explicit endpoint, region and credentials, for tests and local simulations that
+   * must not depend on the environment.
    *
    * @param endpoint an endpoint for every service
    * @param region the region; otherwise the default chain decides
    * @param credentials the credentials; otherwise the default chain decides
    */
-  public AwsClients(Optional<URI> endpoint, Optional<Region> region, Optional<AwsCredentialsProvider> credentials) {
+  public AwsClients(
+      Optional<URI> endpoint,
+      Optional<Region> region,
+      Optional<AwsCredentialsProvider> credentials) {
     this.endpoint = endpoint;
     this.region = region;
     ClientOverrideConfiguration override =
@@ -93,7 +98,10 @@ public final class AwsClients implements AutoCloseable {
     this.events =
         new Lazy<>(
             () -> {
-              var b = EventBridgeClient.builder().httpClient(http.get()).overrideConfiguration(override);
+              var b =
+                  EventBridgeClient.builder()
+                      .httpClient(http.get())
+                      .overrideConfiguration(override);
               endpoint.ifPresent(b::endpointOverride);
               region.ifPresent(b::region);
               credentials.ifPresent(b::credentialsProvider);

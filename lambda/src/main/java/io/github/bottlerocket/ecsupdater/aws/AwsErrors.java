@@ -9,9 +9,21 @@ import software.amazon.awssdk.core.exception.SdkException;
 /** Turns SDK exceptions into {@link AwsFault}s that say what failed and what to do. */
 final class AwsErrors {
   private static final Set<String> ACCESS_DENIED =
-      Set.of("AccessDeniedException", "AccessDenied", "UnauthorizedOperation", "UnrecognizedClientException", "InvalidClientTokenId", "ExpiredTokenException", "InvalidSignatureException");
+      Set.of(
+          "AccessDeniedException",
+          "AccessDenied",
+          "UnauthorizedOperation",
+          "UnrecognizedClientException",
+          "InvalidClientTokenId",
+          "ExpiredTokenException",
+          "InvalidSignatureException");
   private static final Set<String> NOT_FOUND =
-      Set.of("ClusterNotFoundException", "TargetNotFoundException", "ResourceNotFoundException", "InvalidInstanceId", "InvalidDocument");
+      Set.of(
+          "ClusterNotFoundException",
+          "TargetNotFoundException",
+          "ResourceNotFoundException",
+          "InvalidInstanceId",
+          "InvalidDocument");
 
   private AwsErrors() {}
 
@@ -22,7 +34,13 @@ final class AwsErrors {
           service.awsErrorDetails() == null || service.awsErrorDetails().errorCode() == null
               ? ""
               : service.awsErrorDetails().errorCode();
-      String message = (code.isEmpty() ? "HTTP " + service.statusCode() : code) + ": " + firstLine(service.awsErrorDetails() == null ? service.getMessage() : service.awsErrorDetails().errorMessage());
+      String message =
+          (code.isEmpty() ? "HTTP " + service.statusCode() : code)
+              + ": "
+              + firstLine(
+                  service.awsErrorDetails() == null
+                      ? service.getMessage()
+                      : service.awsErrorDetails().errorMessage());
       AwsFault.Kind kind;
       if (service.isThrottlingException()) {
         kind = AwsFault.Kind.THROTTLED;

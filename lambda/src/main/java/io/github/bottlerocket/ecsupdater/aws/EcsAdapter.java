@@ -51,9 +51,12 @@ public final class EcsAdapter implements EcsPort {
   @Override
   public ClusterInfo describeCluster(String cluster) {
     var response =
-        call("ecs:DescribeClusters", () -> ecs.describeClusters(r -> r.clusters(cluster).include(ClusterField.TAGS)));
+        call(
+            "ecs:DescribeClusters",
+            () -> ecs.describeClusters(r -> r.clusters(cluster).include(ClusterField.TAGS)));
     if (response.clusters().isEmpty()) {
-      String reason = response.failures().stream().map(Failure::reason).findFirst().orElse("MISSING");
+      String reason =
+          response.failures().stream().map(Failure::reason).findFirst().orElse("MISSING");
       throw new ClusterNotFoundException(cluster, "was not found (" + reason + ")");
     }
     Cluster c = response.clusters().get(0);
@@ -72,11 +75,13 @@ public final class EcsAdapter implements EcsPort {
   @Override
   public List<ContainerInstance> listContainerInstances(String clusterArn) {
     Set<String> arns = new LinkedHashSet<>();
-    for (ContainerInstanceStatus status : List.of(ContainerInstanceStatus.ACTIVE, ContainerInstanceStatus.DRAINING)) {
+    for (ContainerInstanceStatus status :
+        List.of(ContainerInstanceStatus.ACTIVE, ContainerInstanceStatus.DRAINING)) {
       call(
           "ecs:ListContainerInstances",
           () -> {
-            ecs.listContainerInstancesPaginator(r -> r.cluster(clusterArn).status(status).maxResults(100))
+            ecs.listContainerInstancesPaginator(
+                    r -> r.cluster(clusterArn).status(status).maxResults(100))
                 .containerInstanceArns()
                 .forEach(arns::add);
             return null;
@@ -93,7 +98,11 @@ public final class EcsAdapter implements EcsPort {
     Map<String, ContainerInstance> byArn = new TreeMap<>();
     for (List<String> batch : batches(arns, DESCRIBE_BATCH)) {
       var response =
-          call("ecs:DescribeContainerInstances", () -> ecs.describeContainerInstances(r -> r.cluster(clusterArn).containerInstances(batch)));
+          call(
+              "ecs:DescribeContainerInstances",
+              () ->
+                  ecs.describeContainerInstances(
+                      r -> r.cluster(clusterArn).containerInstances(batch)));
       for (var ci : response.containerInstances()) {
         byArn.put(ci.containerInstanceArn(), toInstance(ci));
       }
@@ -108,7 +117,11 @@ public final class EcsAdapter implements EcsPort {
       call(
           "ecs:ListTasks",
           () -> {
-            ecs.listTasksPaginator(r -> r.cluster(clusterArn).containerInstance(containerInstanceArn).desiredStatus(desired))
+            ecs.listTasksPaginator(
+                    r ->
+                        r.cluster(clusterArn)
+                            .containerInstance(containerInstanceArn)
+                            .desiredStatus(desired))
                 .taskArns()
                 .forEach(arns::add);
             return null;
@@ -116,12 +129,22 @@ public final class EcsAdapter implements EcsPort {
     }
     List<TaskInfo> tasks = new ArrayList<>();
     for (List<String> batch : batches(new ArrayList<>(arns), DESCRIBE_BATCH)) {
-      var response = call("ecs:DescribeTasks", () -> ecs.describeTasks(r -> r.cluster(clusterArn).tasks(batch)));
+      var response =
+          call(
+              "ecs:DescribeTasks",
+              () -> ecs.describeTasks(r -> r.cluster(clusterArn).tasks(batch)));
       for (Task t : response.tasks()) {
         // A task told to stop still runs until its last status is STOPPED.
         boolean relevant = "RUNNING".equals(t.desiredStatus()) || !"STOPPED".equals(t.lastStatus());
         if (relevant && containerInstanceArn.equals(t.containerInstanceArn())) {
-          tasks.add(new TaskInfo(t.taskArn(), t.startedBy(), t.group(), t.lastStatus(), t.desiredStatus(), reserved(t)));
+          tasks.add(
+              new TaskInfo(
+                  t.taskArn(),
+                  t.startedBy(),
+                  t.group(),
+                  t.lastStatus(),
+                  t.desiredStatus(),
+                  reserved(t)));
         }
       }
     }
@@ -139,7 +162,10 @@ public final class EcsAdapter implements EcsPort {
         });
     List<ServiceInfo> services = new ArrayList<>();
     for (List<String> batch : batches(arns, SERVICES_BATCH)) {
-      var response = call("ecs:DescribeServices", () -> ecs.describeServices(r -> r.cluster(clusterArn).services(batch)));
+      var response =
+          call(
+              "ecs:DescribeServices",
+              () -> ecs.describeServices(r -> r.cluster(clusterArn).services(batch)));
       for (Service s : response.services()) {
         if ("INACTIVE".equals(s.status())) {
           continue;
@@ -156,11 +182,17 @@ public final class EcsAdapter implements EcsPort {
   }
 
   @Override
-  public Map<String, String> updateInstancesState(String clusterArn, List<String> containerInstanceArns, InstanceStatus status) {
+  public Map<String, String> updateInstancesState(
+      String clusterArn, List<String> containerInstanceArns, InstanceStatus status) {
     var response =
         call(
             "ecs:UpdateContainerInstancesState",
-            () -> ecs.updateContainerInstancesState(r -> r.cluster(clusterArn).containerInstances(containerInstanceArns).status(status.name())));
+            () ->
+                ecs.updateContainerInstancesState(
+                    r ->
+                        r.cluster(clusterArn)
+                            .containerInstances(containerInstanceArns)
+                            .status(status.name())));
     Map<String, String> refused = new LinkedHashMap<>();
     for (Failure f : response.failures()) {
       refused.put(f.arn(), f.reason() + (f.detail() == null ? "" : ": " + f.detail()));
@@ -171,20 +203,27 @@ public final class EcsAdapter implements EcsPort {
   @Override
   public void putAttributes(String clusterArn, List<EcsPort.InstanceAttribute> attributes) {
     for (List<EcsPort.InstanceAttribute> batch : batches(attributes, ATTRIBUTES_BATCH)) {
-      call("ecs:PutAttributes", () -> ecs.putAttributes(r -> r.cluster(clusterArn).attributes(toSdk(batch, true))));
+      call(
+          "ecs:PutAttributes",
+          () -> ecs.putAttributes(r -> r.cluster(clusterArn).attributes(toSdk(batch, true))));
     }
   }
 
   @Override
   public void deleteAttributes(String clusterArn, List<EcsPort.InstanceAttribute> attributes) {
     for (List<EcsPort.InstanceAttribute> batch : batches(attributes, ATTRIBUTES_BATCH)) {
-      call("ecs:DeleteAttributes", () -> ecs.deleteAttributes(r -> r.cluster(clusterArn).attributes(toSdk(batch, false))));
+      call(
+          "ecs:DeleteAttributes",
+          () -> ecs.deleteAttributes(r -> r.cluster(clusterArn).attributes(toSdk(batch, false))));
     }
   }
 
   @Override
   public void tagCluster(String clusterArn, Map<String, String> tags) {
-    List<Tag> sdkTags = tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+    List<Tag> sdkTags =
+        tags.entrySet().stream()
+            .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
+            .toList();
     call("ecs:TagResource", () -> ecs.tagResource(r -> r.resourceArn(clusterArn).tags(sdkTags)));
   }
 
@@ -192,11 +231,18 @@ public final class EcsAdapter implements EcsPort {
     // The full container instance ARN as target id, without a target type: both AWS and
     // emulators accept that form.
     return batch.stream()
-        .map(a -> Attribute.builder().targetId(a.containerInstanceArn()).name(a.name()).value(withValue ? a.value() : null).build())
+        .map(
+            a ->
+                Attribute.builder()
+                    .targetId(a.containerInstanceArn())
+                    .name(a.name())
+                    .value(withValue ? a.value() : null)
+                    .build())
         .toList();
   }
 
-  private static ContainerInstance toInstance(software.amazon.awssdk.services.ecs.model.ContainerInstance ci) {
+  private static ContainerInstance toInstance(
+      software.amazon.awssdk.services.ecs.model.ContainerInstance ci) {
     Map<String, String> attributes = new HashMap<>();
     int custom = 0;
     for (Attribute a : ci.attributes()) {
@@ -206,7 +252,8 @@ public final class EcsAdapter implements EcsPort {
       }
       if (name != null
           && a.value() != null
-          && (name.equals(ContainerInstance.VARIANT_ATTRIBUTE) || name.startsWith(StateAttributes.ATTRIBUTE_PREFIX))) {
+          && (name.equals(ContainerInstance.VARIANT_ATTRIBUTE)
+              || name.startsWith(StateAttributes.ATTRIBUTE_PREFIX))) {
         attributes.put(name, a.value());
       }
     }

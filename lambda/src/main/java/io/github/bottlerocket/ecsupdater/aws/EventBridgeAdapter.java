@@ -30,7 +30,15 @@ public final class EventBridgeAdapter implements EventPort {
     for (List<UpdaterEvent> batch : EcsAdapter.batches(list, MAX_ENTRIES)) {
       List<PutEventsRequestEntry> entries =
           batch.stream()
-              .map(e -> PutEventsRequestEntry.builder().eventBusName(bus).source(SOURCE).detailType(e.detailType()).resources(e.resources()).detail(e.detailJson()).build())
+              .map(
+                  e ->
+                      PutEventsRequestEntry.builder()
+                          .eventBusName(bus)
+                          .source(SOURCE)
+                          .detailType(e.detailType())
+                          .resources(e.resources())
+                          .detail(e.detailJson())
+                          .build())
               .toList();
       try {
         Integer failed = events.get().putEvents(r -> r.entries(entries)).failedEntryCount();

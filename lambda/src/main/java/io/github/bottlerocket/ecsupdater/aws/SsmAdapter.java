@@ -24,8 +24,8 @@ import software.amazon.awssdk.services.ssm.model.InvocationDoesNotExistException
 /**
  * {@link SsmPort} over the AWS SDK.
  *
- * <p>With a document prefix, each {@link HostCommand} goes to its own Command document, which
- * holds the same fixed lines and takes no parameters. Without one, the lines go through {@code
+ * <p>With a document prefix, each {@link HostCommand} goes to its own Command document, which holds
+ * the same fixed lines and takes no parameters. Without one, the lines go through {@code
  * AWS-RunShellScript}. Either way the delivery timeout is set explicitly (SSM's default holds a
  * command for an unreachable host for an hour).
  */
@@ -57,7 +57,8 @@ public final class SsmAdapter implements SsmPort {
   @Override
   public String sendCommand(HostCommand command, List<String> instanceIds, String comment) {
     if (instanceIds.isEmpty() || instanceIds.size() > MAX_TARGETS) {
-      throw new IllegalArgumentException("between 1 and " + MAX_TARGETS + " instance ids, got " + instanceIds.size());
+      throw new IllegalArgumentException(
+          "between 1 and " + MAX_TARGETS + " instance ids, got " + instanceIds.size());
     }
     var response =
         call(
@@ -87,7 +88,8 @@ public final class SsmAdapter implements SsmPort {
     }
     Command c = response.commands().get(0);
     return new CommandProgress(
-        c.targetCount() == null ? 0 : c.targetCount(), c.completedCount() == null ? 0 : c.completedCount());
+        c.targetCount() == null ? 0 : c.targetCount(),
+        c.completedCount() == null ? 0 : c.completedCount());
   }
 
   @Override
@@ -98,7 +100,8 @@ public final class SsmAdapter implements SsmPort {
       return new CommandInvocation(
           commandId,
           instanceId,
-          InvocationStatus.fromWire(r.statusDetails() != null ? r.statusDetails() : r.statusAsString()),
+          InvocationStatus.fromWire(
+              r.statusDetails() != null ? r.statusDetails() : r.statusAsString()),
           r.standardOutputContent(),
           r.standardErrorContent());
     } catch (InvocationDoesNotExistException e) {

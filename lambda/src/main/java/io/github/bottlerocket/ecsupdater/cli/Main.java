@@ -14,8 +14,8 @@ import io.github.bottlerocket.ecsupdater.engine.PassListener;
 import io.github.bottlerocket.ecsupdater.engine.PassOptions;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
 import io.github.bottlerocket.ecsupdater.engine.Sleeper;
-import io.github.bottlerocket.ecsupdater.handler.Invocation;
 import io.github.bottlerocket.ecsupdater.handler.InvalidRequestException;
+import io.github.bottlerocket.ecsupdater.handler.Invocation;
 import io.github.bottlerocket.ecsupdater.handler.ReportJson;
 import io.github.bottlerocket.ecsupdater.observe.TextProgress;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
@@ -91,7 +91,9 @@ public final class Main {
     /** The real AWS clients. */
     static Backend of(AwsClients clients, Settings settings) {
       EcsPort ecs = new EcsAdapter(clients.ecs());
-      SsmPort ssm = new SsmAdapter(clients.ssm(), settings.ssmDocumentPrefix(), settings.commandDeliveryTimeout());
+      SsmPort ssm =
+          new SsmAdapter(
+              clients.ssm(), settings.ssmDocumentPrefix(), settings.commandDeliveryTimeout());
       return new Backend() {
         @Override
         public EcsPort ecs() {
@@ -131,7 +133,14 @@ public final class Main {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
     int code =
-        run(args, System.getenv(), out, err, Clock.systemUTC(), Sleeper.REAL, o -> new AwsClients(o.endpoint(), o.region()));
+        run(
+            args,
+            System.getenv(),
+            out,
+            err,
+            Clock.systemUTC(),
+            Sleeper.REAL,
+            o -> new AwsClients(o.endpoint(), o.region()));
     System.exit(code);
   }
 
@@ -148,7 +157,14 @@ public final class Main {
       Clock clock,
       Sleeper sleeper,
       Function<Options, AwsClients> clientsFor) {
-    return run(args, env, out, err, clock, sleeper, (Options o, Settings s) -> Backend.of(clientsFor.apply(o), s));
+    return run(
+        args,
+        env,
+        out,
+        err,
+        clock,
+        sleeper,
+        (Options o, Settings s) -> Backend.of(clientsFor.apply(o), s));
   }
 
   /**
@@ -183,7 +199,8 @@ public final class Main {
       err.println("error: " + e.getMessage());
       return USAGE;
     }
-    Optional<String> region = options.region().map(Region::id).or(() -> Optional.ofNullable(env.get("AWS_REGION")));
+    Optional<String> region =
+        options.region().map(Region::id).or(() -> Optional.ofNullable(env.get("AWS_REGION")));
     Invocation invocation;
     try {
       String payload = "{\"cluster\":" + quote(options.cluster()) + "}";
@@ -194,7 +211,8 @@ public final class Main {
     }
     try (Backend backend = backendFor.apply(options, settings)) {
       PassListener progress = new TextProgress(out, clock);
-      Updater updater = new Updater(settings, backend.ecs(), backend.ssm(), clock, sleeper, progress);
+      Updater updater =
+          new Updater(settings, backend.ecs(), backend.ssm(), clock, sleeper, progress);
       return runPasses(options, invocation.clusters(), settings, updater, clock, sleeper, out, err);
     } catch (RuntimeException e) {
       err.println("error: " + e.getMessage());
@@ -215,8 +233,10 @@ public final class Main {
     PassReport last = null;
     for (int pass = 1; pass <= passes; pass++) {
       boolean checkNow = o.checkNow() || (o.untilDone() && pass > 1);
-      PassOptions passOptions = new PassOptions(o.dryRun(), o.ignoreWindow(), checkNow, o.maxConcurrent());
-      Invocation invocation = new Invocation(Invocation.Source.MANUAL, clusters, passOptions, Optional.empty());
+      PassOptions passOptions =
+          new PassOptions(o.dryRun(), o.ignoreWindow(), checkNow, o.maxConcurrent());
+      Invocation invocation =
+          new Invocation(Invocation.Source.MANUAL, clusters, passOptions, Optional.empty());
       Deadline deadline = Deadline.at(clock.instant().plus(settings.maxPassDuration()), clock);
       last = updater.run(invocation, deadline).get(0);
       if (o.untilDone()) {
@@ -235,7 +255,9 @@ public final class Main {
         out.println("Done: every instance is up to date, skipped or failed (" + pass + " passes).");
         return OK;
       }
-      if (pass > 1 && last.stopReason() == PassReport.StopReason.SETTLED && last.transitions().isEmpty()) {
+      if (pass > 1
+          && last.stopReason() == PassReport.StopReason.SETTLED
+          && last.transitions().isEmpty()) {
         printFinal(o, last, out);
         out.println("Stopped: nothing can move without a change (" + waitingReasons(last) + ").");
         return NOT_CONVERGED;
@@ -251,7 +273,12 @@ public final class Main {
     }
     printFinal(o, last, out);
     if (o.untilDone() && !o.dryRun() && !settled(last)) {
-      out.println("Stopped after " + passes + " passes before every instance settled (" + waitingReasons(last) + ").");
+      out.println(
+          "Stopped after "
+              + passes
+              + " passes before every instance settled ("
+              + waitingReasons(last)
+              + ").");
       return NOT_CONVERGED;
     }
     return OK;
@@ -267,14 +294,18 @@ public final class Main {
   private static String waitingReasons(PassReport report) {
     List<String> reasons = new ArrayList<>();
     for (InstanceReport i : report.instances()) {
-      if (i.outcome() == Outcome.WAITING || i.outcome() == Outcome.IN_PROGRESS || i.outcome() == Outcome.NOT_CHECKED) {
+      if (i.outcome() == Outcome.WAITING
+          || i.outcome() == Outcome.IN_PROGRESS
+          || i.outcome() == Outcome.NOT_CHECKED) {
         String r = i.ec2InstanceId() + " " + i.outcome() + i.reason().map(x -> " " + x).orElse("");
         if (!reasons.contains(r)) {
           reasons.add(r);
         }
       }
     }
-    return reasons.isEmpty() ? "no reason reported" : String.join(", ", reasons.subList(0, Math.min(5, reasons.size())));
+    return reasons.isEmpty()
+        ? "no reason reported"
+        : String.join(", ", reasons.subList(0, Math.min(5, reasons.size())));
   }
 
   private static String passLine(int pass, PassReport r) {
@@ -331,7 +362,9 @@ public final class Main {
         }
         case "--check-now" -> checkNow = true;
         case "--ignore-window" -> ignoreWindow = true;
-        case "--max-concurrent" -> maxConcurrent = OptionalInt.of(number(value(args, ++i, a), a, 1, Settings.MAX_CONCURRENT_LIMIT));
+        case "--max-concurrent" ->
+            maxConcurrent =
+                OptionalInt.of(number(value(args, ++i, a), a, 1, Settings.MAX_CONCURRENT_LIMIT));
         case "--json" -> json = true;
         case "--endpoint" -> {
           String v = value(args, ++i, a);
@@ -342,7 +375,8 @@ public final class Main {
             }
             endpoint = Optional.of(uri);
           } catch (IllegalArgumentException e) {
-            throw new UsageException("--endpoint must be a URL such as http://127.0.0.1:4566, got '" + v + "'");
+            throw new UsageException(
+                "--endpoint must be a URL such as http://127.0.0.1:4566, got '" + v + "'");
           }
         }
         case "--region" -> region = Optional.of(Region.of(value(args, ++i, a)));
@@ -352,7 +386,18 @@ public final class Main {
     if (cluster == null) {
       throw new UsageException("--cluster is required (a cluster name or ARN)");
     }
-    return new Options(cluster, dryRun, untilDone, maxPasses, tick, checkNow, ignoreWindow, maxConcurrent, json, endpoint, region);
+    return new Options(
+        cluster,
+        dryRun,
+        untilDone,
+        maxPasses,
+        tick,
+        checkNow,
+        ignoreWindow,
+        maxConcurrent,
+        json,
+        endpoint,
+        region);
   }
 
   private static String value(String[] args, int i, String option) {
@@ -370,7 +415,8 @@ public final class Main {
       }
       return n;
     } catch (NumberFormatException e) {
-      throw new UsageException(option + " must be a whole number from " + min + " to " + max + ", got '" + v + "'");
+      throw new UsageException(
+          option + " must be a whole number from " + min + " to " + max + ", got '" + v + "'");
     }
   }
 

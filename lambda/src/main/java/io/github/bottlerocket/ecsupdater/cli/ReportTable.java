@@ -37,7 +37,10 @@ final class ReportTable {
                     .append(c.paused() ? ", PAUSED" : "")
                     .append('\n'));
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"EC2 INSTANCE", "ECS", "VERSION", "TARGET", "PHASE", "OUTCOME", "REASON", "DETAIL / NEXT"});
+    rows.add(
+        new String[] {
+          "EC2 INSTANCE", "ECS", "VERSION", "TARGET", "PHASE", "OUTCOME", "REASON", "DETAIL / NEXT"
+        });
     for (InstanceReport i : r.instances()) {
       String detail = i.detail().isEmpty() ? i.next() : i.detail() + " -> " + i.next();
       rows.add(
@@ -68,11 +71,12 @@ final class ReportTable {
     Map<Outcome, Integer> counts = r.counts();
     b.append("  ");
     List<String> parts = new ArrayList<>();
-    counts.forEach((k, v) -> {
-      if (v > 0) {
-        parts.add(v + " " + k.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
-      }
-    });
+    counts.forEach(
+        (k, v) -> {
+          if (v > 0) {
+            parts.add(v + " " + k.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+          }
+        });
     b.append(String.join(", ", parts)).append('\n');
     r.error().ifPresent(e -> b.append("  error: ").append(e).append('\n'));
     return b.toString();

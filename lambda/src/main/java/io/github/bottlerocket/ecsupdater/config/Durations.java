@@ -14,7 +14,8 @@ public final class Durations {
   private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
   /** The accepted forms, for error messages. */
-  public static final String FORMS = "a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M)";
+  public static final String FORMS =
+      "a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M)";
 
   private Durations() {}
 

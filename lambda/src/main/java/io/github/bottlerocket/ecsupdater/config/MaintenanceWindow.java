@@ -33,7 +33,8 @@ public final class MaintenanceWindow {
           + " or empty for always";
 
   private static final Pattern ENTRY =
-      Pattern.compile("(?<days>[A-Za-z,\\- ]+?)\\s+(?<from>\\d{1,2}:\\d{2})\\s*-\\s*(?<to>\\d{1,2}:\\d{2})");
+      Pattern.compile(
+          "(?<days>[A-Za-z,\\- ]+?)\\s+(?<from>\\d{1,2}:\\d{2})\\s*-\\s*(?<to>\\d{1,2}:\\d{2})");
 
   private record Entry(Set<DayOfWeek> days, int fromMinute, int toMinute) {
     boolean crossesMidnight() {

@@ -5,29 +5,53 @@ package io.github.bottlerocket.ecsupdater.config;
  * configuration table lists exactly these; a test keeps the two in step.
  */
 public enum Setting {
-  MAX_CONCURRENT("1", "Most instances out of service (draining or rebooting) at once in a cluster; also how many may download ahead."),
-  FAILURE_BUDGET("0", "Failed updates (rolled back, did not return, wrong version) a cluster may carry before its circuit breaker stops new starts."),
+  MAX_CONCURRENT(
+      "1",
+      "Most instances out of service (draining or rebooting) at once in a cluster; also how many may download ahead."),
+  FAILURE_BUDGET(
+      "0",
+      "Failed updates (rolled back, did not return, wrong version) a cluster may carry before its circuit breaker stops new starts."),
   CHECK_INTERVAL("1h", "Least time between two update checks of a cluster's idle instances."),
   CHECK_TIMEOUT("2m", "How long a pass waits for the replies to one update check."),
   POLL_INTERVAL("15s", "Pause between observations of the cluster while work is in flight."),
-  STAGE_TIMEOUT("20m", "Longest download of an update to the inactive partition before it counts as failed."),
-  DRAIN_TIMEOUT("30m", "Longest drain; after it the instance is set ACTIVE again and retried later."),
+  STAGE_TIMEOUT(
+      "20m", "Longest download of an update to the inactive partition before it counts as failed."),
+  DRAIN_TIMEOUT(
+      "30m", "Longest drain; after it the instance is set ACTIVE again and retried later."),
   ACTIVATE_TIMEOUT("2m", "Longest wait for a staged update to become Ready after activation."),
-  REBOOT_TIMEOUT("20m", "Longest wait for the ECS agent to reconnect after the reboot; after it the instance stays DRAINING and is marked failed."),
-  REBOOT_GRACE("30s", "Least time after the reboot command before a connected agent is taken as back (unless it was seen disconnected)."),
-  VERIFY_TIMEOUT("10m", "Longest wait for the host to report its running version after the agent reconnected."),
-  RETRY_BACKOFF("30m", "Wait before an instance whose update failed is tried again; doubles with each further failure."),
+  REBOOT_TIMEOUT(
+      "20m",
+      "Longest wait for the ECS agent to reconnect after the reboot; after it the instance stays DRAINING and is marked failed."),
+  REBOOT_GRACE(
+      "30s",
+      "Least time after the reboot command before a connected agent is taken as back (unless it was seen disconnected)."),
+  VERIFY_TIMEOUT(
+      "10m",
+      "Longest wait for the host to report its running version after the agent reconnected."),
+  RETRY_BACKOFF(
+      "30m",
+      "Wait before an instance whose update failed is tried again; doubles with each further failure."),
   RETRY_BACKOFF_MAX("24h", "Upper bound of that wait."),
-  DEADLINE_MARGIN("30s", "Time kept free before the Lambda deadline; a pass stops starting steps inside it."),
+  DEADLINE_MARGIN(
+      "30s", "Time kept free before the Lambda deadline; a pass stops starting steps inside it."),
   MAX_PASS_DURATION("14m", "Longest pass when there is no Lambda deadline (command-line runner)."),
-  MAINTENANCE_WINDOW("", "When new updates may start, e.g. 'Sat,Sun 02:00-06:00'; empty means always. Started updates always finish."),
+  MAINTENANCE_WINDOW(
+      "",
+      "When new updates may start, e.g. 'Sat,Sun 02:00-06:00'; empty means always. Started updates always finish."),
   MAINTENANCE_TIMEZONE("UTC", "Time zone of MAINTENANCE_WINDOW (IANA name, e.g. Europe/Berlin)."),
   PAUSED("false", "When true, nothing new starts in any cluster; started updates finish."),
-  SSM_DOCUMENT_PREFIX("", "Prefix of the fixed-command SSM documents (the prefix followed by Check, Status, Prepare, Activate, Reboot, Cancel); empty sends the same commands through AWS-RunShellScript."),
-  COMMAND_DELIVERY_TIMEOUT("10m", "How long SSM tries to deliver a command to a host (SendCommand TimeoutSeconds, 30s to 48h)."),
+  SSM_DOCUMENT_PREFIX(
+      "",
+      "Prefix of the fixed-command SSM documents (the prefix followed by Check, Status, Prepare, Activate, Reboot, Cancel); empty sends the same commands through AWS-RunShellScript."),
+  COMMAND_DELIVERY_TIMEOUT(
+      "10m",
+      "How long SSM tries to deliver a command to a host (SendCommand TimeoutSeconds, 30s to 48h)."),
   EVENT_BUS("default", "EventBridge bus for the updater's events; 'none' sends none."),
-  METRICS_NAMESPACE("BottlerocketEcsUpdater", "CloudWatch namespace of the embedded-format metrics."),
-  ALLOWED_CLUSTERS("", "Comma-separated cluster names or ARNs this function may touch; empty allows any cluster its role reaches.");
+  METRICS_NAMESPACE(
+      "BottlerocketEcsUpdater", "CloudWatch namespace of the embedded-format metrics."),
+  ALLOWED_CLUSTERS(
+      "",
+      "Comma-separated cluster names or ARNs this function may touch; empty allows any cluster its role reaches.");
 
   private final String defaultValue;
   private final String description;

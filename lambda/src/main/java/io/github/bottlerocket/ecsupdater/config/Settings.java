@@ -42,7 +42,9 @@ public record Settings(
     String metricsNamespace,
     Set<String> allowedClusters) {
 
-  /** The largest {@link #maxConcurrent()} accepted; ECS itself caps a cluster at 5,000 instances. */
+  /**
+   * The largest {@link #maxConcurrent()} accepted; ECS itself caps a cluster at 5,000 instances.
+   */
   public static final int MAX_CONCURRENT_LIMIT = 100;
 
   private static final Pattern DOCUMENT_PREFIX = Pattern.compile("[A-Za-z0-9_.\\-]{1,100}");
@@ -91,7 +93,9 @@ public record Settings(
     }
     Optional<String> bus =
         r.optionalText(
-                Setting.EVENT_BUS, BUS_NAME, "an event bus name or ARN, or 'none' to send no events")
+                Setting.EVENT_BUS,
+                BUS_NAME,
+                "an event bus name or ARN, or 'none' to send no events")
             .filter(b -> !b.equalsIgnoreCase("none"));
     String namespace =
         r.optionalText(
@@ -105,12 +109,16 @@ public record Settings(
             .filter(s -> !s.isEmpty())
             .collect(Collectors.toUnmodifiableSet());
 
-    if (r.valid(Setting.DEADLINE_MARGIN, Setting.MAX_PASS_DURATION) && deadlineMargin.compareTo(maxPassDuration) >= 0) {
+    if (r.valid(Setting.DEADLINE_MARGIN, Setting.MAX_PASS_DURATION)
+        && deadlineMargin.compareTo(maxPassDuration) >= 0) {
       r.problem(
           Setting.DEADLINE_MARGIN,
-          "less than MAX_PASS_DURATION (" + Durations.format(maxPassDuration) + "), or no pass has any time");
+          "less than MAX_PASS_DURATION ("
+              + Durations.format(maxPassDuration)
+              + "), or no pass has any time");
     }
-    if (r.valid(Setting.RETRY_BACKOFF, Setting.RETRY_BACKOFF_MAX) && retryBackoffMax.compareTo(retryBackoff) < 0) {
+    if (r.valid(Setting.RETRY_BACKOFF, Setting.RETRY_BACKOFF_MAX)
+        && retryBackoffMax.compareTo(retryBackoff) < 0) {
       r.problem(
           Setting.RETRY_BACKOFF_MAX,
           "at least RETRY_BACKOFF (" + Durations.format(retryBackoff) + ")");
@@ -240,7 +248,8 @@ public record Settings(
     }
 
     ZoneId zone(Setting s) {
-      return parse(s, ZoneId::of, "an IANA time zone such as UTC or Europe/Berlin", ZoneId.of("UTC"));
+      return parse(
+          s, ZoneId::of, "an IANA time zone such as UTC or Europe/Berlin", ZoneId.of("UTC"));
     }
 
     MaintenanceWindow window(Setting s, ZoneId zone) {
@@ -249,7 +258,14 @@ public record Settings(
         return MaintenanceWindow.parse(v, zone);
       } catch (IllegalArgumentException e) {
         problems.add(
-            s.key() + " must be " + MaintenanceWindow.FORM + "; " + e.getMessage() + " in '" + v + "'");
+            s.key()
+                + " must be "
+                + MaintenanceWindow.FORM
+                + "; "
+                + e.getMessage()
+                + " in '"
+                + v
+                + "'");
         return MaintenanceWindow.always();
       }
     }

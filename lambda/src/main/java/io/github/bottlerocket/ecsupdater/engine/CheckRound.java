@@ -29,8 +29,8 @@ public sealed interface CheckRound {
   /**
    * The replies are in.
    *
-   * @param replies by container instance ARN; an instance that did not answer in time has a
-   *     {@link HostReply.Pending} reply
+   * @param replies by container instance ARN; an instance that did not answer in time has a {@link
+   *     HostReply.Pending} reply
    * @param finishedAt when the replies were collected
    */
   record Done(Map<String, HostReply> replies, Instant finishedAt) implements CheckRound {

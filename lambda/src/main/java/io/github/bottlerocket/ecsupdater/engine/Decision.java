@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One thing the planner wants done. The planner only decides; {@link Reconciler} is the one
- * place that carries decisions out, in the order and with the safeguards written there.
+ * One thing the planner wants done. The planner only decides; {@link Reconciler} is the one place
+ * that carries decisions out, in the order and with the safeguards written there.
  */
 public sealed interface Decision {
 
@@ -55,8 +55,8 @@ public sealed interface Decision {
   }
 
   /**
-   * Send the command of the instance's current phase again (its answer was "locked" or it could
-   * not be read), keeping the phase's start time so that the phase timeout still applies.
+   * Send the command of the instance's current phase again (its answer was "locked" or it could not
+   * be read), keeping the phase's start time so that the phase timeout still applies.
    */
   record Resend(InstanceView instance) implements ForInstance {
     @Override
@@ -75,7 +75,8 @@ public sealed interface Decision {
   }
 
   /** Start the download: send {@link HostCommand#PREPARE} and record {@link Phase#STAGING}. */
-  record StartStaging(InstanceView instance, Optional<String> targetVersion, Optional<String> fromVersion)
+  record StartStaging(
+      InstanceView instance, Optional<String> targetVersion, Optional<String> fromVersion)
       implements ForInstance {
     @Override
     public boolean changesState() {

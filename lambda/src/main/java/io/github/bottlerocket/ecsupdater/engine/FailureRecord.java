@@ -29,8 +29,8 @@ public record FailureRecord(
   }
 
   /**
-   * When the instance may be tried again: {@code base} doubled for each failure after the first,
-   * at most {@code max}.
+   * When the instance may be tried again: {@code base} doubled for each failure after the first, at
+   * most {@code max}.
    */
   public Instant retryAfter(Duration base, Duration max) {
     Duration wait = base;

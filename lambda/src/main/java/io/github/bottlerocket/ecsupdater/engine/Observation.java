@@ -13,8 +13,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Everything the planner decides on, observed at one moment. Built by the {@link Reconciler};
- * the {@link Planner} reads it and does no I/O.
+ * Everything the planner decides on, observed at one moment. Built by the {@link Reconciler}; the
+ * {@link Planner} reads it and does no I/O.
  *
  * @param now the time of the observation
  * @param settings the configuration, with this pass's overrides applied

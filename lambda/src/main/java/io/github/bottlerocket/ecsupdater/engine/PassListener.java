@@ -1,8 +1,8 @@
 package io.github.bottlerocket.ecsupdater.engine;
 
 /**
- * Hears what a pass does: for logs, metrics, events and the command-line view. A listener must
- * not throw; one that does is logged and ignored so that it can never stop an update half-way.
+ * Hears what a pass does: for logs, metrics, events and the command-line view. A listener must not
+ * throw; one that does is logged and ignored so that it can never stop an update half-way.
  */
 public interface PassListener {
 
@@ -11,7 +11,8 @@ public interface PassListener {
   default void transition(Transition transition) {}
 
   /** A step could not be carried out; the next observation decides again. */
-  default void stepFailed(String clusterArn, String containerInstanceArn, String step, String message) {}
+  default void stepFailed(
+      String clusterArn, String containerInstanceArn, String step, String message) {}
 
   default void passFinished(PassReport report) {}
 

@@ -6,13 +6,13 @@ package io.github.bottlerocket.ecsupdater.engine;
  */
 public enum Phase {
   /**
-   * An update check found an update for the instance and no download slot was free. Nothing on
-   * the instance has changed; it serves as before.
+   * An update check found an update for the instance and no download slot was free. Nothing on the
+   * instance has changed; it serves as before.
    */
   QUEUED,
   /**
-   * The host was asked to download the update to its inactive partition. The instance is ACTIVE
-   * and serves tasks while the download runs.
+   * The host was asked to download the update to its inactive partition. The instance is ACTIVE and
+   * serves tasks while the download runs.
    */
   STAGING,
   /**
@@ -21,13 +21,12 @@ public enum Phase {
    */
   STAGED,
   /**
-   * The updater recorded this phase and then set the instance DRAINING; ECS moves its service
-   * tasks to other instances.
+   * The updater recorded this phase and then set the instance DRAINING; ECS moves its service tasks
+   * to other instances.
    */
   DRAINING,
   /**
-   * Only daemon tasks remained; the host was asked to activate the staged update (Staged to
-   * Ready).
+   * Only daemon tasks remained; the host was asked to activate the staged update (Staged to Ready).
    */
   ACTIVATING,
   /** The update is Ready and a reboot was sent; the updater waits for the agent to come back. */

@@ -47,6 +47,7 @@ public record PhaseRecord(
 
   /** The same phase, restarted now with another command (a retried step). */
   public PhaseRecord withCommand(String command, Instant now) {
-    return new PhaseRecord(phase, fromVersion, targetVersion, now, outOfServiceSince, Optional.of(command));
+    return new PhaseRecord(
+        phase, fromVersion, targetVersion, now, outOfServiceSince, Optional.of(command));
   }
 }

@@ -31,8 +31,8 @@ import java.util.stream.Collectors;
  *   <li>Instances with an update in progress advance first, each by its phase.
  *   <li>Slots are counted from the observation, before any decision: an instance that finishes
  *       frees its slot for the next observation, never for the current one.
- *   <li>New downloads and new drains start only when updates are not paused, the maintenance
- *       window is open and the circuit breaker is closed. Steps of started updates always go on.
+ *   <li>New downloads and new drains start only when updates are not paused, the maintenance window
+ *       is open and the circuit breaker is closed. Steps of started updates always go on.
  *   <li>Queued instances take download slots before newly checked ones; a new update check runs
  *       only when a download slot is free, nothing is queued and CHECK_INTERVAL has passed.
  * </ol>
@@ -46,7 +46,8 @@ public final class Planner {
    * @param reports one line per container instance, ordered as the observation
    * @param cluster the cluster-wide gates and counts
    */
-  public record Plan(List<Decision> decisions, List<InstanceReport> reports, ClusterStatus cluster) {
+  public record Plan(
+      List<Decision> decisions, List<InstanceReport> reports, ClusterStatus cluster) {
     public Plan {
       decisions = List.copyOf(decisions);
       reports = List.copyOf(reports);
@@ -55,7 +56,8 @@ public final class Planner {
     /** Whether any decision only gathers data, so the planner should run again before acting. */
     public boolean needsData() {
       return decisions.stream()
-          .anyMatch(d -> d instanceof Decision.InspectTasks || d instanceof Decision.InspectServices);
+          .anyMatch(
+              d -> d instanceof Decision.InspectTasks || d instanceof Decision.InspectServices);
     }
   }
 
@@ -119,7 +121,8 @@ public final class Planner {
         downloading++;
       }
       if (v.failure().map(f -> f.reason().countsAgainstBudget()).orElse(false)
-          || (v.unreadable().isPresent() && v.instance().attributes().containsKey(StateAttributes.FAILURE))) {
+          || (v.unreadable().isPresent()
+              && v.instance().attributes().containsKey(StateAttributes.FAILURE))) {
         budgetFailures++;
       }
     }
@@ -188,7 +191,12 @@ public final class Planner {
     for (InstanceView v : o.instances()) {
       reports.put(v.arn(), null);
       if (!v.instance().isBottlerocket()) {
-        report(v, Outcome.SKIPPED, Reason.NOT_BOTTLEROCKET, "", "nothing: only Bottlerocket hosts are updated");
+        report(
+            v,
+            Outcome.SKIPPED,
+            Reason.NOT_BOTTLEROCKET,
+            "",
+            "nothing: only Bottlerocket hosts are updated");
       } else if (v.unreadable().isPresent()) {
         report(
             v,
@@ -207,7 +215,8 @@ public final class Planner {
     // Later phases first, so that finishing work is decided before new work; within a phase the
     // instance that has waited longest goes first.
     inFlight.sort(
-        Comparator.comparing((InstanceView v) -> v.phase().orElseThrow()).reversed()
+        Comparator.comparing((InstanceView v) -> v.phase().orElseThrow())
+            .reversed()
             .thenComparing(v -> v.record().orElseThrow().since())
             .thenComparing(InstanceView::arn));
     for (InstanceView v : inFlight) {
@@ -241,11 +250,22 @@ public final class Planner {
     for (InstanceView v : idle) {
       var i = v.instance();
       if (v.optedOut()) {
-        report(v, Outcome.SKIPPED, Reason.OPTED_OUT, "", "nothing while the opt-out attribute is set");
+        report(
+            v, Outcome.SKIPPED, Reason.OPTED_OUT, "", "nothing while the opt-out attribute is set");
       } else if (i.status() != InstanceStatus.ACTIVE) {
-        report(v, Outcome.SKIPPED, Reason.NOT_ACTIVE, "status " + i.status(), "checked again once ACTIVE");
+        report(
+            v,
+            Outcome.SKIPPED,
+            Reason.NOT_ACTIVE,
+            "status " + i.status(),
+            "checked again once ACTIVE");
       } else if (!i.agentConnected()) {
-        report(v, Outcome.SKIPPED, Reason.AGENT_DISCONNECTED, "", "checked again once the agent reconnects");
+        report(
+            v,
+            Outcome.SKIPPED,
+            Reason.AGENT_DISCONNECTED,
+            "",
+            "checked again once the agent reconnects");
       } else if (v.failure().filter(f -> !f.reason().countsAgainstBudget()).isPresent()
           && retryAfter(v.failure().get()).isAfter(now)) {
         FailureRecord f = v.failure().get();
@@ -263,7 +283,12 @@ public final class Planner {
       case CheckRound.NotStarted ignored -> planCheck(checkable, anyQueued);
       case CheckRound.Running running -> {
         for (InstanceView v : checkable) {
-          report(v, Outcome.NOT_CHECKED, Reason.IN_PROGRESS, "update check sent", "waiting for the host's reply");
+          report(
+              v,
+              Outcome.NOT_CHECKED,
+              Reason.IN_PROGRESS,
+              "update check sent",
+              "waiting for the host's reply");
         }
       }
       case CheckRound.Done done -> checked(checkable, done);
@@ -292,7 +317,12 @@ public final class Planner {
     if (notNow.isEmpty() && !checkable.isEmpty()) {
       decisions.add(new Decision.CheckForUpdates(checkable));
       for (InstanceView v : checkable) {
-        report(v, Outcome.NOT_CHECKED, Reason.IN_PROGRESS, "update check", "waiting for the host's reply");
+        report(
+            v,
+            Outcome.NOT_CHECKED,
+            Reason.IN_PROGRESS,
+            "update check",
+            "waiting for the host's reply");
       }
       return;
     }
@@ -307,22 +337,46 @@ public final class Planner {
       HostReply reply = done.replies().get(v.arn());
       switch (reply) {
         case null ->
-            report(v, Outcome.NOT_CHECKED, Reason.NOT_CHECKED, "not part of this pass's check", "checked by a later pass");
+            report(
+                v,
+                Outcome.NOT_CHECKED,
+                Reason.NOT_CHECKED,
+                "not part of this pass's check",
+                "checked by a later pass");
         case HostReply.Pending p ->
             report(
                 v,
                 Outcome.SKIPPED,
                 Reason.CHECK_FAILED,
-                "no reply within CHECK_TIMEOUT (" + Durations.format(s.checkTimeout()) + "); SSM status " + p.status(),
+                "no reply within CHECK_TIMEOUT ("
+                    + Durations.format(s.checkTimeout())
+                    + "); SSM status "
+                    + p.status(),
                 "checked again by a later pass");
         case HostReply.Failed f ->
-            report(v, Outcome.SKIPPED, Reason.CHECK_FAILED, describe(f.error()), "checked again by a later pass");
+            report(
+                v,
+                Outcome.SKIPPED,
+                Reason.CHECK_FAILED,
+                describe(f.error()),
+                "checked again by a later pass");
         case HostReply.Done d ->
-            report(v, Outcome.SKIPPED, Reason.CHECK_FAILED, "the check printed no status", "checked again by a later pass");
+            report(
+                v,
+                Outcome.SKIPPED,
+                Reason.CHECK_FAILED,
+                "the check printed no status",
+                "checked again by a later pass");
         case HostReply.Status st -> {
           UpdateStatus status = st.status();
           if (!status.hasUpdate()) {
-            reportStatus(v, status, Outcome.UP_TO_DATE, Reason.NO_UPDATE, "update state " + status.state(), "checked again after CHECK_INTERVAL");
+            reportStatus(
+                v,
+                status,
+                Outcome.UP_TO_DATE,
+                Reason.NO_UPDATE,
+                "update state " + status.state(),
+                "checked again after CHECK_INTERVAL");
           } else if (v.failure().filter(f -> f.reason().countsAgainstBudget()).isPresent()
               && v.failure().get().targetVersion().equals(status.targetVersion())) {
             reportStatus(
@@ -330,7 +384,10 @@ public final class Planner {
                 status,
                 Outcome.FAILED,
                 Reason.NEEDS_OPERATOR,
-                "the update to " + status.targetVersion().orElse("?") + " failed before: " + v.failure().get().reason(),
+                "the update to "
+                    + status.targetVersion().orElse("?")
+                    + " failed before: "
+                    + v.failure().get().reason(),
                 "not retried until an operator deletes " + StateAttributes.FAILURE);
           } else {
             candidates.add(new Candidate(v, status));
@@ -339,7 +396,8 @@ public final class Planner {
       }
     }
     candidates.sort(
-        Comparator.comparingInt((Candidate c) -> c.view().failure().map(FailureRecord::count).orElse(0))
+        Comparator.comparingInt(
+                (Candidate c) -> c.view().failure().map(FailureRecord::count).orElse(0))
             .thenComparingInt(c -> c.view().instance().runningTasks())
             .thenComparing(c -> c.view().arn()));
     for (Candidate c : candidates) {
@@ -347,14 +405,32 @@ public final class Planner {
       String target = c.status().targetVersion().orElseThrow();
       String from = c.status().activeVersion();
       if (!attributeRoom(v)) {
-        reportStatus(v, c.status(), Outcome.SKIPPED, Reason.ATTRIBUTE_LIMIT, attributeDetail(v), "checked again by a later pass");
+        reportStatus(
+            v,
+            c.status(),
+            Outcome.SKIPPED,
+            Reason.ATTRIBUTE_LIMIT,
+            attributeDetail(v),
+            "checked again by a later pass");
       } else if (startBlock.isPresent()) {
-        reportStatus(v, c.status(), Outcome.WAITING, startBlock.get().reason(), startBlock.get().detail(), "started once allowed");
+        reportStatus(
+            v,
+            c.status(),
+            Outcome.WAITING,
+            startBlock.get().reason(),
+            startBlock.get().detail(),
+            "started once allowed");
       } else if (downloadSlots > 0) {
         startOrInspect(v, Optional.of(target), Optional.of(from), Optional.of(c.status()));
       } else {
         decisions.add(new Decision.Queue(v, target, from));
-        reportStatus(v, c.status(), Outcome.WAITING, Reason.NO_DOWNLOAD_SLOT, "update " + from + " -> " + target + " queued", "download starts when a slot frees");
+        reportStatus(
+            v,
+            c.status(),
+            Outcome.WAITING,
+            Reason.NO_DOWNLOAD_SLOT,
+            "update " + from + " -> " + target + " queued",
+            "download starts when a slot frees");
       }
     }
   }
@@ -371,22 +447,40 @@ public final class Planner {
     } else if (!attributeRoom(v)) {
       release(v, Reason.ATTRIBUTE_LIMIT, attributeDetail(v));
     } else if (startBlock.isPresent()) {
-      report(v, Outcome.WAITING, startBlock.get().reason(), startBlock.get().detail(), "download starts once allowed");
+      report(
+          v,
+          Outcome.WAITING,
+          startBlock.get().reason(),
+          startBlock.get().detail(),
+          "download starts once allowed");
     } else if (downloadSlots > 0) {
       startOrInspect(v, r.targetVersion(), r.fromVersion(), Optional.empty());
     } else {
-      report(v, Outcome.WAITING, Reason.NO_DOWNLOAD_SLOT, "queued since " + r.since(), "download starts when a slot frees");
+      report(
+          v,
+          Outcome.WAITING,
+          Reason.NO_DOWNLOAD_SLOT,
+          "queued since " + r.since(),
+          "download starts when a slot frees");
     }
   }
 
   /** Takes a download slot for {@code v} and starts it, once its tasks are known. */
   private void startOrInspect(
-      InstanceView v, Optional<String> target, Optional<String> from, Optional<UpdateStatus> status) {
+      InstanceView v,
+      Optional<String> target,
+      Optional<String> from,
+      Optional<UpdateStatus> status) {
     List<TaskInfo> tasks = o.tasks().get(v.arn());
     if (tasks == null) {
       downloadSlots--;
       decisions.add(new Decision.InspectTasks(v));
-      report(v, Outcome.WAITING, Reason.IN_PROGRESS, "reading the instance's tasks", "download starts if only service tasks run");
+      report(
+          v,
+          Outcome.WAITING,
+          Reason.IN_PROGRESS,
+          "reading the instance's tasks",
+          "download starts if only service tasks run");
       return;
     }
     List<TaskInfo> standalone = Capacity.standalone(tasks);
@@ -394,9 +488,20 @@ public final class Planner {
       if (v.phase().isPresent()) {
         release(v, Reason.STANDALONE_TASKS, describeTasks(standalone));
       } else if (status.isPresent()) {
-        reportStatus(v, status.get(), Outcome.SKIPPED, Reason.STANDALONE_TASKS, describeTasks(standalone), "checked again by a later pass");
+        reportStatus(
+            v,
+            status.get(),
+            Outcome.SKIPPED,
+            Reason.STANDALONE_TASKS,
+            describeTasks(standalone),
+            "checked again by a later pass");
       } else {
-        report(v, Outcome.SKIPPED, Reason.STANDALONE_TASKS, describeTasks(standalone), "checked again by a later pass");
+        report(
+            v,
+            Outcome.SKIPPED,
+            Reason.STANDALONE_TASKS,
+            describeTasks(standalone),
+            "checked again by a later pass");
       }
       return;
     }
@@ -409,10 +514,20 @@ public final class Planner {
             .isPresent();
     if (alreadyStaged) {
       decisions.add(new Decision.MarkStaged(v, target.orElseThrow(), from));
-      report(v, Outcome.IN_PROGRESS, Reason.IN_PROGRESS, "update " + target.get() + " is already staged", "drain when a slot, the window and capacity allow");
+      report(
+          v,
+          Outcome.IN_PROGRESS,
+          Reason.IN_PROGRESS,
+          "update " + target.get() + " is already staged",
+          "drain when a slot, the window and capacity allow");
     } else {
       decisions.add(new Decision.StartStaging(v, target, from));
-      report(v, Outcome.IN_PROGRESS, Reason.IN_PROGRESS, "downloading " + target.orElse("the chosen update"), "drain once the download is staged");
+      report(
+          v,
+          Outcome.IN_PROGRESS,
+          Reason.IN_PROGRESS,
+          "downloading " + target.orElse("the chosen update"),
+          "drain once the download is staged");
     }
   }
 
@@ -421,17 +536,31 @@ public final class Planner {
   private void staging(InstanceView v) {
     PhaseRecord r = v.record().orElseThrow();
     if (elapsed(r).compareTo(s.stageTimeout()) > 0) {
-      fail(v, FailureReason.STAGE_TIMEOUT, "no Staged status after " + Durations.format(elapsed(r)), false, false, false);
+      fail(
+          v,
+          FailureReason.STAGE_TIMEOUT,
+          "no Staged status after " + Durations.format(elapsed(r)),
+          false,
+          false,
+          false);
       return;
     }
     HostReply reply = o.phaseReplies().get(v.arn());
     switch (reply) {
       case null -> waitFor(v, "the download request's result");
       case HostReply.Pending p -> waitFor(v, "the download request (SSM " + p.status() + ")");
-      case HostReply.Done d -> fail(v, FailureReason.STAGE_FAILED, "the download request printed no status", false, false, false);
+      case HostReply.Done d ->
+          fail(
+              v,
+              FailureReason.STAGE_FAILED,
+              "the download request printed no status",
+              false,
+              false,
+              false);
       case HostReply.Failed f -> {
         switch (f.error().kind()) {
-          case WRONG_STATE, NOTHING_TO_APPLY -> release(v, Reason.UPDATE_WITHDRAWN, describe(f.error()));
+          case WRONG_STATE, NOTHING_TO_APPLY ->
+              release(v, Reason.UPDATE_WITHDRAWN, describe(f.error()));
           case LOCKED -> resend(v, "another update command held the lock; asking again");
           case UNINITIALIZED, UNPARSEABLE, FAILED, NOT_RUN ->
               fail(v, FailureReason.STAGE_FAILED, describe(f.error()), false, false, false);
@@ -442,10 +571,12 @@ public final class Planner {
   }
 
   private void stagingProgress(InstanceView v, PhaseRecord r, UpdateStatus atRequest) {
-    String requestedAt = atRequest.lastCommand().map(UpdateStatus.LastCommand::timestamp).orElse("");
+    String requestedAt =
+        atRequest.lastCommand().map(UpdateStatus.LastCommand::timestamp).orElse("");
     Optional<ProbeResult> probe = probeSince(v, r.since());
     if (probe.isEmpty()) {
-      probe(v, "downloading " + r.targetVersion().or(atRequest::targetVersion).orElse("the update"));
+      probe(
+          v, "downloading " + r.targetVersion().or(atRequest::targetVersion).orElse("the update"));
       return;
     }
     switch (probe.get().reply()) {
@@ -453,7 +584,13 @@ public final class Planner {
       case HostReply.Done d -> probe(v, "downloading");
       case HostReply.Failed f -> {
         if (f.error().kind() == HostError.Kind.UNINITIALIZED) {
-          fail(v, FailureReason.STAGE_FAILED, "the host rebooted during the download", false, false, false);
+          fail(
+              v,
+              FailureReason.STAGE_FAILED,
+              "the host rebooted during the download",
+              false,
+              false,
+              false);
         } else {
           // 423 is expected: the download holds the update lock. Anything else: ask again until
           // STAGE_TIMEOUT.
@@ -464,14 +601,29 @@ public final class Planner {
         UpdateStatus now = st.status();
         Optional<UpdateStatus.LastCommand> last = now.lastCommand();
         boolean ours =
-            last.filter(c -> c.type().equals("prepare") && !c.timestamp().equals(requestedAt)).isPresent();
+            last.filter(c -> c.type().equals("prepare") && !c.timestamp().equals(requestedAt))
+                .isPresent();
         if (ours && last.get().failed()) {
-          fail(v, FailureReason.STAGE_FAILED, "prepare failed on the host: " + last.get().stderr(), false, false, false);
+          fail(
+              v,
+              FailureReason.STAGE_FAILED,
+              "prepare failed on the host: " + last.get().stderr(),
+              false,
+              false,
+              false);
         } else if (ours
             && (now.state() == UpdateState.STAGED || now.state() == UpdateState.READY)
             && now.stagedVersion().isPresent()) {
-          decisions.add(new Decision.MarkStaged(v, now.stagedVersion().get(), Optional.of(now.activeVersion())));
-          reportStatus(v, now, Outcome.IN_PROGRESS, Reason.IN_PROGRESS, "update " + now.stagedVersion().get() + " staged", "drain when a slot, the window and capacity allow");
+          decisions.add(
+              new Decision.MarkStaged(
+                  v, now.stagedVersion().get(), Optional.of(now.activeVersion())));
+          reportStatus(
+              v,
+              now,
+              Outcome.IN_PROGRESS,
+              Reason.IN_PROGRESS,
+              "update " + now.stagedVersion().get() + " staged",
+              "drain when a slot, the window and capacity allow");
         } else {
           probe(v, "downloading (update state " + now.state() + ")");
         }
@@ -486,7 +638,8 @@ public final class Planner {
       return;
     }
     if (i.status() != InstanceStatus.ACTIVE) {
-      report(v, Outcome.WAITING, Reason.NOT_ACTIVE, "status " + i.status(), "drain once ACTIVE again");
+      report(
+          v, Outcome.WAITING, Reason.NOT_ACTIVE, "status " + i.status(), "drain once ACTIVE again");
       return;
     }
     if (!i.agentConnected()) {
@@ -500,7 +653,12 @@ public final class Planner {
       } else if (block.get().reason() == Reason.IN_PROGRESS) {
         report(v, Outcome.WAITING, Reason.IN_PROGRESS, block.get().detail(), "drain if it is safe");
       } else {
-        report(v, Outcome.WAITING, block.get().reason(), block.get().detail(), "drain when it is allowed and safe");
+        report(
+            v,
+            Outcome.WAITING,
+            block.get().reason(),
+            block.get().detail(),
+            "drain when it is allowed and safe");
       }
       return;
     }
@@ -537,12 +695,23 @@ public final class Planner {
         if (stagedOk) {
           drainSlots--;
           decisions.add(new Decision.StartDrain(v));
-          reportStatus(v, now, Outcome.IN_PROGRESS, Reason.IN_PROGRESS, "draining", "reboot once only daemon tasks remain");
+          reportStatus(
+              v,
+              now,
+              Outcome.IN_PROGRESS,
+              Reason.IN_PROGRESS,
+              "draining",
+              "reboot once only daemon tasks remain");
         } else {
           fail(
               v,
               FailureReason.STAGE_LOST,
-              "the host reports " + now.state() + " with " + now.stagedVersion().orElse("no image") + " staged, expected " + target,
+              "the host reports "
+                  + now.state()
+                  + " with "
+                  + now.stagedVersion().orElse("no image")
+                  + " staged, expected "
+                  + target,
               false,
               false,
               false);
@@ -560,7 +729,10 @@ public final class Planner {
       return startBlock;
     }
     if (drainSlots <= 0) {
-      return Optional.of(new Block(Reason.NO_DRAIN_SLOT, cluster.outOfService() + " of " + s.maxConcurrent() + " out of service"));
+      return Optional.of(
+          new Block(
+              Reason.NO_DRAIN_SLOT,
+              cluster.outOfService() + " of " + s.maxConcurrent() + " out of service"));
     }
     Optional<List<ServiceInfo>> services = o.services();
     List<TaskInfo> tasks = o.tasks().get(v.arn());
@@ -573,9 +745,16 @@ public final class Planner {
       return Optional.of(new Block(Reason.IN_PROGRESS, "reading tasks and services"));
     }
     List<String> below =
-        services.get().stream().filter(ServiceInfo::isBelowDesired).map(sv -> sv.name() + " (" + sv.running() + "/" + sv.desired() + ")").toList();
+        services.get().stream()
+            .filter(ServiceInfo::isBelowDesired)
+            .map(sv -> sv.name() + " (" + sv.running() + "/" + sv.desired() + ")")
+            .toList();
     if (!below.isEmpty()) {
-      return Optional.of(new Block(Reason.SERVICE_BELOW_DESIRED, String.join(", ", below.subList(0, Math.min(3, below.size()))) + (below.size() > 3 ? " and " + (below.size() - 3) + " more" : "")));
+      return Optional.of(
+          new Block(
+              Reason.SERVICE_BELOW_DESIRED,
+              String.join(", ", below.subList(0, Math.min(3, below.size())))
+                  + (below.size() > 3 ? " and " + (below.size() - 3) + " more" : "")));
     }
     List<TaskInfo> standalone = Capacity.standalone(tasks);
     if (!standalone.isEmpty()) {
@@ -599,22 +778,50 @@ public final class Planner {
       if (block.isEmpty()) {
         drainSlots--;
         decisions.add(new Decision.StartDrain(v));
-        report(v, Outcome.IN_PROGRESS, Reason.IN_PROGRESS, "setting DRAINING (recorded, not yet applied)", "reboot once only daemon tasks remain");
+        report(
+            v,
+            Outcome.IN_PROGRESS,
+            Reason.IN_PROGRESS,
+            "setting DRAINING (recorded, not yet applied)",
+            "reboot once only daemon tasks remain");
       } else if (block.get().reason() == Reason.IN_PROGRESS) {
-        report(v, Outcome.IN_PROGRESS, Reason.IN_PROGRESS, block.get().detail(), "drain if it is still safe");
+        report(
+            v,
+            Outcome.IN_PROGRESS,
+            Reason.IN_PROGRESS,
+            block.get().detail(),
+            "drain if it is still safe");
       } else {
         decisions.add(new Decision.RevertToStaged(v, block.get().reason()));
-        report(v, Outcome.WAITING, block.get().reason(), block.get().detail(), "back to staged; drain when it is allowed and safe");
+        report(
+            v,
+            Outcome.WAITING,
+            block.get().reason(),
+            block.get().detail(),
+            "back to staged; drain when it is allowed and safe");
       }
       return;
     }
     if (i.status() != InstanceStatus.DRAINING) {
-      report(v, Outcome.WAITING, Reason.NOT_ACTIVE, "status " + i.status(), "continues if the instance returns");
+      report(
+          v,
+          Outcome.WAITING,
+          Reason.NOT_ACTIVE,
+          "status " + i.status(),
+          "continues if the instance returns");
       return;
     }
     if (elapsed(r).compareTo(s.drainTimeout()) > 0) {
       List<TaskInfo> tasks = o.tasks().getOrDefault(v.arn(), List.of());
-      fail(v, FailureReason.DRAIN_TIMEOUT, Capacity.movable(tasks, daemonServices).size() + " service task(s) still running after " + Durations.format(elapsed(r)), false, true, false);
+      fail(
+          v,
+          FailureReason.DRAIN_TIMEOUT,
+          Capacity.movable(tasks, daemonServices).size()
+              + " service task(s) still running after "
+              + Durations.format(elapsed(r)),
+          false,
+          true,
+          false);
       return;
     }
     List<TaskInfo> tasks = o.tasks().get(v.arn());
@@ -623,27 +830,54 @@ public final class Planner {
         decisions.add(new Decision.InspectTasks(v));
       }
       requestServices();
-      report(v, Outcome.IN_PROGRESS, Reason.IN_PROGRESS, "reading tasks", "reboot once only daemon tasks remain");
+      report(
+          v,
+          Outcome.IN_PROGRESS,
+          Reason.IN_PROGRESS,
+          "reading tasks",
+          "reboot once only daemon tasks remain");
       return;
     }
     List<TaskInfo> standalone = Capacity.standalone(tasks);
     if (!standalone.isEmpty()) {
-      fail(v, FailureReason.STANDALONE_TASKS, describeTasks(standalone) + " appeared during the drain", false, true, false);
+      fail(
+          v,
+          FailureReason.STANDALONE_TASKS,
+          describeTasks(standalone) + " appeared during the drain",
+          false,
+          true,
+          false);
       return;
     }
     List<TaskInfo> moving = Capacity.movable(tasks, daemonServices);
     if (!moving.isEmpty()) {
-      report(v, Outcome.IN_PROGRESS, Reason.IN_PROGRESS, moving.size() + " service task(s) still running", "reboot once only daemon tasks remain");
+      report(
+          v,
+          Outcome.IN_PROGRESS,
+          Reason.IN_PROGRESS,
+          moving.size() + " service task(s) still running",
+          "reboot once only daemon tasks remain");
       return;
     }
     decisions.add(new Decision.Activate(v));
-    report(v, Outcome.IN_PROGRESS, Reason.IN_PROGRESS, "drained", "activate the staged update, then reboot");
+    report(
+        v,
+        Outcome.IN_PROGRESS,
+        Reason.IN_PROGRESS,
+        "drained",
+        "activate the staged update, then reboot");
   }
 
   private void activating(InstanceView v) {
     PhaseRecord r = v.record().orElseThrow();
     if (elapsed(r).compareTo(s.activateTimeout()) > 0) {
-      fail(v, FailureReason.ACTIVATE_FAILED, "not Ready after " + Durations.format(elapsed(r)), true, true, false);
+      fail(
+          v,
+          FailureReason.ACTIVATE_FAILED,
+          "not Ready after " + Durations.format(elapsed(r)),
+          true,
+          true,
+          false);
       return;
     }
     List<TaskInfo> tasks = o.tasks().get(v.arn());
@@ -652,14 +886,24 @@ public final class Planner {
         decisions.add(new Decision.InspectTasks(v));
       }
       requestServices();
-      report(v, Outcome.IN_PROGRESS, Reason.IN_PROGRESS, "reading tasks", "reboot once the update is Ready");
+      report(
+          v,
+          Outcome.IN_PROGRESS,
+          Reason.IN_PROGRESS,
+          "reading tasks",
+          "reboot once the update is Ready");
       return;
     }
     List<TaskInfo> running = new ArrayList<>(Capacity.movable(tasks, daemonServices));
     running.addAll(Capacity.standalone(tasks));
     if (!running.isEmpty()) {
       // Never reboot a host that runs tasks other than daemon tasks.
-      report(v, Outcome.IN_PROGRESS, Reason.IN_PROGRESS, running.size() + " task(s) other than daemon tasks run on it", "reboot once they are gone");
+      report(
+          v,
+          Outcome.IN_PROGRESS,
+          Reason.IN_PROGRESS,
+          running.size() + " task(s) other than daemon tasks run on it",
+          "reboot once they are gone");
       return;
     }
     HostReply reply = o.phaseReplies().get(v.arn());
@@ -706,10 +950,22 @@ public final class Planner {
         Optional<UpdateStatus.LastCommand> last = now.lastCommand();
         if (now.state() == UpdateState.READY && staged && now.stagedNextToBoot()) {
           decisions.add(new Decision.Reboot(v));
-          reportStatus(v, now, Outcome.IN_PROGRESS, Reason.IN_PROGRESS, "update " + target + " Ready", "reboot; wait for the agent to come back");
+          reportStatus(
+              v,
+              now,
+              Outcome.IN_PROGRESS,
+              Reason.IN_PROGRESS,
+              "update " + target + " Ready",
+              "reboot; wait for the agent to come back");
         } else if (now.state() == UpdateState.STAGED && staged) {
           if (last.filter(c -> c.type().equals("activate") && c.failed()).isPresent()) {
-            fail(v, FailureReason.ACTIVATE_FAILED, "activate failed on the host: " + last.get().stderr(), true, true, false);
+            fail(
+                v,
+                FailureReason.ACTIVATE_FAILED,
+                "activate failed on the host: " + last.get().stderr(),
+                true,
+                true,
+                false);
           } else if (wasLocked) {
             resend(v, "the activation met a locked update; asking again");
           } else {
@@ -719,7 +975,12 @@ public final class Planner {
           fail(
               v,
               FailureReason.ACTIVATE_FAILED,
-              "the host reports " + now.state() + " with " + now.stagedVersion().orElse("no image") + " staged, expected " + target,
+              "the host reports "
+                  + now.state()
+                  + " with "
+                  + now.stagedVersion().orElse("no image")
+                  + " staged, expected "
+                  + target,
               true,
               true,
               false);
@@ -733,19 +994,43 @@ public final class Planner {
     boolean alreadyFailed = hasFailure(v, FailureReason.REBOOT_TIMEOUT, r.targetVersion());
     boolean connected = v.instance().agentConnected();
     if (!alreadyFailed && elapsed(r).compareTo(s.rebootTimeout()) > 0 && !connected) {
-      fail(v, FailureReason.REBOOT_TIMEOUT, "agent not connected " + Durations.format(elapsed(r)) + " after the reboot; left DRAINING", false, false, true);
+      fail(
+          v,
+          FailureReason.REBOOT_TIMEOUT,
+          "agent not connected "
+              + Durations.format(elapsed(r))
+              + " after the reboot; left DRAINING",
+          false,
+          false,
+          true);
       return;
     }
     boolean back =
         connected
-            && (o.seenDisconnected().contains(v.arn()) || elapsed(r).compareTo(s.rebootGrace()) >= 0);
+            && (o.seenDisconnected().contains(v.arn())
+                || elapsed(r).compareTo(s.rebootGrace()) >= 0);
     if (back) {
       decisions.add(new Decision.Verify(v));
-      report(v, alreadyFailed ? Outcome.FAILED : Outcome.IN_PROGRESS, Reason.IN_PROGRESS, "agent reconnected", "read the running version");
+      report(
+          v,
+          alreadyFailed ? Outcome.FAILED : Outcome.IN_PROGRESS,
+          Reason.IN_PROGRESS,
+          "agent reconnected",
+          "read the running version");
     } else if (alreadyFailed) {
-      report(v, Outcome.FAILED, FailureReason.REBOOT_TIMEOUT.name(), "the host has not come back; left DRAINING", "verified if the agent reconnects; an operator should look at the host");
+      report(
+          v,
+          Outcome.FAILED,
+          FailureReason.REBOOT_TIMEOUT.name(),
+          "the host has not come back; left DRAINING",
+          "verified if the agent reconnects; an operator should look at the host");
     } else {
-      report(v, Outcome.IN_PROGRESS, Reason.IN_PROGRESS, connected ? "reboot sent" : "rebooting (agent disconnected)", "verify once the agent is back");
+      report(
+          v,
+          Outcome.IN_PROGRESS,
+          Reason.IN_PROGRESS,
+          connected ? "reboot sent" : "rebooting (agent disconnected)",
+          "verify once the agent is back");
     }
   }
 
@@ -754,14 +1039,31 @@ public final class Planner {
     if (!v.instance().agentConnected()) {
       if (elapsed(r).compareTo(s.verifyTimeout()) > 0
           && !hasFailure(v, FailureReason.REBOOT_TIMEOUT, r.targetVersion())) {
-        fail(v, FailureReason.REBOOT_TIMEOUT, "the agent disconnected again and did not return within VERIFY_TIMEOUT; left DRAINING", false, false, true);
+        fail(
+            v,
+            FailureReason.REBOOT_TIMEOUT,
+            "the agent disconnected again and did not return within VERIFY_TIMEOUT; left DRAINING",
+            false,
+            false,
+            true);
       } else {
-        report(v, Outcome.IN_PROGRESS, Reason.AGENT_DISCONNECTED.name(), "agent disconnected", "verify once the agent is back");
+        report(
+            v,
+            Outcome.IN_PROGRESS,
+            Reason.AGENT_DISCONNECTED.name(),
+            "agent disconnected",
+            "verify once the agent is back");
       }
       return;
     }
     if (elapsed(r).compareTo(s.verifyTimeout()) > 0) {
-      fail(v, FailureReason.VERIFY_FAILED, "no usable version report after " + Durations.format(elapsed(r)), false, true, false);
+      fail(
+          v,
+          FailureReason.VERIFY_FAILED,
+          "no usable version report after " + Durations.format(elapsed(r)),
+          false,
+          true,
+          false);
       return;
     }
     HostReply reply = o.phaseReplies().get(v.arn());
@@ -792,18 +1094,48 @@ public final class Planner {
     if (now.activeVersion().equals(target)) {
       decisions.add(new Decision.Complete(v, now.activeVersion()));
       reportStatus(v, now, Outcome.UPDATED, Reason.IN_PROGRESS, "running " + target, "set ACTIVE");
-    } else if (now.state() == UpdateState.READY && now.stagedVersion().filter(target::equals).isPresent()) {
+    } else if (now.state() == UpdateState.READY
+        && now.stagedVersion().filter(target::equals).isPresent()) {
       // Not rebooted yet, or about to: the reboot may still be on its way down. Ask again until
       // VERIFY_TIMEOUT rather than set ACTIVE an instance that may reboot any moment.
       if (elapsed(r).compareTo(s.verifyTimeout()) < 0) {
-        resend(v, "still running " + now.activeVersion() + " with " + target + " Ready; waiting for the reboot");
+        resend(
+            v,
+            "still running "
+                + now.activeVersion()
+                + " with "
+                + target
+                + " Ready; waiting for the reboot");
       } else {
-        fail(v, FailureReason.REBOOT_NOT_PERFORMED, "still running " + now.activeVersion() + " with " + target + " Ready after " + Durations.format(elapsed(r)), true, true, false);
+        fail(
+            v,
+            FailureReason.REBOOT_NOT_PERFORMED,
+            "still running "
+                + now.activeVersion()
+                + " with "
+                + target
+                + " Ready after "
+                + Durations.format(elapsed(r)),
+            true,
+            true,
+            false);
       }
     } else if (r.fromVersion().filter(now.activeVersion()::equals).isPresent()) {
-      fail(v, FailureReason.ROLLED_BACK, "came back on " + now.activeVersion() + " instead of " + target, false, true, false);
+      fail(
+          v,
+          FailureReason.ROLLED_BACK,
+          "came back on " + now.activeVersion() + " instead of " + target,
+          false,
+          true,
+          false);
     } else {
-      fail(v, FailureReason.VERIFY_FAILED, "runs " + now.activeVersion() + ", expected " + target, false, true, false);
+      fail(
+          v,
+          FailureReason.VERIFY_FAILED,
+          "runs " + now.activeVersion() + ", expected " + target,
+          false,
+          true,
+          false);
     }
   }
 
@@ -834,7 +1166,9 @@ public final class Planner {
   }
 
   private static boolean hasFailure(InstanceView v, FailureReason reason, Optional<String> target) {
-    return v.failure().filter(f -> f.reason() == reason && f.targetVersion().equals(target)).isPresent();
+    return v.failure()
+        .filter(f -> f.reason() == reason && f.targetVersion().equals(target))
+        .isPresent();
   }
 
   private Optional<ProbeResult> probeSince(InstanceView v, Instant since) {
@@ -850,11 +1184,17 @@ public final class Planner {
 
   private void probe(InstanceView v, String detail) {
     decisions.add(new Decision.Probe(v));
-    report(v, Outcome.IN_PROGRESS, Reason.IN_PROGRESS, detail, "ask the host for its update status");
+    report(
+        v, Outcome.IN_PROGRESS, Reason.IN_PROGRESS, detail, "ask the host for its update status");
   }
 
   private void waitFor(InstanceView v, String what) {
-    report(v, Outcome.IN_PROGRESS, Reason.IN_PROGRESS, "waiting for " + what, "continue when it answers");
+    report(
+        v,
+        Outcome.IN_PROGRESS,
+        Reason.IN_PROGRESS,
+        "waiting for " + what,
+        "continue when it answers");
   }
 
   private void resend(InstanceView v, String detail) {
@@ -864,7 +1204,12 @@ public final class Planner {
 
   private void release(InstanceView v, Reason reason, String detail) {
     decisions.add(new Decision.Release(v, reason, detail));
-    report(v, Outcome.SKIPPED, reason, detail, "the updater's record is removed; checked again by a later pass");
+    report(
+        v,
+        Outcome.SKIPPED,
+        reason,
+        detail,
+        "the updater's record is removed; checked again by a later pass");
   }
 
   private void fail(
@@ -896,7 +1241,12 @@ public final class Planner {
   }
 
   private void reportStatus(
-      InstanceView v, UpdateStatus status, Outcome outcome, Reason reason, String detail, String next) {
+      InstanceView v,
+      UpdateStatus status,
+      Outcome outcome,
+      Reason reason,
+      String detail,
+      String next) {
     reports.put(v.arn(), line(v, Optional.of(status), outcome, reason.name(), detail, next));
   }
 
@@ -908,8 +1258,10 @@ public final class Planner {
       String detail,
       String next) {
     Optional<PhaseRecord> r = v.record();
-    Optional<String> running = status.map(UpdateStatus::activeVersion).or(() -> r.flatMap(PhaseRecord::fromVersion));
-    Optional<String> target = status.flatMap(UpdateStatus::targetVersion).or(() -> r.flatMap(PhaseRecord::targetVersion));
+    Optional<String> running =
+        status.map(UpdateStatus::activeVersion).or(() -> r.flatMap(PhaseRecord::fromVersion));
+    Optional<String> target =
+        status.flatMap(UpdateStatus::targetVersion).or(() -> r.flatMap(PhaseRecord::targetVersion));
     if (status.isPresent() && !status.get().hasUpdate()) {
       target = Optional.empty();
     }
@@ -928,7 +1280,10 @@ public final class Planner {
   }
 
   private static String describe(HostError e) {
-    return e.kind() + (e.httpStatus().isPresent() ? " (" + e.httpStatus().getAsInt() + ")" : "") + ": " + e.detail();
+    return e.kind()
+        + (e.httpStatus().isPresent() ? " (" + e.httpStatus().getAsInt() + ")" : "")
+        + ": "
+        + e.detail();
   }
 
   private static String describeTasks(List<TaskInfo> tasks) {

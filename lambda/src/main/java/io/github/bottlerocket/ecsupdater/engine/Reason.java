@@ -5,12 +5,14 @@ package io.github.bottlerocket.ecsupdater.engine;
  * my instance updated?" list.
  */
 public enum Reason {
-  NOT_BOTTLEROCKET("the instance has no bottlerocket.variant attribute: it does not run Bottlerocket"),
+  NOT_BOTTLEROCKET(
+      "the instance has no bottlerocket.variant attribute: it does not run Bottlerocket"),
   OPTED_OUT("the instance carries the bottlerocket-ecs-updater.opt-out attribute"),
   NOT_ACTIVE("the instance is not ACTIVE (drained or deregistering by someone else)"),
   AGENT_DISCONNECTED("the ECS agent is disconnected"),
   STANDALONE_TASKS("tasks that no service owns run on it; a drain would not move them"),
-  ATTRIBUTE_LIMIT("it has too many custom attributes for the updater's record and a failure record"),
+  ATTRIBUTE_LIMIT(
+      "it has too many custom attributes for the updater's record and a failure record"),
   BACKING_OFF("an earlier attempt failed; waiting before the next try"),
   NEEDS_OPERATOR("an earlier update of it failed in a way an operator must look at"),
   STATE_UNREADABLE("the updater's attributes on it cannot be read; fix or delete them"),

@@ -31,8 +31,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs reconcile passes: observes a cluster, lets the {@link Planner} decide, carries the
- * decisions out, and repeats while work is in flight and time is left.
+ * Runs reconcile passes: observes a cluster, lets the {@link Planner} decide, carries the decisions
+ * out, and repeats while work is in flight and time is left.
  *
  * <p>This is the one place where decisions touch AWS. Its ordering rules keep every crash point
  * safe for the next pass:
@@ -84,7 +84,12 @@ public final class Reconciler {
   }
 
   public Reconciler(
-      EcsPort ecs, SsmPort ssm, Settings settings, Clock clock, Sleeper sleeper, PassListener listener) {
+      EcsPort ecs,
+      SsmPort ssm,
+      Settings settings,
+      Clock clock,
+      Sleeper sleeper,
+      PassListener listener) {
     this(ecs, ssm, settings, clock, sleeper, listener, () -> UUID.randomUUID().toString());
   }
 
@@ -236,7 +241,8 @@ public final class Reconciler {
           continue;
         }
         Phase phase = r.get().phase();
-        if ((phase == Phase.REBOOTING || phase == Phase.VERIFYING) && !v.instance().agentConnected()) {
+        if ((phase == Phase.REBOOTING || phase == Phase.VERIFYING)
+            && !v.instance().agentConnected()) {
           seenDisconnected.add(v.arn());
         }
         commandOf(phase)
@@ -244,7 +250,9 @@ public final class Reconciler {
                 command ->
                     r.get()
                         .commandId()
-                        .ifPresent(id -> phaseReplies.put(v.arn(), reply(command, id, v.ec2InstanceId()))));
+                        .ifPresent(
+                            id ->
+                                phaseReplies.put(v.arn(), reply(command, id, v.ec2InstanceId()))));
       }
       refreshProbes();
       refreshRound(now);
@@ -286,7 +294,11 @@ public final class Reconciler {
         if (!p.isDone()) {
           ContainerInstance i = instances.get(e.getKey());
           if (i != null) {
-            e.setValue(new ProbeResult(p.commandId(), p.sentAt(), reply(HostCommand.STATUS, p.commandId(), i.ec2InstanceId())));
+            e.setValue(
+                new ProbeResult(
+                    p.commandId(),
+                    p.sentAt(),
+                    reply(HostCommand.STATUS, p.commandId(), i.ec2InstanceId())));
           }
         }
       }
@@ -313,7 +325,10 @@ public final class Reconciler {
       }
       for (Map.Entry<String, List<String>> e : byCommand.entrySet()) {
         List<String> ec2Ids =
-            e.getValue().stream().map(arn -> instances.get(arn)).map(i -> i == null ? "" : i.ec2InstanceId()).toList();
+            e.getValue().stream()
+                .map(arn -> instances.get(arn))
+                .map(i -> i == null ? "" : i.ec2InstanceId())
+                .toList();
         List<CommandInvocation> invocations = ssm.invocations(e.getKey(), ec2Ids);
         for (CommandInvocation inv : invocations) {
           String arn = ec2ToArn.get(inv.instanceId());
@@ -330,13 +345,17 @@ public final class Reconciler {
     }
 
     /**
-     * Records the check's time on the cluster once its findings were acted on (started or
-     * queued). A pass that stops in between leaves the tag alone, so the next pass checks again
-     * instead of waiting a whole CHECK_INTERVAL.
+     * Records the check's time on the cluster once its findings were acted on (started or queued).
+     * A pass that stops in between leaves the tag alone, so the next pass checks again instead of
+     * waiting a whole CHECK_INTERVAL.
      */
     private void recordCheck() {
       if (checkToRecord.isPresent() && !options.dryRun()) {
-        ecs.tagCluster(cluster.arn(), Map.of(StateAttributes.LAST_CHECK_TAG, StateAttributes.encodeInstant(checkToRecord.get())));
+        ecs.tagCluster(
+            cluster.arn(),
+            Map.of(
+                StateAttributes.LAST_CHECK_TAG,
+                StateAttributes.encodeInstant(checkToRecord.get())));
       }
       checkToRecord = Optional.empty();
     }
@@ -348,7 +367,8 @@ public final class Reconciler {
         for (Decision d : plan.decisions()) {
           switch (d) {
             case Decision.InspectTasks it ->
-                tasks.computeIfAbsent(it.instance().arn(), arn -> ecs.listTasks(cluster.arn(), arn));
+                tasks.computeIfAbsent(
+                    it.instance().arn(), arn -> ecs.listTasks(cluster.arn(), arn));
             case Decision.InspectServices is -> {
               if (services.isEmpty()) {
                 services = Optional.of(ecs.listServices(cluster.arn()));
@@ -364,7 +384,8 @@ public final class Reconciler {
     }
 
     private boolean awaitingReplies() {
-      return round instanceof CheckRound.Running || probes.values().stream().anyMatch(p -> !p.isDone());
+      return round instanceof CheckRound.Running
+          || probes.values().stream().anyMatch(p -> !p.isDone());
     }
 
     /** Whether an update is under way that moves on by itself (not one waiting for a gate). */
@@ -421,7 +442,10 @@ public final class Reconciler {
           String arn = fi.instance().arn();
           stepErrors.put(arn, e.getMessage());
           checkToRecord = Optional.empty();
-          safely(() -> listener.stepFailed(cluster.arn(), arn, d.getClass().getSimpleName(), e.getMessage()));
+          safely(
+              () ->
+                  listener.stepFailed(
+                      cluster.arn(), arn, d.getClass().getSimpleName(), e.getMessage()));
           LOG.log(Level.FINE, "step failed", e);
         }
       }
@@ -446,39 +470,116 @@ public final class Reconciler {
         }
         case Decision.Probe p -> {
           String id = send(HostCommand.STATUS, p.instance());
-          probes.put(p.instance().arn(), new ProbeResult(id, now, new HostReply.Pending(InvocationStatus.PENDING)));
+          probes.put(
+              p.instance().arn(),
+              new ProbeResult(id, now, new HostReply.Pending(InvocationStatus.PENDING)));
           return false;
         }
         case Decision.Queue q -> {
           PhaseRecord r =
-              new PhaseRecord(Phase.QUEUED, Optional.of(q.fromVersion()), Optional.of(q.targetVersion()), now, Optional.empty(), Optional.empty());
+              new PhaseRecord(
+                  Phase.QUEUED,
+                  Optional.of(q.fromVersion()),
+                  Optional.of(q.targetVersion()),
+                  now,
+                  Optional.empty(),
+                  Optional.empty());
           writeRecord(q.instance(), r);
-          emit(q.instance(), Transition.Kind.QUEUED, Optional.empty(), r, Optional.empty(), "update found; waiting for a download slot", now);
+          emit(
+              q.instance(),
+              Transition.Kind.QUEUED,
+              Optional.empty(),
+              r,
+              Optional.empty(),
+              "update found; waiting for a download slot",
+              now);
         }
         case Decision.StartStaging st -> {
           String id = send(HostCommand.PREPARE, st.instance());
-          PhaseRecord r = new PhaseRecord(Phase.STAGING, st.fromVersion(), st.targetVersion(), now, Optional.empty(), Optional.of(id));
+          PhaseRecord r =
+              new PhaseRecord(
+                  Phase.STAGING,
+                  st.fromVersion(),
+                  st.targetVersion(),
+                  now,
+                  Optional.empty(),
+                  Optional.of(id));
           writeRecord(st.instance(), r);
-          emit(st.instance(), Transition.Kind.STAGING_STARTED, st.instance().phase(), r, Optional.empty(), "download requested", now);
+          emit(
+              st.instance(),
+              Transition.Kind.STAGING_STARTED,
+              st.instance().phase(),
+              r,
+              Optional.empty(),
+              "download requested",
+              now);
         }
         case Decision.MarkStaged ms -> {
           PhaseRecord r =
-              new PhaseRecord(Phase.STAGED, ms.fromVersion().or(() -> ms.instance().record().flatMap(PhaseRecord::fromVersion)), Optional.of(ms.targetVersion()), now, Optional.empty(), Optional.empty());
+              new PhaseRecord(
+                  Phase.STAGED,
+                  ms.fromVersion()
+                      .or(() -> ms.instance().record().flatMap(PhaseRecord::fromVersion)),
+                  Optional.of(ms.targetVersion()),
+                  now,
+                  Optional.empty(),
+                  Optional.empty());
           writeRecord(ms.instance(), r);
-          emit(ms.instance(), Transition.Kind.STAGED, ms.instance().phase(), r, Optional.empty(), "update written to the inactive partition", now);
+          emit(
+              ms.instance(),
+              Transition.Kind.STAGED,
+              ms.instance().phase(),
+              r,
+              Optional.empty(),
+              "update written to the inactive partition",
+              now);
         }
         case Decision.StartDrain sd -> startDrain(sd.instance(), now);
         case Decision.RevertToStaged rv -> {
           PhaseRecord old = rv.instance().record().orElseThrow();
-          PhaseRecord r = new PhaseRecord(Phase.STAGED, old.fromVersion(), old.targetVersion(), now, Optional.empty(), Optional.empty());
+          PhaseRecord r =
+              new PhaseRecord(
+                  Phase.STAGED,
+                  old.fromVersion(),
+                  old.targetVersion(),
+                  now,
+                  Optional.empty(),
+                  Optional.empty());
           writeRecord(rv.instance(), r);
-          emit(rv.instance(), Transition.Kind.DRAIN_REVERTED, old.phase(), r, Optional.of(rv.reason().name()), rv.reason().explanation(), now);
+          emit(
+              rv.instance(),
+              Transition.Kind.DRAIN_REVERTED,
+              old.phase(),
+              r,
+              Optional.of(rv.reason().name()),
+              rv.reason().explanation(),
+              now);
         }
-        case Decision.Activate a -> advance(a.instance(), HostCommand.ACTIVATE, Phase.ACTIVATING, Transition.Kind.ACTIVATION_STARTED, "drained; activating the update", now);
-        case Decision.Reboot rb -> advance(rb.instance(), HostCommand.REBOOT, Phase.REBOOTING, Transition.Kind.REBOOT_SENT, "update Ready; reboot sent", now);
+        case Decision.Activate a ->
+            advance(
+                a.instance(),
+                HostCommand.ACTIVATE,
+                Phase.ACTIVATING,
+                Transition.Kind.ACTIVATION_STARTED,
+                "drained; activating the update",
+                now);
+        case Decision.Reboot rb ->
+            advance(
+                rb.instance(),
+                HostCommand.REBOOT,
+                Phase.REBOOTING,
+                Transition.Kind.REBOOT_SENT,
+                "update Ready; reboot sent",
+                now);
         case Decision.Verify vf -> {
           seenDisconnected.remove(vf.instance().arn());
-          advance(vf.instance(), HostCommand.CHECK, Phase.VERIFYING, Transition.Kind.VERIFICATION_STARTED, "agent reconnected; reading the running version", now);
+          advance(
+              vf.instance(),
+              HostCommand.CHECK,
+              Phase.VERIFYING,
+              Transition.Kind.VERIFICATION_STARTED,
+              "agent reconnected; reading the running version",
+              now);
         }
         case Decision.Resend rs -> resend(rs.instance(), now);
         case Decision.Complete c -> complete(c, now);
@@ -486,7 +587,16 @@ public final class Reconciler {
         case Decision.Release rl -> {
           deleteAttributes(rl.instance(), List.of(StateAttributes.STATE));
           PhaseRecord old = rl.instance().record().orElseThrow();
-          transition(rl.instance(), Transition.Kind.RELEASED, old.phase(), Optional.empty(), old, Optional.of(rl.reason().name()), rl.detail(), Optional.empty(), now);
+          transition(
+              rl.instance(),
+              Transition.Kind.RELEASED,
+              old.phase(),
+              Optional.empty(),
+              old,
+              Optional.of(rl.reason().name()),
+              rl.detail(),
+              Optional.empty(),
+              now);
         }
       }
       fullRefreshDue = true;
@@ -504,13 +614,22 @@ public final class Reconciler {
     private void startRound(List<InstanceView> checkable, Instant now) {
       List<String> commandIds = new ArrayList<>();
       List<String> arns = new ArrayList<>();
-      List<InstanceView> withIds = checkable.stream().filter(v -> !v.ec2InstanceId().isEmpty()).toList();
+      List<InstanceView> withIds =
+          checkable.stream().filter(v -> !v.ec2InstanceId().isEmpty()).toList();
       for (int from = 0; from < withIds.size(); from += SsmPort.MAX_TARGETS) {
-        List<InstanceView> batch = withIds.subList(from, Math.min(from + SsmPort.MAX_TARGETS, withIds.size()));
-        commandIds.add(ssm.sendCommand(HostCommand.CHECK, batch.stream().map(InstanceView::ec2InstanceId).toList(), comment()));
+        List<InstanceView> batch =
+            withIds.subList(from, Math.min(from + SsmPort.MAX_TARGETS, withIds.size()));
+        commandIds.add(
+            ssm.sendCommand(
+                HostCommand.CHECK,
+                batch.stream().map(InstanceView::ec2InstanceId).toList(),
+                comment()));
         batch.forEach(v -> arns.add(v.arn()));
       }
-      round = commandIds.isEmpty() ? new CheckRound.Done(Map.of(), now) : new CheckRound.Running(commandIds, arns, now);
+      round =
+          commandIds.isEmpty()
+              ? new CheckRound.Done(Map.of(), now)
+              : new CheckRound.Running(commandIds, arns, now);
     }
 
     private void startDrain(InstanceView v, Instant now) {
@@ -522,15 +641,37 @@ public final class Reconciler {
       }
       writeRecord(v, r);
       // One instance per call, so any refusal is this instance's (ECS may name it by a short ARN).
-      Map<String, String> refused = ecs.updateInstancesState(cluster.arn(), List.of(v.arn()), InstanceStatus.DRAINING);
+      Map<String, String> refused =
+          ecs.updateInstancesState(cluster.arn(), List.of(v.arn()), InstanceStatus.DRAINING);
       if (!refused.isEmpty()) {
-        fail(new Decision.Fail(v.withRecord(Optional.of(r)), FailureReason.DRAIN_REFUSED, "ECS answered " + String.join(", ", refused.values()), false, false, false), now);
+        fail(
+            new Decision.Fail(
+                v.withRecord(Optional.of(r)),
+                FailureReason.DRAIN_REFUSED,
+                "ECS answered " + String.join(", ", refused.values()),
+                false,
+                false,
+                false),
+            now);
         return;
       }
-      emit(v, Transition.Kind.DRAIN_STARTED, Optional.of(old.phase()), r, Optional.empty(), "instance set DRAINING", now);
+      emit(
+          v,
+          Transition.Kind.DRAIN_STARTED,
+          Optional.of(old.phase()),
+          r,
+          Optional.empty(),
+          "instance set DRAINING",
+          now);
     }
 
-    private void advance(InstanceView v, HostCommand command, Phase next, Transition.Kind kind, String detail, Instant now) {
+    private void advance(
+        InstanceView v,
+        HostCommand command,
+        Phase next,
+        Transition.Kind kind,
+        String detail,
+        Instant now) {
       String id = send(command, v);
       PhaseRecord old = v.record().orElseThrow();
       PhaseRecord r = old.next(next, now, Optional.of(id));
@@ -540,21 +681,42 @@ public final class Reconciler {
 
     private void resend(InstanceView v, Instant now) {
       PhaseRecord old = v.record().orElseThrow();
-      HostCommand command = commandOf(old.phase()).orElseThrow(() -> new IllegalStateException("nothing to resend in " + old.phase()));
+      HostCommand command =
+          commandOf(old.phase())
+              .orElseThrow(() -> new IllegalStateException("nothing to resend in " + old.phase()));
       String id = send(command, v);
-      PhaseRecord r = new PhaseRecord(old.phase(), old.fromVersion(), old.targetVersion(), old.since(), old.outOfServiceSince(), Optional.of(id));
+      PhaseRecord r =
+          new PhaseRecord(
+              old.phase(),
+              old.fromVersion(),
+              old.targetVersion(),
+              old.since(),
+              old.outOfServiceSince(),
+              Optional.of(id));
       writeRecord(v, r);
       probes.remove(v.arn());
-      emit(v, Transition.Kind.COMMAND_RESENT, Optional.of(old.phase()), r, Optional.empty(), command.name() + " sent again", now);
+      emit(
+          v,
+          Transition.Kind.COMMAND_RESENT,
+          Optional.of(old.phase()),
+          r,
+          Optional.empty(),
+          command.name() + " sent again",
+          now);
     }
 
     private void complete(Decision.Complete c, Instant now) {
       InstanceView v = c.instance();
       PhaseRecord old = v.record().orElseThrow();
-      Map<String, String> refused = ecs.updateInstancesState(cluster.arn(), List.of(v.arn()), InstanceStatus.ACTIVE);
+      Map<String, String> refused =
+          ecs.updateInstancesState(cluster.arn(), List.of(v.arn()), InstanceStatus.ACTIVE);
       // An instance deregistered meanwhile (INACTIVE) is done; anything else is retried next pass.
       if (refused.values().stream().anyMatch(reason -> !reason.contains("INACTIVE"))) {
-        throw new AwsFault(AwsFault.Kind.INVALID_REQUEST, "ecs:UpdateContainerInstancesState", "could not set " + v.arn() + " ACTIVE: " + String.join(", ", refused.values()), null);
+        throw new AwsFault(
+            AwsFault.Kind.INVALID_REQUEST,
+            "ecs:UpdateContainerInstancesState",
+            "could not set " + v.arn() + " ACTIVE: " + String.join(", ", refused.values()),
+            null);
       }
       List<String> delete = new ArrayList<>(List.of(StateAttributes.STATE));
       if (v.failure().filter(f -> !f.reason().countsAgainstBudget()).isPresent()) {
@@ -562,18 +724,48 @@ public final class Reconciler {
       }
       deleteAttributes(v, delete);
       Optional<Duration> out = old.outOfServiceSince().map(t -> Duration.between(t, now));
-      Transition t = transition(v, Transition.Kind.UPDATED, old.phase(), Optional.empty(), old, Optional.empty(), "running " + c.runningVersion(), out, now);
+      Transition t =
+          transition(
+              v,
+              Transition.Kind.UPDATED,
+              old.phase(),
+              Optional.empty(),
+              old,
+              Optional.empty(),
+              "running " + c.runningVersion(),
+              out,
+              now);
       finalLines.put(
           v.arn(),
-          new InstanceReport(v.arn(), v.ec2InstanceId(), InstanceStatus.ACTIVE.name(), v.instance().variant(), Optional.of(c.runningVersion()), Optional.empty(), Optional.empty(), Outcome.UPDATED, Optional.empty(), "updated from " + old.fromVersion().orElse("?") + " to " + c.runningVersion() + t.outOfService().map(d -> "; out of service " + Durations.format(d)).orElse(""), "checked again after CHECK_INTERVAL"));
+          new InstanceReport(
+              v.arn(),
+              v.ec2InstanceId(),
+              InstanceStatus.ACTIVE.name(),
+              v.instance().variant(),
+              Optional.of(c.runningVersion()),
+              Optional.empty(),
+              Optional.empty(),
+              Outcome.UPDATED,
+              Optional.empty(),
+              "updated from "
+                  + old.fromVersion().orElse("?")
+                  + " to "
+                  + c.runningVersion()
+                  + t.outOfService().map(d -> "; out of service " + Durations.format(d)).orElse(""),
+              "checked again after CHECK_INTERVAL"));
     }
 
     private void fail(Decision.Fail f, Instant now) {
       InstanceView v = f.instance();
       PhaseRecord old = v.record().orElseThrow();
       int count = v.failure().map(x -> x.count() + 1).orElse(1);
-      FailureRecord record = new FailureRecord(f.reason(), old.phase(), old.targetVersion(), now, count);
-      ecs.putAttributes(cluster.arn(), List.of(new EcsPort.InstanceAttribute(v.arn(), StateAttributes.FAILURE, StateAttributes.encode(record))));
+      FailureRecord record =
+          new FailureRecord(f.reason(), old.phase(), old.targetVersion(), now, count);
+      ecs.putAttributes(
+          cluster.arn(),
+          List.of(
+              new EcsPort.InstanceAttribute(
+                  v.arn(), StateAttributes.FAILURE, StateAttributes.encode(record))));
       if (f.cancelActivation()) {
         try {
           send(HostCommand.CANCEL, v);
@@ -590,17 +782,48 @@ public final class Reconciler {
       if (!f.keepRecord()) {
         deleteAttributes(v, List.of(StateAttributes.STATE));
       }
-      Optional<Duration> out = f.reactivate() ? old.outOfServiceSince().map(t -> Duration.between(t, now)) : Optional.empty();
-      transition(v, Transition.Kind.FAILED, old.phase(), f.keepRecord() ? Optional.of(old.phase()) : Optional.empty(), old, Optional.of(f.reason().name()), f.detail(), out, now);
-      String next = f.reason().countsAgainstBudget() ? "counts against FAILURE_BUDGET until an operator deletes " + StateAttributes.FAILURE : "tried again after " + record.retryAfter(s.retryBackoff(), s.retryBackoffMax());
+      Optional<Duration> out =
+          f.reactivate()
+              ? old.outOfServiceSince().map(t -> Duration.between(t, now))
+              : Optional.empty();
+      transition(
+          v,
+          Transition.Kind.FAILED,
+          old.phase(),
+          f.keepRecord() ? Optional.of(old.phase()) : Optional.empty(),
+          old,
+          Optional.of(f.reason().name()),
+          f.detail(),
+          out,
+          now);
+      String next =
+          f.reason().countsAgainstBudget()
+              ? "counts against FAILURE_BUDGET until an operator deletes " + StateAttributes.FAILURE
+              : "tried again after " + record.retryAfter(s.retryBackoff(), s.retryBackoffMax());
       finalLines.put(
           v.arn(),
-          new InstanceReport(v.arn(), v.ec2InstanceId(), (f.reactivate() && drainedByUs ? InstanceStatus.ACTIVE : v.instance().status()).name(), v.instance().variant(), old.fromVersion(), old.targetVersion(), f.keepRecord() ? Optional.of(old.phase()) : Optional.empty(), Outcome.FAILED, Optional.of(f.reason().name()), f.reason().summary() + ": " + f.detail(), next));
+          new InstanceReport(
+              v.arn(),
+              v.ec2InstanceId(),
+              (f.reactivate() && drainedByUs ? InstanceStatus.ACTIVE : v.instance().status())
+                  .name(),
+              v.instance().variant(),
+              old.fromVersion(),
+              old.targetVersion(),
+              f.keepRecord() ? Optional.of(old.phase()) : Optional.empty(),
+              Outcome.FAILED,
+              Optional.of(f.reason().name()),
+              f.reason().summary() + ": " + f.detail(),
+              next));
     }
 
     private String send(HostCommand command, InstanceView v) {
       if (v.ec2InstanceId().isEmpty()) {
-        throw new AwsFault(AwsFault.Kind.INVALID_REQUEST, "ssm:SendCommand", "container instance " + v.arn() + " has no EC2 instance id", null);
+        throw new AwsFault(
+            AwsFault.Kind.INVALID_REQUEST,
+            "ssm:SendCommand",
+            "container instance " + v.arn() + " has no EC2 instance id",
+            null);
       }
       return ssm.sendCommand(command, List.of(v.ec2InstanceId()), comment());
     }
@@ -611,11 +834,17 @@ public final class Reconciler {
     }
 
     private void writeRecord(InstanceView v, PhaseRecord r) {
-      ecs.putAttributes(cluster.arn(), List.of(new EcsPort.InstanceAttribute(v.arn(), StateAttributes.STATE, StateAttributes.encode(r))));
+      ecs.putAttributes(
+          cluster.arn(),
+          List.of(
+              new EcsPort.InstanceAttribute(
+                  v.arn(), StateAttributes.STATE, StateAttributes.encode(r))));
     }
 
     private void deleteAttributes(InstanceView v, List<String> names) {
-      ecs.deleteAttributes(cluster.arn(), names.stream().map(n -> new EcsPort.InstanceAttribute(v.arn(), n, null)).toList());
+      ecs.deleteAttributes(
+          cluster.arn(),
+          names.stream().map(n -> new EcsPort.InstanceAttribute(v.arn(), n, null)).toList());
     }
 
     // ------------------------------------------------------------ reporting
@@ -627,7 +856,15 @@ public final class Reconciler {
       InstanceView v = fi.instance();
       Optional<Phase> from = v.phase();
       PhaseRecord base =
-          v.record().orElse(new PhaseRecord(Phase.QUEUED, Optional.empty(), Optional.empty(), now, Optional.empty(), Optional.empty()));
+          v.record()
+              .orElse(
+                  new PhaseRecord(
+                      Phase.QUEUED,
+                      Optional.empty(),
+                      Optional.empty(),
+                      now,
+                      Optional.empty(),
+                      Optional.empty()));
       Transition.Kind kind;
       Optional<Phase> to;
       Optional<String> reason = Optional.empty();
@@ -707,12 +944,24 @@ public final class Reconciler {
     }
 
     private void emit(
-        InstanceView v, Transition.Kind kind, Optional<Phase> from, PhaseRecord to, Optional<String> reason, String detail, Instant now) {
+        InstanceView v,
+        Transition.Kind kind,
+        Optional<Phase> from,
+        PhaseRecord to,
+        Optional<String> reason,
+        String detail,
+        Instant now) {
       transition(v, kind, from, Optional.of(to.phase()), to, reason, detail, Optional.empty(), now);
     }
 
     private void emit(
-        InstanceView v, Transition.Kind kind, Phase from, PhaseRecord to, Optional<String> reason, String detail, Instant now) {
+        InstanceView v,
+        Transition.Kind kind,
+        Phase from,
+        PhaseRecord to,
+        Optional<String> reason,
+        String detail,
+        Instant now) {
       emit(v, kind, Optional.of(from), to, reason, detail, now);
     }
 
@@ -726,7 +975,8 @@ public final class Reconciler {
         String detail,
         Optional<Duration> outOfService,
         Instant now) {
-      return transition(v, kind, Optional.of(from), to, versions, reason, detail, outOfService, now);
+      return transition(
+          v, kind, Optional.of(from), to, versions, reason, detail, outOfService, now);
     }
 
     private Transition transition(
@@ -740,9 +990,24 @@ public final class Reconciler {
         Optional<Duration> outOfService,
         Instant now) {
       Optional<Duration> inPhase =
-          from.isPresent() && !options.dryRun() ? v.record().map(r -> Duration.between(r.since(), now)) : Optional.empty();
+          from.isPresent() && !options.dryRun()
+              ? v.record().map(r -> Duration.between(r.since(), now))
+              : Optional.empty();
       Transition t =
-          new Transition(now, cluster.arn(), v.arn(), v.ec2InstanceId(), kind, from, to, versions.fromVersion(), versions.targetVersion(), reason, detail, outOfService, inPhase);
+          new Transition(
+              now,
+              cluster.arn(),
+              v.arn(),
+              v.ec2InstanceId(),
+              kind,
+              from,
+              to,
+              versions.fromVersion(),
+              versions.targetVersion(),
+              reason,
+              detail,
+              outOfService,
+              inPhase);
       transitions.add(t);
       safely(() -> listener.transition(t));
       return t;
@@ -762,7 +1027,18 @@ public final class Reconciler {
           String stepError = stepErrors.get(line.containerInstanceArn());
           if (stepError != null) {
             line =
-                new InstanceReport(line.containerInstanceArn(), line.ec2InstanceId(), line.ecsStatus(), line.variant(), line.runningVersion(), line.targetVersion(), line.phase(), line.outcome(), line.reason(), (line.detail() + "; last step failed: " + stepError).strip(), line.next());
+                new InstanceReport(
+                    line.containerInstanceArn(),
+                    line.ec2InstanceId(),
+                    line.ecsStatus(),
+                    line.variant(),
+                    line.runningVersion(),
+                    line.targetVersion(),
+                    line.phase(),
+                    line.outcome(),
+                    line.reason(),
+                    (line.detail() + "; last step failed: " + stepError).strip(),
+                    line.next());
           }
           lines.add(line);
         }

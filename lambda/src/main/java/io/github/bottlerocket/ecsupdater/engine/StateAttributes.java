@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
  *
  * <p>ECS allows 10 custom attributes per container instance, and the operator's own and {@code
  * bottlerocket.variant} count against them, so the updater uses at most two, each a compact
- * slash-separated value (a value may hold letters, digits, {@code - _ . @ / \ :} and inner
- * spaces, at most 128 characters):
+ * slash-separated value (a value may hold letters, digits, {@code - _ . @ / \ :} and inner spaces,
+ * at most 128 characters):
  *
  * <pre>
  * bottlerocket-ecs-updater.state   = PHASE/from/target/sinceMillis/outOfServiceSinceMillis/commandId
@@ -24,17 +24,22 @@ import java.util.regex.Pattern;
 public final class StateAttributes {
   /** The attribute that holds the {@link PhaseRecord} of an update in progress. */
   public static final String STATE = "bottlerocket-ecs-updater.state";
+
   /** The attribute that holds the last {@link FailureRecord}. */
   public static final String FAILURE = "bottlerocket-ecs-updater.failure";
+
   /** Set by operators (any value but {@code false}) to keep the updater away from an instance. */
   public static final String OPT_OUT = "bottlerocket-ecs-updater.opt-out";
 
   /** Cluster tag: when the last update check of the cluster's idle instances finished. */
   public static final String LAST_CHECK_TAG = "bottlerocket-ecs-updater:last-check";
+
   /** Cluster tag: {@code true} pauses new starts in this cluster only. */
   public static final String PAUSED_TAG = "bottlerocket-ecs-updater:paused";
+
   /** Every updater tag key starts with this. */
   public static final String TAG_PREFIX = "bottlerocket-ecs-updater:";
+
   /** Every updater attribute name starts with this. */
   public static final String ATTRIBUTE_PREFIX = "bottlerocket-ecs-updater.";
 
@@ -135,7 +140,13 @@ public final class StateAttributes {
     String[] p = value.strip().split("/", -1);
     if (p.length != parts) {
       throw new IllegalArgumentException(
-          "expected " + parts + " parts separated by '/', found " + p.length + " in '" + value + "'");
+          "expected "
+              + parts
+              + " parts separated by '/', found "
+              + p.length
+              + " in '"
+              + value
+              + "'");
     }
     return p;
   }
@@ -148,7 +159,8 @@ public final class StateAttributes {
     try {
       return Instant.ofEpochMilli(Long.parseLong(part));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("the " + what + " '" + part + "' is not a time in epoch milliseconds");
+      throw new IllegalArgumentException(
+          "the " + what + " '" + part + "' is not a time in epoch milliseconds");
     }
   }
 

@@ -18,8 +18,8 @@ import java.util.Optional;
  * @param targetVersion the version it moves to, if known
  * @param reason the failure or skip reason, when there is one
  * @param detail specifics
- * @param outOfService for an update that completed or failed after a drain, how long the
- *     instance was out of service
+ * @param outOfService for an update that completed or failed after a drain, how long the instance
+ *     was out of service
  * @param phaseDuration how long the instance spent in the phase it left, if it left one
  */
 public record Transition(

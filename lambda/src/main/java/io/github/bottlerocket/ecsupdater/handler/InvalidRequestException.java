@@ -1,6 +1,8 @@
 package io.github.bottlerocket.ecsupdater.handler;
 
-/** The invocation payload is not one the updater accepts. The message names the field and the fix. */
+/**
+ * The invocation payload is not one the updater accepts. The message names the field and the fix.
+ */
 public final class InvalidRequestException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 

@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  * <p>Accepted payloads:
  *
  * <ul>
- *   <li>{@code {"cluster": "<name or ARN>", "dryRun": true}}: a manual invoke, with optional
- *       {@code ignoreMaintenanceWindow}, {@code checkNow} and {@code maxConcurrent};
+ *   <li>{@code {"cluster": "<name or ARN>", "dryRun": true}}: a manual invoke, with optional {@code
+ *       ignoreMaintenanceWindow}, {@code checkNow} and {@code maxConcurrent};
  *   <li>{@code {"clusters": ["<name or ARN>", ...]}}: what the schedule rule sends (same options);
  *   <li>an EventBridge "ECS Container Instance State Change" event: one pass over its cluster, or
  *       nothing when the instance carries no updater record.
@@ -79,7 +79,9 @@ public record Invocation(
     }
     if (!root.isObject()) {
       throw new InvalidRequestException(
-          "The request must be a JSON object, got " + root.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + ". Send {\"cluster\": \"my-cluster\"}.");
+          "The request must be a JSON object, got "
+              + root.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
+              + ". Send {\"cluster\": \"my-cluster\"}.");
     }
     if (ECS_SOURCE.equals(root.path("source").asText())) {
       return ecsEvent(root, region);
@@ -104,19 +106,28 @@ public record Invocation(
     if (hasOne) {
       JsonNode c = root.get("cluster");
       if (!c.isTextual()) {
-        throw new InvalidRequestException("Field 'cluster' must be a string (a cluster name or ARN), got " + describe(c) + ".");
+        throw new InvalidRequestException(
+            "Field 'cluster' must be a string (a cluster name or ARN), got " + describe(c) + ".");
       }
       clusters.add(cluster(c.asText(), "cluster", region));
       source = Source.MANUAL;
     } else if (hasMany) {
       JsonNode list = root.get("clusters");
       if (!list.isArray() || list.isEmpty()) {
-        throw new InvalidRequestException("Field 'clusters' must be a non-empty array of cluster names or ARNs, got " + describe(list) + ".");
+        throw new InvalidRequestException(
+            "Field 'clusters' must be a non-empty array of cluster names or ARNs, got "
+                + describe(list)
+                + ".");
       }
       for (int i = 0; i < list.size(); i++) {
         JsonNode c = list.get(i);
         if (!c.isTextual()) {
-          throw new InvalidRequestException("Field 'clusters[" + i + "]' must be a string (a cluster name or ARN), got " + describe(c) + ".");
+          throw new InvalidRequestException(
+              "Field 'clusters["
+                  + i
+                  + "]' must be a string (a cluster name or ARN), got "
+                  + describe(c)
+                  + ".");
         }
         clusters.add(cluster(c.asText(), "clusters[" + i + "]", region));
       }
@@ -131,14 +142,19 @@ public record Invocation(
             bool(root, "ignoreMaintenanceWindow"),
             bool(root, "checkNow"),
             maxConcurrent(root));
-    return new Invocation(source, List.copyOf(new LinkedHashSet<>(clusters)), options, Optional.empty());
+    return new Invocation(
+        source, List.copyOf(new LinkedHashSet<>(clusters)), options, Optional.empty());
   }
 
   private static Invocation ecsEvent(JsonNode root, Optional<String> region) {
     String type = root.path("detail-type").asText();
     if (!ECS_INSTANCE_EVENT.equals(type)) {
       throw new InvalidRequestException(
-          "Only '" + ECS_INSTANCE_EVENT + "' events from aws.ecs are handled, got '" + type + "'. Narrow the rule's event pattern.");
+          "Only '"
+              + ECS_INSTANCE_EVENT
+              + "' events from aws.ecs are handled, got '"
+              + type
+              + "'. Narrow the rule's event pattern.");
     }
     JsonNode detail = root.path("detail");
     JsonNode clusterArn = detail.path("clusterArn");
@@ -155,7 +171,10 @@ public record Invocation(
     Optional<String> ignored =
         tracked
             ? Optional.empty()
-            : Optional.of("the instance " + detail.path("containerInstanceArn").asText("?") + " has no updater record");
+            : Optional.of(
+                "the instance "
+                    + detail.path("containerInstanceArn").asText("?")
+                    + " has no updater record");
     return new Invocation(Source.ECS_EVENT, List.of(cluster), PassOptions.DEFAULT, ignored);
   }
 
@@ -165,17 +184,33 @@ public record Invocation(
       Matcher m = CLUSTER_ARN.matcher(v);
       if (!m.matches()) {
         throw new InvalidRequestException(
-            "Field '" + field + "' is not a cluster ARN: '" + v + "'. Expected arn:aws:ecs:<region>:<account>:cluster/<name>.");
+            "Field '"
+                + field
+                + "' is not a cluster ARN: '"
+                + v
+                + "'. Expected arn:aws:ecs:<region>:<account>:cluster/<name>.");
       }
       if (region.isPresent() && !region.get().equals(m.group(2))) {
         throw new InvalidRequestException(
-            "Field '" + field + "' names a cluster in region " + m.group(2) + ", but the updater runs in " + region.get() + ". Invoke the updater deployed in " + m.group(2) + ".");
+            "Field '"
+                + field
+                + "' names a cluster in region "
+                + m.group(2)
+                + ", but the updater runs in "
+                + region.get()
+                + ". Invoke the updater deployed in "
+                + m.group(2)
+                + ".");
       }
       return v;
     }
     if (!CLUSTER_NAME.matcher(v).matches()) {
       throw new InvalidRequestException(
-          "Field '" + field + "' is not a cluster name or ARN: '" + v + "'. A name has 1 to 255 letters, digits, '-' and '_'.");
+          "Field '"
+              + field
+              + "' is not a cluster name or ARN: '"
+              + v
+              + "'. A name has 1 to 255 letters, digits, '-' and '_'.");
     }
     return v;
   }
@@ -186,7 +221,8 @@ public record Invocation(
       return false;
     }
     if (!n.isBoolean()) {
-      throw new InvalidRequestException("Field '" + field + "' must be true or false, got " + describe(n) + ".");
+      throw new InvalidRequestException(
+          "Field '" + field + "' must be true or false, got " + describe(n) + ".");
     }
     return n.asBoolean();
   }
@@ -198,7 +234,11 @@ public record Invocation(
     }
     if (!n.isInt() || n.asInt() < 1 || n.asInt() > Settings.MAX_CONCURRENT_LIMIT) {
       throw new InvalidRequestException(
-          "Field 'maxConcurrent' must be a whole number from 1 to " + Settings.MAX_CONCURRENT_LIMIT + ", got " + describe(n) + ".");
+          "Field 'maxConcurrent' must be a whole number from 1 to "
+              + Settings.MAX_CONCURRENT_LIMIT
+              + ", got "
+              + describe(n)
+              + ".");
     }
     return OptionalInt.of(n.asInt());
   }

@@ -60,7 +60,9 @@ public final class UpdaterHandler implements RequestStreamHandler {
     this(
         env,
         settings -> new EcsAdapter(clients.ecs()),
-        settings -> new SsmAdapter(clients.ssm(), settings.ssmDocumentPrefix(), settings.commandDeliveryTimeout()),
+        settings ->
+            new SsmAdapter(
+                clients.ssm(), settings.ssmDocumentPrefix(), settings.commandDeliveryTimeout()),
         settings -> Telemetry.forLambda(settings, clients, clock, log),
         clients.region().map(Object::toString).or(() -> Optional.ofNullable(env.get("AWS_REGION"))),
         clock,
@@ -98,11 +100,19 @@ public final class UpdaterHandler implements RequestStreamHandler {
     this.settings = parsed;
     this.clock = clock;
     this.region = region;
-    this.updater = new Updater(settings, ecs.apply(settings), ssm.apply(settings), clock, sleeper, listener.apply(settings));
+    this.updater =
+        new Updater(
+            settings,
+            ecs.apply(settings),
+            ssm.apply(settings),
+            clock,
+            sleeper,
+            listener.apply(settings));
   }
 
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
     if (configError.isPresent()) {
       throw configError.get();
     }
@@ -115,12 +125,16 @@ public final class UpdaterHandler implements RequestStreamHandler {
               : () -> Duration.ofMillis(context.getRemainingTimeInMillis());
       reports = updater.run(invocation, deadline);
     }
-    byte[] body = ReportJson.reply(reports, invocation.ignoredBecause()).toString().getBytes(StandardCharsets.UTF_8);
+    byte[] body =
+        ReportJson.reply(reports, invocation.ignoredBecause())
+            .toString()
+            .getBytes(StandardCharsets.UTF_8);
     output.write(body);
     output.flush();
     if (!reports.isEmpty() && reports.stream().allMatch(r -> r.error().isPresent())) {
       // Fail the invocation so that Lambda's Errors metric and alarm see it.
-      throw new PassFailedException(reports.stream().map(r -> r.clusterArn() + ": " + r.error().orElse("")).toList());
+      throw new PassFailedException(
+          reports.stream().map(r -> r.clusterArn() + ": " + r.error().orElse("")).toList());
     }
   }
 

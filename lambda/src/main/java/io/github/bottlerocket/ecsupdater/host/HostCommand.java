@@ -38,7 +38,8 @@ public enum HostCommand {
   /**
    * Reboots, but only while the update state is Ready. SSM may re-run a command that a reboot
    * interrupted; after the reboot the status is no longer Ready, so the re-run refuses instead of
-   * rebooting again. The compact {@code raw} output is matched, which has no spaces around the colon.
+   * rebooting again. The compact {@code raw} output is matched, which has no spaces around the
+   * colon.
    */
   REBOOT(
       "Reboot",
@@ -49,7 +50,9 @@ public enum HostCommand {
           "  *) echo \"refusing to reboot: update state is not Ready\" >&2; exit 1 ;;",
           "esac")),
 
-  /** Undoes an activation (Ready to Staged) so that an unplanned reboot keeps the running version. */
+  /**
+   * Undoes an activation (Ready to Staged) so that an unplanned reboot keeps the running version.
+   */
   CANCEL("Cancel", List.of("apiclient update cancel"));
 
   private final String documentSuffix;

@@ -58,8 +58,8 @@ public record HostError(Kind kind, OptionalInt httpStatus, String detail) {
   }
 
   /**
-   * Classifies what a failed {@code apiclient} call printed on standard error. Only the status
-   * code and well-known phrases are read; the text itself is kept for the report.
+   * Classifies what a failed {@code apiclient} call printed on standard error. Only the status code
+   * and well-known phrases are read; the text itself is kept for the report.
    */
   public static HostError fromStderr(String stderr) {
     String text = clean(stderr);

@@ -7,8 +7,8 @@ import java.util.Optional;
  * A task on a container instance.
  *
  * @param arn the task ARN
- * @param startedBy who started it: {@code ecs-svc/...} for service tasks, empty or a custom tag
- *     for tasks started with RunTask or StartTask
+ * @param startedBy who started it: {@code ecs-svc/...} for service tasks, empty or a custom tag for
+ *     tasks started with RunTask or StartTask
  * @param group {@code service:<name>} for service tasks, {@code family:<name>} otherwise
  * @param lastStatus the task's current status (RUNNING, STOPPED, ...)
  * @param desiredStatus RUNNING or STOPPED

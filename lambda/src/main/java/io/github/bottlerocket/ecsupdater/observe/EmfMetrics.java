@@ -40,14 +40,19 @@ import java.util.TreeMap;
 public final class EmfMetrics implements PassListener {
   /** The dimension that carries the cluster name. */
   public static final String CLUSTER = "Cluster";
+
   /** Updates that completed in a pass. */
   public static final String UPDATES_SUCCEEDED = "UpdatesSucceeded";
+
   /** Updates that failed in a pass; the deployed stack alarms on it. */
   public static final String UPDATES_FAILED = "UpdatesFailed";
+
   /** Instances with an update under way at the end of a pass. */
   public static final String UPDATES_IN_PROGRESS = "UpdatesInProgress";
+
   /** 1 while the cluster's failure budget is spent, else 0; the deployed stack alarms on it. */
   public static final String CIRCUIT_BREAKER_OPEN = "CircuitBreakerOpen";
+
   /** Passes stopped by a fault. */
   public static final String PASS_ERRORS = "PassErrors";
 
@@ -66,11 +71,17 @@ public final class EmfMetrics implements PassListener {
   @Override
   public void transition(Transition t) {
     String cluster = JsonLog.clusterName(t.clusterArn());
-    if (t.kind() == Transition.Kind.ACTIVATION_STARTED && t.from().filter(p -> p == Phase.DRAINING).isPresent()) {
-      t.phaseDuration().ifPresent(d -> emit(cluster, Map.of(), Map.of("DrainTime", seconds(d)), "Seconds", true));
+    if (t.kind() == Transition.Kind.ACTIVATION_STARTED
+        && t.from().filter(p -> p == Phase.DRAINING).isPresent()) {
+      t.phaseDuration()
+          .ifPresent(
+              d -> emit(cluster, Map.of(), Map.of("DrainTime", seconds(d)), "Seconds", true));
     }
     if (t.kind() == Transition.Kind.UPDATED || t.kind() == Transition.Kind.FAILED) {
-      t.outOfService().ifPresent(d -> emit(cluster, Map.of(), Map.of("OutOfServiceTime", seconds(d)), "Seconds", true));
+      t.outOfService()
+          .ifPresent(
+              d ->
+                  emit(cluster, Map.of(), Map.of("OutOfServiceTime", seconds(d)), "Seconds", true));
     }
   }
 
@@ -80,11 +91,14 @@ public final class EmfMetrics implements PassListener {
     Map<Outcome, Integer> counts = report.counts();
     Map<String, Number> pass = new LinkedHashMap<>();
     pass.put(UPDATES_SUCCEEDED, counts.get(Outcome.UPDATED));
-    pass.put(UPDATES_FAILED, report.transitions().stream().filter(t -> t.kind() == Transition.Kind.FAILED).count());
+    pass.put(
+        UPDATES_FAILED,
+        report.transitions().stream().filter(t -> t.kind() == Transition.Kind.FAILED).count());
     pass.put(UPDATES_IN_PROGRESS, counts.get(Outcome.IN_PROGRESS));
     pass.put("InstancesWaiting", counts.get(Outcome.WAITING));
     pass.put(PASS_ERRORS, report.error().isPresent() ? 1 : 0);
-    report.cluster()
+    report
+        .cluster()
         .ifPresent(
             c -> {
               pass.put("InstancesOutOfService", c.outOfService());
@@ -96,7 +110,12 @@ public final class EmfMetrics implements PassListener {
       return;
     }
     emit(cluster, Map.of(), pass, "Count", true);
-    emit(cluster, Map.of(), Map.of("PassDuration", seconds(Duration.between(report.startedAt(), report.finishedAt()))), "Seconds", true);
+    emit(
+        cluster,
+        Map.of(),
+        Map.of("PassDuration", seconds(Duration.between(report.startedAt(), report.finishedAt()))),
+        "Seconds",
+        true);
 
     Map<String, Integer> skipped = new TreeMap<>();
     Map<String, Integer> versions = new TreeMap<>();
@@ -108,8 +127,12 @@ public final class EmfMetrics implements PassListener {
         i.runningVersion().ifPresent(v -> versions.merge(v, 1, Integer::sum));
       }
     }
-    skipped.forEach((reason, n) -> emit(cluster, Map.of("Reason", reason), Map.of("InstancesSkipped", n), "Count", false));
-    versions.forEach((version, n) -> emit(cluster, Map.of("Version", version), Map.of("HostsOnVersion", n), "Count", false));
+    skipped.forEach(
+        (reason, n) ->
+            emit(cluster, Map.of("Reason", reason), Map.of("InstancesSkipped", n), "Count", false));
+    versions.forEach(
+        (version, n) ->
+            emit(cluster, Map.of("Version", version), Map.of("HostsOnVersion", n), "Count", false));
   }
 
   /**
@@ -118,7 +141,12 @@ public final class EmfMetrics implements PassListener {
    * @param extra dimensions besides Cluster
    * @param alsoWithoutDimensions also publish the metrics without any dimension
    */
-  private void emit(String cluster, Map<String, String> extra, Map<String, ? extends Number> metrics, String unit, boolean alsoWithoutDimensions) {
+  private void emit(
+      String cluster,
+      Map<String, String> extra,
+      Map<String, ? extends Number> metrics,
+      String unit,
+      boolean alsoWithoutDimensions) {
     ObjectNode doc = MAPPER.createObjectNode();
     ObjectNode aws = doc.putObject("_aws");
     aws.put("Timestamp", clock.millis());
@@ -149,5 +177,13 @@ public final class EmfMetrics implements PassListener {
 
   /** The metric names, for documentation and tests. */
   public static final List<String> PASS_METRICS =
-      List.of(UPDATES_SUCCEEDED, UPDATES_FAILED, UPDATES_IN_PROGRESS, "InstancesWaiting", PASS_ERRORS, "InstancesOutOfService", "FailuresAgainstBudget", CIRCUIT_BREAKER_OPEN);
+      List.of(
+          UPDATES_SUCCEEDED,
+          UPDATES_FAILED,
+          UPDATES_IN_PROGRESS,
+          "InstancesWaiting",
+          PASS_ERRORS,
+          "InstancesOutOfService",
+          "FailuresAgainstBudget",
+          CIRCUIT_BREAKER_OPEN);
 }

@@ -20,8 +20,10 @@ import java.util.Map;
 public final class EventPublisher implements PassListener {
   /** detail-type of a phase change. */
   public static final String PHASE_CHANGED = "Bottlerocket Update Phase Changed";
+
   /** detail-type of a failure. */
   public static final String FAILED = "Bottlerocket Update Failed";
+
   /** detail-type of a pass summary. */
   public static final String PASS_FINISHED = "Bottlerocket Updater Pass Finished";
 
@@ -48,12 +50,18 @@ public final class EventPublisher implements PassListener {
     if (dryRun) {
       return;
     }
-    send(new EventPort.UpdaterEvent(t.kind() == Transition.Kind.FAILED ? FAILED : PHASE_CHANGED, List.of(t.containerInstanceArn()), detail(t, runId).toString()));
+    send(
+        new EventPort.UpdaterEvent(
+            t.kind() == Transition.Kind.FAILED ? FAILED : PHASE_CHANGED,
+            List.of(t.containerInstanceArn()),
+            detail(t, runId).toString()));
   }
 
   @Override
   public void passFinished(PassReport report) {
-    send(new EventPort.UpdaterEvent(PASS_FINISHED, List.of(report.clusterArn()), summary(report).toString()));
+    send(
+        new EventPort.UpdaterEvent(
+            PASS_FINISHED, List.of(report.clusterArn()), summary(report).toString()));
   }
 
   /** The detail of a phase-change or failure event. */

@@ -54,7 +54,8 @@ public final class JsonLog implements PassListener {
   }
 
   @Override
-  public void stepFailed(String clusterArn, String containerInstanceArn, String step, String message) {
+  public void stepFailed(
+      String clusterArn, String containerInstanceArn, String step, String message) {
     ObjectNode n = line("WARN", "step failed: " + step, clusterArn);
     n.put("containerInstanceArn", containerInstanceArn);
     n.put("detail", message);
@@ -72,7 +73,8 @@ public final class JsonLog implements PassListener {
     for (Map.Entry<Outcome, Integer> e : report.counts().entrySet()) {
       n.put(e.getKey().name().toLowerCase(java.util.Locale.ROOT), e.getValue());
     }
-    report.cluster()
+    report
+        .cluster()
         .ifPresent(
             c -> {
               n.put("circuitBreakerOpen", c.circuitBreakerOpen());
@@ -84,8 +86,12 @@ public final class JsonLog implements PassListener {
 
   private static String message(Transition t) {
     String who = t.ec2InstanceId().isEmpty() ? t.containerInstanceArn() : t.ec2InstanceId();
-    return who + ": " + t.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-        + t.targetVersion().map(v -> " (" + t.fromVersion().orElse("?") + " -> " + v + ")").orElse("");
+    return who
+        + ": "
+        + t.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+        + t.targetVersion()
+            .map(v -> " (" + t.fromVersion().orElse("?") + " -> " + v + ")")
+            .orElse("");
   }
 
   private ObjectNode line(String level, String message, String clusterArn) {

@@ -24,14 +24,18 @@ public final class Telemetry implements PassListener {
   }
 
   /**
-   * What the Lambda function emits: JSON log lines, embedded-format metrics on the same stream,
-   * and EventBridge events unless EVENT_BUS is {@code none}.
+   * What the Lambda function emits: JSON log lines, embedded-format metrics on the same stream, and
+   * EventBridge events unless EVENT_BUS is {@code none}.
    */
-  public static PassListener forLambda(Settings settings, AwsClients clients, Clock clock, PrintStream out) {
+  public static PassListener forLambda(
+      Settings settings, AwsClients clients, Clock clock, PrintStream out) {
     List<PassListener> all = new ArrayList<>();
     all.add(new JsonLog(out, clock));
     all.add(new EmfMetrics(out, clock, settings.metricsNamespace()));
-    settings.eventBus().ifPresent(bus -> all.add(new EventPublisher(new EventBridgeAdapter(clients::events, bus), out)));
+    settings
+        .eventBus()
+        .ifPresent(
+            bus -> all.add(new EventPublisher(new EventBridgeAdapter(clients::events, bus), out)));
     return new Telemetry(all);
   }
 
@@ -46,7 +50,8 @@ public final class Telemetry implements PassListener {
   }
 
   @Override
-  public void stepFailed(String clusterArn, String containerInstanceArn, String step, String message) {
+  public void stepFailed(
+      String clusterArn, String containerInstanceArn, String step, String message) {
     each(l -> l.stepFailed(clusterArn, containerInstanceArn, step, message));
   }
 

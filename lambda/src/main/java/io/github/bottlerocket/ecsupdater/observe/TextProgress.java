@@ -1,9 +1,9 @@
 package io.github.bottlerocket.ecsupdater.observe;
 
+import io.github.bottlerocket.ecsupdater.config.Durations;
 import io.github.bottlerocket.ecsupdater.engine.PassListener;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
 import io.github.bottlerocket.ecsupdater.engine.Transition;
-import io.github.bottlerocket.ecsupdater.config.Durations;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -11,7 +11,8 @@ import java.time.format.DateTimeFormatter;
 
 /** Human-readable progress for the command-line runner: one line per change, with its time. */
 public final class TextProgress implements PassListener {
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
   private final PrintStream out;
   private final Clock clock;
@@ -23,14 +24,23 @@ public final class TextProgress implements PassListener {
 
   @Override
   public void passStarted(String clusterArn, String runId, boolean dryRun) {
-    out.println(time() + "  " + (dryRun ? "dry run" : "pass") + " over " + JsonLog.clusterName(clusterArn) + " (run " + shortRun(runId) + ")");
+    out.println(
+        time()
+            + "  "
+            + (dryRun ? "dry run" : "pass")
+            + " over "
+            + JsonLog.clusterName(clusterArn)
+            + " (run "
+            + shortRun(runId)
+            + ")");
   }
 
   @Override
   public void transition(Transition t) {
     String from = t.from().map(Enum::name).orElse("IDLE");
     String to = t.to().map(Enum::name).orElse("IDLE");
-    String versions = t.targetVersion().map(v -> t.fromVersion().orElse("?") + " -> " + v).orElse("");
+    String versions =
+        t.targetVersion().map(v -> t.fromVersion().orElse("?") + " -> " + v).orElse("");
     String line =
         String.format(
             "%s  %-20s %-10s -> %-10s %-17s %s%s%s",
@@ -46,7 +56,8 @@ public final class TextProgress implements PassListener {
   }
 
   @Override
-  public void stepFailed(String clusterArn, String containerInstanceArn, String step, String message) {
+  public void stepFailed(
+      String clusterArn, String containerInstanceArn, String step, String message) {
     out.println(time() + "  step " + step + " failed for " + containerInstanceArn + ": " + message);
   }
 

@@ -9,10 +9,12 @@ public class AwsFault extends RuntimeException {
 
   /** Classes of AWS failures that call for different advice. */
   public enum Kind {
-    ACCESS_DENIED("check the function's IAM role (or your credentials) allows this call on this resource"),
+    ACCESS_DENIED(
+        "check the function's IAM role (or your credentials) allows this call on this resource"),
     THROTTLED("AWS throttled the call beyond the retry budget; the next pass tries again"),
     NOT_FOUND("the resource does not exist (any more)"),
-    ATTRIBUTE_LIMIT("the container instance has the ECS maximum of 10 custom attributes; delete one so the updater can record its progress"),
+    ATTRIBUTE_LIMIT(
+        "the container instance has the ECS maximum of 10 custom attributes; delete one so the updater can record its progress"),
     INVALID_REQUEST("AWS rejected the request"),
     UNAVAILABLE("the service did not answer; the next pass tries again");
 

@@ -8,7 +8,11 @@ public final class ClusterNotFoundException extends AwsFault {
     super(
         Kind.NOT_FOUND,
         "ecs:DescribeClusters",
-        "cluster '" + cluster + "' " + detail + "; check the name or ARN, the account and the region",
+        "cluster '"
+            + cluster
+            + "' "
+            + detail
+            + "; check the name or ARN, the account and the region",
         null);
   }
 }

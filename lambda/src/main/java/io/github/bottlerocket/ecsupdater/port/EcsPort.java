@@ -45,8 +45,8 @@ public interface EcsPort {
   /**
    * Writes custom attributes on container instances.
    *
-   * @throws AwsFault of kind {@link AwsFault.Kind#ATTRIBUTE_LIMIT} when an instance already has
-   *     10 custom attributes
+   * @throws AwsFault of kind {@link AwsFault.Kind#ATTRIBUTE_LIMIT} when an instance already has 10
+   *     custom attributes
    */
   void putAttributes(String clusterArn, List<InstanceAttribute> attributes);
 

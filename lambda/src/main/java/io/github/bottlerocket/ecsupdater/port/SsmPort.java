@@ -28,8 +28,8 @@ public interface SsmPort {
   CommandProgress commandProgress(String commandId);
 
   /**
-   * One host's invocation. An invocation SSM does not know yet (right after SendCommand) comes
-   * back {@link io.github.bottlerocket.ecsupdater.model.InvocationStatus#PENDING}.
+   * One host's invocation. An invocation SSM does not know yet (right after SendCommand) comes back
+   * {@link io.github.bottlerocket.ecsupdater.model.InvocationStatus#PENDING}.
    */
   CommandInvocation invocation(String commandId, String instanceId);
 

@@ -52,46 +52,90 @@ import software.amazon.awssdk.services.ssm.model.SsmException;
 
 /**
  * AWS refusing the updater during a pass: access denied, and throttling that outlasted the SDK's
- * retries. The SDK clients are mocked to throw what AWS sends after the last retry, so the
- * message in each assertion is the one the operator reads, from the SDK exception through the
- * adapters and the engine to the handler. None of them drains or records anything.
+ * retries. The SDK clients are mocked to throw what AWS sends after the last retry, so the message
+ * in each assertion is the one the operator reads, from the SDK exception through the adapters and
+ * the engine to the handler. None of them drains or records anything.
  */
 class AwsFaultDuringPassTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String ROLE = "arn:aws:sts::123456789012:assumed-role/updater-role/bottlerocket-ecs-updater";
+  private static final String ROLE =
+      "arn:aws:sts::123456789012:assumed-role/updater-role/bottlerocket-ecs-updater";
   private static final String A = Scene.arn("a");
 
   // The SDK's paginators are default methods that call the client's own list operation.
-  private final EcsClient ecs = mock(EcsClient.class, withSettings().defaultAnswer(Answers.CALLS_REAL_METHODS));
-  private final SsmClient ssm = mock(SsmClient.class, withSettings().defaultAnswer(Answers.CALLS_REAL_METHODS));
+  private final EcsClient ecs =
+      mock(EcsClient.class, withSettings().defaultAnswer(Answers.CALLS_REAL_METHODS));
+  private final SsmClient ssm =
+      mock(SsmClient.class, withSettings().defaultAnswer(Answers.CALLS_REAL_METHODS));
   private final FakeCluster cluster = new FakeCluster();
 
   private static EcsException ecsError(String code, String message) {
-    return (EcsException) EcsException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).build()).build();
+    return (EcsException)
+        EcsException.builder()
+            .statusCode(400)
+            .awsErrorDetails(
+                AwsErrorDetails.builder().errorCode(code).errorMessage(message).build())
+            .build();
   }
 
   private static String denied(String action, String resource) {
-    return "User: " + ROLE + " is not authorized to perform: " + action + " on resource: " + resource + " because no identity-based policy allows the " + action + " action";
+    return "User: "
+        + ROLE
+        + " is not authorized to perform: "
+        + action
+        + " on resource: "
+        + resource
+        + " because no identity-based policy allows the "
+        + action
+        + " action";
   }
 
   /** ECS through the real adapter over the mocked client; SSM from the fake cluster. */
   private UpdaterHandler handlerOverMockedEcs() {
-    return new UpdaterHandler(Map.of(), s -> new EcsAdapter(ecs), s -> cluster, s -> PassListener.NONE, Optional.of("us-east-1"), cluster.clock, cluster.sleeper());
+    return new UpdaterHandler(
+        Map.of(),
+        s -> new EcsAdapter(ecs),
+        s -> cluster,
+        s -> PassListener.NONE,
+        Optional.of("us-east-1"),
+        cluster.clock,
+        cluster.sleeper());
   }
 
   /** ECS from the fake cluster; SSM through the real adapter over the mocked client. */
   private UpdaterHandler handlerOverMockedSsm() {
-    return new UpdaterHandler(Map.of(), s -> cluster, s -> new SsmAdapter(ssm, Optional.empty(), Duration.ofMinutes(10)), s -> PassListener.NONE, Optional.of("us-east-1"), cluster.clock, cluster.sleeper());
+    return new UpdaterHandler(
+        Map.of(),
+        s -> cluster,
+        s -> new SsmAdapter(ssm, Optional.empty(), Duration.ofMinutes(10)),
+        s -> PassListener.NONE,
+        Optional.of("us-east-1"),
+        cluster.clock,
+        cluster.sleeper());
   }
 
   private static void invoke(UpdaterHandler handler, ByteArrayOutputStream out) throws IOException {
-    handler.handleRequest(new ByteArrayInputStream("{\"cluster\":\"prod\"}".getBytes(StandardCharsets.UTF_8)), out, null);
+    handler.handleRequest(
+        new ByteArrayInputStream("{\"cluster\":\"prod\"}".getBytes(StandardCharsets.UTF_8)),
+        out,
+        null);
   }
 
   private void clusterWithOneBottlerocketInstance() {
-    doReturn(DescribeClustersResponse.builder().clusters(Cluster.builder().clusterArn(FakeCluster.CLUSTER).clusterName("prod").status("ACTIVE").build()).build())
-        .when(ecs).describeClusters(any(DescribeClustersRequest.class));
-    doReturn(ListContainerInstancesResponse.builder().containerInstanceArns(A).build()).when(ecs).listContainerInstances(any(ListContainerInstancesRequest.class));
+    doReturn(
+            DescribeClustersResponse.builder()
+                .clusters(
+                    Cluster.builder()
+                        .clusterArn(FakeCluster.CLUSTER)
+                        .clusterName("prod")
+                        .status("ACTIVE")
+                        .build())
+                .build())
+        .when(ecs)
+        .describeClusters(any(DescribeClustersRequest.class));
+    doReturn(ListContainerInstancesResponse.builder().containerInstanceArns(A).build())
+        .when(ecs)
+        .listContainerInstances(any(ListContainerInstancesRequest.class));
     doReturn(
             DescribeContainerInstancesResponse.builder()
                 .containerInstances(
@@ -100,14 +144,25 @@ class AwsFaultDuringPassTest {
                         .ec2InstanceId(Scene.ec2("a"))
                         .status("ACTIVE")
                         .agentConnected(true)
-                        .attributes(Attribute.builder().name(ContainerInstance.VARIANT_ATTRIBUTE).value("aws-ecs-2").build())
-                        .registeredResources(Resource.builder().name("CPU").integerValue(2048).build(), Resource.builder().name("MEMORY").integerValue(4096).build())
-                        .remainingResources(Resource.builder().name("CPU").integerValue(2048).build(), Resource.builder().name("MEMORY").integerValue(4096).build())
+                        .attributes(
+                            Attribute.builder()
+                                .name(ContainerInstance.VARIANT_ATTRIBUTE)
+                                .value("aws-ecs-2")
+                                .build())
+                        .registeredResources(
+                            Resource.builder().name("CPU").integerValue(2048).build(),
+                            Resource.builder().name("MEMORY").integerValue(4096).build())
+                        .remainingResources(
+                            Resource.builder().name("CPU").integerValue(2048).build(),
+                            Resource.builder().name("MEMORY").integerValue(4096).build())
                         .build())
                 .build())
-        .when(ecs).describeContainerInstances(any(DescribeContainerInstancesRequest.class));
+        .when(ecs)
+        .describeContainerInstances(any(DescribeContainerInstancesRequest.class));
     doReturn(ListTasksResponse.builder().build()).when(ecs).listTasks(any(ListTasksRequest.class));
-    doReturn(ListServicesResponse.builder().build()).when(ecs).listServices(any(ListServicesRequest.class));
+    doReturn(ListServicesResponse.builder().build())
+        .when(ecs)
+        .listServices(any(ListServicesRequest.class));
     // The host behind it offers an update, so that a pass that went on would change something.
     cluster.host("a").offered = Scene.NEW;
   }
@@ -115,39 +170,53 @@ class AwsFaultDuringPassTest {
   private void verifyNothingChangedInEcs() {
     verify(ecs, never()).putAttributes(any(PutAttributesRequest.class));
     verify(ecs, never()).deleteAttributes(any(DeleteAttributesRequest.class));
-    verify(ecs, never()).updateContainerInstancesState(any(UpdateContainerInstancesStateRequest.class));
+    verify(ecs, never())
+        .updateContainerInstancesState(any(UpdateContainerInstancesStateRequest.class));
   }
 
   @Test
   void accessDeniedOnDescribeClustersFailsTheInvocationAndChangesNothing() throws IOException {
     clusterWithOneBottlerocketInstance();
-    doThrow(ecsError("AccessDeniedException", denied("ecs:DescribeClusters", FakeCluster.CLUSTER))).when(ecs).describeClusters(any(DescribeClustersRequest.class));
+    doThrow(ecsError("AccessDeniedException", denied("ecs:DescribeClusters", FakeCluster.CLUSTER)))
+        .when(ecs)
+        .describeClusters(any(DescribeClustersRequest.class));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     assertThatThrownBy(() -> invoke(handlerOverMockedEcs(), out))
         .isInstanceOf(UpdaterHandler.PassFailedException.class)
-        .hasMessage("No pass completed: prod: ecs:DescribeClusters failed: AccessDeniedException: " + denied("ecs:DescribeClusters", FakeCluster.CLUSTER)
-            + " (check the function's IAM role (or your credentials) allows this call on this resource)");
-    assertThat(JSON.readTree(out.toByteArray()).path("reports").get(0).path("stopReason").asText()).isEqualTo("ERROR");
+        .hasMessage(
+            "No pass completed: prod: ecs:DescribeClusters failed: AccessDeniedException: "
+                + denied("ecs:DescribeClusters", FakeCluster.CLUSTER)
+                + " (check the function's IAM role (or your credentials) allows this call on this resource)");
+    assertThat(JSON.readTree(out.toByteArray()).path("reports").get(0).path("stopReason").asText())
+        .isEqualTo("ERROR");
     verifyNothingChangedInEcs();
     verify(ecs, never()).tagResource(any(TagResourceRequest.class));
     assertThat(cluster.log).isEmpty();
   }
 
   @Test
-  void throttlingBeyondTheRetryBudgetEndsThePassWithTheReasonAndChangesNothing() throws IOException {
+  void throttlingBeyondTheRetryBudgetEndsThePassWithTheReasonAndChangesNothing()
+      throws IOException {
     clusterWithOneBottlerocketInstance();
-    doThrow(ecsError("ThrottlingException", "Rate exceeded")).when(ecs).listContainerInstances(any(ListContainerInstancesRequest.class));
+    doThrow(ecsError("ThrottlingException", "Rate exceeded"))
+        .when(ecs)
+        .listContainerInstances(any(ListContainerInstancesRequest.class));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     assertThatThrownBy(() -> invoke(handlerOverMockedEcs(), out))
         .isInstanceOf(UpdaterHandler.PassFailedException.class)
-        .hasMessage("No pass completed: " + FakeCluster.CLUSTER + ": ecs:ListContainerInstances failed: ThrottlingException: Rate exceeded "
-            + "(AWS throttled the call beyond the retry budget; the next pass tries again)");
+        .hasMessage(
+            "No pass completed: "
+                + FakeCluster.CLUSTER
+                + ": ecs:ListContainerInstances failed: ThrottlingException: Rate exceeded "
+                + "(AWS throttled the call beyond the retry budget; the next pass tries again)");
     JsonNode report = JSON.readTree(out.toByteArray()).path("reports").get(0);
     assertThat(report.path("stopReason").asText()).isEqualTo("ERROR");
-    assertThat(report.path("error").asText()).isEqualTo("ecs:ListContainerInstances failed: ThrottlingException: Rate exceeded "
-        + "(AWS throttled the call beyond the retry budget; the next pass tries again)");
+    assertThat(report.path("error").asText())
+        .isEqualTo(
+            "ecs:ListContainerInstances failed: ThrottlingException: Rate exceeded "
+                + "(AWS throttled the call beyond the retry budget; the next pass tries again)");
     verifyNothingChangedInEcs();
     assertThat(cluster.log).isEmpty();
   }
@@ -155,7 +224,9 @@ class AwsFaultDuringPassTest {
   @Test
   void accessDeniedOnPutAttributesStopsTheUpdateBeforeAnyDrainAndSaysWhy() throws IOException {
     clusterWithOneBottlerocketInstance();
-    doThrow(ecsError("AccessDeniedException", denied("ecs:PutAttributes", FakeCluster.CLUSTER))).when(ecs).putAttributes(any(PutAttributesRequest.class));
+    doThrow(ecsError("AccessDeniedException", denied("ecs:PutAttributes", FakeCluster.CLUSTER)))
+        .when(ecs)
+        .putAttributes(any(PutAttributesRequest.class));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     invoke(handlerOverMockedEcs(), out);
@@ -163,10 +234,14 @@ class AwsFaultDuringPassTest {
     JsonNode report = JSON.readTree(out.toByteArray()).path("reports").get(0);
     assertThat(report.path("stopReason").asText()).isEqualTo("SETTLED");
     JsonNode line = report.path("instances").get(0);
-    assertThat(line.path("detail").asText()).isEqualTo("downloading 1.20.1; last step failed: ecs:PutAttributes failed: AccessDeniedException: "
-        + denied("ecs:PutAttributes", FakeCluster.CLUSTER) + " (check the function's IAM role (or your credentials) allows this call on this resource)");
+    assertThat(line.path("detail").asText())
+        .isEqualTo(
+            "downloading 1.20.1; last step failed: ecs:PutAttributes failed: AccessDeniedException: "
+                + denied("ecs:PutAttributes", FakeCluster.CLUSTER)
+                + " (check the function's IAM role (or your credentials) allows this call on this resource)");
     assertThat(report.path("changes")).isEmpty();
-    verify(ecs, never()).updateContainerInstancesState(any(UpdateContainerInstancesStateRequest.class));
+    verify(ecs, never())
+        .updateContainerInstancesState(any(UpdateContainerInstancesStateRequest.class));
     verify(ecs, never()).deleteAttributes(any(DeleteAttributesRequest.class));
     // The download command goes out before its phase is recorded (so a recorded phase always
     // names a command that exists); the host stages the update, and nothing else happens.
@@ -177,15 +252,27 @@ class AwsFaultDuringPassTest {
   void accessDeniedOnSendCommandEndsThePassBeforeAnyCheckAndChangesNothing() throws IOException {
     cluster.host("a").offered = Scene.NEW;
     String resource = "arn:aws:ssm:us-east-1::document/AWS-RunShellScript";
-    doThrow(SsmException.builder().statusCode(400)
-            .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDeniedException").errorMessage(denied("ssm:SendCommand", resource)).build()).build())
-        .when(ssm).sendCommand(any(SendCommandRequest.class));
+    doThrow(
+            SsmException.builder()
+                .statusCode(400)
+                .awsErrorDetails(
+                    AwsErrorDetails.builder()
+                        .errorCode("AccessDeniedException")
+                        .errorMessage(denied("ssm:SendCommand", resource))
+                        .build())
+                .build())
+        .when(ssm)
+        .sendCommand(any(SendCommandRequest.class));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     assertThatThrownBy(() -> invoke(handlerOverMockedSsm(), out))
         .isInstanceOf(UpdaterHandler.PassFailedException.class)
-        .hasMessage("No pass completed: " + FakeCluster.CLUSTER + ": ssm:SendCommand failed: AccessDeniedException: " + denied("ssm:SendCommand", resource)
-            + " (check the function's IAM role (or your credentials) allows this call on this resource)");
+        .hasMessage(
+            "No pass completed: "
+                + FakeCluster.CLUSTER
+                + ": ssm:SendCommand failed: AccessDeniedException: "
+                + denied("ssm:SendCommand", resource)
+                + " (check the function's IAM role (or your credentials) allows this call on this resource)");
     assertThat(cluster.changes()).isEmpty();
     assertThat(cluster.tags).isEmpty();
     assertThat(cluster.host("a").attributes).isEmpty();

@@ -31,16 +31,27 @@ class ErrorWithoutCodeTest {
   void aServerErrorWithoutACodeIsAnUnavailableFaultThatNamesTheOperation() {
     EcsClient ecs = mock(EcsClient.class, withSettings().defaultAnswer(Answers.CALLS_REAL_METHODS));
     EcsException noCode =
-        (EcsException) EcsException.builder()
-            .statusCode(500)
-            .awsErrorDetails(AwsErrorDetails.builder().errorMessage("500 Internal Server Error").build())
-            .build();
-    doThrow(noCode).when(ecs).updateContainerInstancesState(any(UpdateContainerInstancesStateRequest.class));
+        (EcsException)
+            EcsException.builder()
+                .statusCode(500)
+                .awsErrorDetails(
+                    AwsErrorDetails.builder().errorMessage("500 Internal Server Error").build())
+                .build();
+    doThrow(noCode)
+        .when(ecs)
+        .updateContainerInstancesState(any(UpdateContainerInstancesStateRequest.class));
 
-    assertThatThrownBy(() -> new EcsAdapter(ecs).updateInstancesState(FakeCluster.CLUSTER, List.of(Scene.arn("a")), InstanceStatus.DRAINING))
-        .isInstanceOfSatisfying(AwsFault.class, f -> {
-          assertThat(f.kind()).isEqualTo(AwsFault.Kind.UNAVAILABLE);
-          assertThat(f.getMessage()).startsWith("ecs:UpdateContainerInstancesState failed: HTTP 500: ");
-        });
+    assertThatThrownBy(
+            () ->
+                new EcsAdapter(ecs)
+                    .updateInstancesState(
+                        FakeCluster.CLUSTER, List.of(Scene.arn("a")), InstanceStatus.DRAINING))
+        .isInstanceOfSatisfying(
+            AwsFault.class,
+            f -> {
+              assertThat(f.kind()).isEqualTo(AwsFault.Kind.UNAVAILABLE);
+              assertThat(f.getMessage())
+                  .startsWith("ecs:UpdateContainerInstancesState failed: HTTP 500: ");
+            });
   }
 }

@@ -19,13 +19,23 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsRequest;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 
 class EventBridgeAdapterTest {
-  private final EventBridgeClient client = mock(EventBridgeClient.class, withSettings().defaultAnswer(Answers.CALLS_REAL_METHODS));
+  private final EventBridgeClient client =
+      mock(EventBridgeClient.class, withSettings().defaultAnswer(Answers.CALLS_REAL_METHODS));
 
   @Test
   void sendsTenEntriesPerCallToTheConfiguredBusWithTheUpdatersSource() {
-    doReturn(PutEventsResponse.builder().failedEntryCount(1).build()).when(client).putEvents(any(PutEventsRequest.class));
+    doReturn(PutEventsResponse.builder().failedEntryCount(1).build())
+        .when(client)
+        .putEvents(any(PutEventsRequest.class));
     List<EventPort.UpdaterEvent> events =
-        IntStream.range(0, 12).mapToObj(i -> new EventPort.UpdaterEvent("Bottlerocket Update Phase Changed", List.of("arn:ci/" + i), "{\"n\":" + i + "}")).toList();
+        IntStream.range(0, 12)
+            .mapToObj(
+                i ->
+                    new EventPort.UpdaterEvent(
+                        "Bottlerocket Update Phase Changed",
+                        List.of("arn:ci/" + i),
+                        "{\"n\":" + i + "}"))
+            .toList();
 
     int refused = new EventBridgeAdapter(() -> client, "ops-bus").publish(events);
 

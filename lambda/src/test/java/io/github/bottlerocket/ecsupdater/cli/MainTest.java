@@ -88,7 +88,9 @@ class MainTest {
 
   private static String source() {
     try {
-      return java.nio.file.Files.readString(io.github.bottlerocket.ecsupdater.testing.Fixtures.repoRoot().resolve("lambda/src/main/java/io/github/bottlerocket/ecsupdater/cli/Main.java"));
+      return java.nio.file.Files.readString(
+          io.github.bottlerocket.ecsupdater.testing.Fixtures.repoRoot()
+              .resolve("lambda/src/main/java/io/github/bottlerocket/ecsupdater/cli/Main.java"));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -145,7 +147,9 @@ class MainTest {
 
     assertThat(run("--cluster", "prod", "--dry-run")).isZero();
 
-    assertThat(out()).contains("Plan for " + FakeCluster.CLUSTER).contains("would start the download");
+    assertThat(out())
+        .contains("Plan for " + FakeCluster.CLUSTER)
+        .contains("would start the download");
     assertThat(cluster.changes()).isEmpty();
   }
 
@@ -160,7 +164,13 @@ class MainTest {
 
   @Test
   void aFailedPassExitsWithOne() {
-    cluster.faults.put("ecs:ListContainerInstances", new AwsFault(AwsFault.Kind.ACCESS_DENIED, "ecs:ListContainerInstances", "AccessDeniedException", null));
+    cluster.faults.put(
+        "ecs:ListContainerInstances",
+        new AwsFault(
+            AwsFault.Kind.ACCESS_DENIED,
+            "ecs:ListContainerInstances",
+            "AccessDeniedException",
+            null));
 
     assertThat(run("--cluster", "prod")).isEqualTo(Main.PASS_FAILED);
     assertThat(err()).contains("ecs:ListContainerInstances failed");

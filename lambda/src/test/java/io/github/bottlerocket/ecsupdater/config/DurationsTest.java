@@ -11,7 +11,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DurationsTest {
 
   @ParameterizedTest(name = "{0} = {1} ms")
-  @CsvSource({"500ms,500", "30s,30000", "15m,900000", "2h,7200000", "1d,86400000", "PT15M,900000", "pt1.5s,1500", " 45 s ,45000"})
+  @CsvSource({
+    "500ms,500",
+    "30s,30000",
+    "15m,900000",
+    "2h,7200000",
+    "1d,86400000",
+    "PT15M,900000",
+    "pt1.5s,1500",
+    " 45 s ,45000"
+  })
   void parsesUnitsAndIso(String text, long millis) {
     assertThat(Durations.parse(text)).isEqualTo(Duration.ofMillis(millis));
   }
@@ -23,7 +32,15 @@ class DurationsTest {
   }
 
   @ParameterizedTest(name = "{0} ms prints {1}")
-  @CsvSource({"0,0s", "250,250ms", "1000,1s", "90000,1m30s", "3600000,1h", "90061000,1d1h1m1s", "-2000,-2s"})
+  @CsvSource({
+    "0,0s",
+    "250,250ms",
+    "1000,1s",
+    "90000,1m30s",
+    "3600000,1h",
+    "90061000,1d1h1m1s",
+    "-2000,-2s"
+  })
   void printsCompactly(long millis, String text) {
     assertThat(Durations.format(Duration.ofMillis(millis))).isEqualTo(text);
   }

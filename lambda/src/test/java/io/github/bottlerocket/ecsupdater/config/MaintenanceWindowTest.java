@@ -53,7 +53,8 @@ class MaintenanceWindowTest {
   void saysWhenAClosedWindowOpensNext() {
     MaintenanceWindow w = MaintenanceWindow.parse("Sat 02:00-06:00", UTC);
 
-    assertThat(w.nextOpening(Instant.parse("2026-11-26T12:00:00Z"))).contains(Instant.parse("2026-11-28T02:00:00Z"));
+    assertThat(w.nextOpening(Instant.parse("2026-11-26T12:00:00Z")))
+        .contains(Instant.parse("2026-11-28T02:00:00Z"));
     assertThat(w.nextOpening(Instant.parse("2026-11-28T03:00:00Z"))).isEmpty();
   }
 

@@ -53,7 +53,9 @@ class SettingsTest {
                 Map.entry("PAUSED", "yes"),
                 Map.entry("SSM_DOCUMENT_PREFIX", "BottlerocketUpdater-"),
                 Map.entry("EVENT_BUS", "none"),
-                Map.entry("ALLOWED_CLUSTERS", "prod, arn:aws:ecs:us-east-1:123456789012:cluster/batch ,")));
+                Map.entry(
+                    "ALLOWED_CLUSTERS",
+                    "prod, arn:aws:ecs:us-east-1:123456789012:cluster/batch ,")));
 
     assertThat(s.maxConcurrent()).isEqualTo(3);
     assertThat(s.failureBudget()).isEqualTo(2);
@@ -63,50 +65,102 @@ class SettingsTest {
     assertThat(s.paused()).isTrue();
     assertThat(s.ssmDocumentPrefix()).contains("BottlerocketUpdater-");
     assertThat(s.eventBus()).isEmpty();
-    assertThat(s.allowedClusters()).containsExactlyInAnyOrder("prod", "arn:aws:ecs:us-east-1:123456789012:cluster/batch");
+    assertThat(s.allowedClusters())
+        .containsExactlyInAnyOrder("prod", "arn:aws:ecs:us-east-1:123456789012:cluster/batch");
   }
 
   @Test
   void blankValuesTakeTheDefault() {
-    assertThat(Settings.fromEnvironment(Map.of("MAX_CONCURRENT", "  ")).maxConcurrent()).isEqualTo(1);
+    assertThat(Settings.fromEnvironment(Map.of("MAX_CONCURRENT", "  ")).maxConcurrent())
+        .isEqualTo(1);
   }
 
   static Stream<Arguments> invalidValues() {
     return Stream.of(
-        Arguments.of("MAX_CONCURRENT", "0", "MAX_CONCURRENT must be a whole number from 1 to 100, got '0'"),
-        Arguments.of("MAX_CONCURRENT", "two", "MAX_CONCURRENT must be a whole number from 1 to 100, got 'two'"),
-        Arguments.of("MAX_CONCURRENT", "101", "MAX_CONCURRENT must be a whole number from 1 to 100, got '101'"),
-        Arguments.of("FAILURE_BUDGET", "-1", "FAILURE_BUDGET must be a whole number from 0 to 1000, got '-1'"),
-        Arguments.of("CHECK_INTERVAL", "soon", "CHECK_INTERVAL must be a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M), got 'soon'"),
-        Arguments.of("POLL_INTERVAL", "0s", "POLL_INTERVAL must be a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M), at least 1ms, got '0s'"),
-        Arguments.of("DRAIN_TIMEOUT", "30", "DRAIN_TIMEOUT must be a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M), at least 1ms, got '30'"),
-        Arguments.of("REBOOT_TIMEOUT", "-5m", "REBOOT_TIMEOUT must be a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M), at least 1ms, got '-5m'"),
-        Arguments.of("RETRY_BACKOFF_MAX", "1m", "RETRY_BACKOFF_MAX must be at least RETRY_BACKOFF (30m), got '1m'"),
+        Arguments.of(
+            "MAX_CONCURRENT", "0", "MAX_CONCURRENT must be a whole number from 1 to 100, got '0'"),
+        Arguments.of(
+            "MAX_CONCURRENT",
+            "two",
+            "MAX_CONCURRENT must be a whole number from 1 to 100, got 'two'"),
+        Arguments.of(
+            "MAX_CONCURRENT",
+            "101",
+            "MAX_CONCURRENT must be a whole number from 1 to 100, got '101'"),
+        Arguments.of(
+            "FAILURE_BUDGET",
+            "-1",
+            "FAILURE_BUDGET must be a whole number from 0 to 1000, got '-1'"),
+        Arguments.of(
+            "CHECK_INTERVAL",
+            "soon",
+            "CHECK_INTERVAL must be a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M), got 'soon'"),
+        Arguments.of(
+            "POLL_INTERVAL",
+            "0s",
+            "POLL_INTERVAL must be a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M), at least 1ms, got '0s'"),
+        Arguments.of(
+            "DRAIN_TIMEOUT",
+            "30",
+            "DRAIN_TIMEOUT must be a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M), at least 1ms, got '30'"),
+        Arguments.of(
+            "REBOOT_TIMEOUT",
+            "-5m",
+            "REBOOT_TIMEOUT must be a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M), at least 1ms, got '-5m'"),
+        Arguments.of(
+            "RETRY_BACKOFF_MAX",
+            "1m",
+            "RETRY_BACKOFF_MAX must be at least RETRY_BACKOFF (30m), got '1m'"),
         Arguments.of("PAUSED", "maybe", "PAUSED must be true or false, got 'maybe'"),
-        Arguments.of("MAINTENANCE_TIMEZONE", "Mars/Olympus", "MAINTENANCE_TIMEZONE must be an IANA time zone such as UTC or Europe/Berlin, got 'Mars/Olympus'"),
-        Arguments.of("MAINTENANCE_WINDOW", "Funday 02:00-03:00", "MAINTENANCE_WINDOW must be '<days> <HH:MM>-<HH:MM>' entries"),
+        Arguments.of(
+            "MAINTENANCE_TIMEZONE",
+            "Mars/Olympus",
+            "MAINTENANCE_TIMEZONE must be an IANA time zone such as UTC or Europe/Berlin, got 'Mars/Olympus'"),
+        Arguments.of(
+            "MAINTENANCE_WINDOW",
+            "Funday 02:00-03:00",
+            "MAINTENANCE_WINDOW must be '<days> <HH:MM>-<HH:MM>' entries"),
         Arguments.of("MAINTENANCE_WINDOW", "Sat 25:00-26:00", "'25:00' is not a time of day"),
-        Arguments.of("SSM_DOCUMENT_PREFIX", "bad prefix!", "SSM_DOCUMENT_PREFIX must be letters, digits, '_', '-' and '.', at most 100 characters (e.g. BottlerocketUpdater-), got 'bad prefix!'"),
-        Arguments.of("COMMAND_DELIVERY_TIMEOUT", "10s", "COMMAND_DELIVERY_TIMEOUT must be a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M), at least 30s, got '10s'"),
-        Arguments.of("COMMAND_DELIVERY_TIMEOUT", "3d", "COMMAND_DELIVERY_TIMEOUT must be at most 48h (an SSM limit), got '3d'"),
-        Arguments.of("EVENT_BUS", "my bus", "EVENT_BUS must be an event bus name or ARN, or 'none' to send no events, got 'my bus'"),
-        Arguments.of("METRICS_NAMESPACE", "bad$ns", "METRICS_NAMESPACE must be a CloudWatch namespace of letters, digits and . _ - / # : and spaces, got 'bad$ns'"));
+        Arguments.of(
+            "SSM_DOCUMENT_PREFIX",
+            "bad prefix!",
+            "SSM_DOCUMENT_PREFIX must be letters, digits, '_', '-' and '.', at most 100 characters (e.g. BottlerocketUpdater-), got 'bad prefix!'"),
+        Arguments.of(
+            "COMMAND_DELIVERY_TIMEOUT",
+            "10s",
+            "COMMAND_DELIVERY_TIMEOUT must be a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M), at least 30s, got '10s'"),
+        Arguments.of(
+            "COMMAND_DELIVERY_TIMEOUT",
+            "3d",
+            "COMMAND_DELIVERY_TIMEOUT must be at most 48h (an SSM limit), got '3d'"),
+        Arguments.of(
+            "EVENT_BUS",
+            "my bus",
+            "EVENT_BUS must be an event bus name or ARN, or 'none' to send no events, got 'my bus'"),
+        Arguments.of(
+            "METRICS_NAMESPACE",
+            "bad$ns",
+            "METRICS_NAMESPACE must be a CloudWatch namespace of letters, digits and . _ - / # : and spaces, got 'bad$ns'"));
   }
 
   @ParameterizedTest(name = "{0}={1}")
   @MethodSource("invalidValues")
   void anInvalidValueIsNamedWithWhatIsAccepted(String key, String value, String message) {
     assertThatThrownBy(() -> Settings.fromEnvironment(Map.of(key, value)))
-        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).singleElement().asString().contains(message));
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> assertThat(e.problems()).singleElement().asString().contains(message));
   }
 
   @Test
   void allProblemsAreReportedTogether() {
     assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("MAX_CONCURRENT", "x", "PAUSED", "y")))
-        .isInstanceOfSatisfying(ConfigException.class, e -> {
-          assertThat(e.problems()).hasSize(2);
-          assertThat(e.getMessage()).contains("MAX_CONCURRENT").contains("PAUSED");
-        });
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> {
+              assertThat(e.problems()).hasSize(2);
+              assertThat(e.getMessage()).contains("MAX_CONCURRENT").contains("PAUSED");
+            });
   }
 
   @Test

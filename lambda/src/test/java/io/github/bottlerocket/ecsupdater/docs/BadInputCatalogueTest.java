@@ -15,10 +15,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** docs/bad-input.md names only tests that exist, lists their classes, and has a row per setting. */
+/**
+ * docs/bad-input.md names only tests that exist, lists their classes, and has a row per setting.
+ */
 class BadInputCatalogueTest {
   private static final Path ROOT = Fixtures.repoRoot();
-  private static final Pattern TEST_REFERENCE = Pattern.compile("`([A-Z][A-Za-z0-9]*)#([a-z][A-Za-z0-9]*)`");
+  private static final Pattern TEST_REFERENCE =
+      Pattern.compile("`([A-Z][A-Za-z0-9]*)#([a-z][A-Za-z0-9]*)`");
 
   private static String catalogue() throws IOException {
     return Files.readString(ROOT.resolve("docs/bad-input.md"));
@@ -33,7 +36,9 @@ class BadInputCatalogueTest {
     return out;
   }
 
-  /** The test sources of every module, e.g. {@code lambda/src/test/java/.../BadRequestTest.java}. */
+  /**
+   * The test sources of every module, e.g. {@code lambda/src/test/java/.../BadRequestTest.java}.
+   */
   private static List<Path> testSources(String className) throws IOException {
     try (Stream<Path> files = Files.walk(ROOT)) {
       return files
@@ -51,7 +56,9 @@ class BadInputCatalogueTest {
     for (String[] r : references) {
       List<Path> sources = testSources(r[0]);
       assertThat(sources).as("test class %s", r[0]).hasSize(1);
-      assertThat(Files.readString(sources.get(0))).as("%s#%s", r[0], r[1]).contains("void " + r[1] + "(");
+      assertThat(Files.readString(sources.get(0)))
+          .as("%s#%s", r[0], r[1])
+          .contains("void " + r[1] + "(");
     }
   }
 
@@ -68,7 +75,8 @@ class BadInputCatalogueTest {
   @Test
   void everySettingHasARow() throws IOException {
     String doc = catalogue();
-    String configuration = doc.substring(doc.indexOf("## Configuration"), doc.indexOf("## What the hosts answer"));
+    String configuration =
+        doc.substring(doc.indexOf("## Configuration"), doc.indexOf("## What the hosts answer"));
 
     for (Setting s : Setting.values()) {
       assertThat(configuration).as("row for %s", s).contains("| `" + s.key() + "` |");

@@ -2,9 +2,9 @@ package io.github.bottlerocket.ecsupdater.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.bottlerocket.ecsupdater.config.Setting;
 import io.github.bottlerocket.ecsupdater.engine.FailureReason;
 import io.github.bottlerocket.ecsupdater.engine.Reason;
-import io.github.bottlerocket.ecsupdater.config.Setting;
 import io.github.bottlerocket.ecsupdater.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +27,9 @@ class DocumentationTest {
   @Test
   void theConfigurationTableListsEverySettingWithItsDefaultAndMeaning() throws IOException {
     String readme = read("README.md");
-    String table = readme.substring(readme.indexOf("<!-- settings:start -->"), readme.indexOf("<!-- settings:end -->"));
+    String table =
+        readme.substring(
+            readme.indexOf("<!-- settings:start -->"), readme.indexOf("<!-- settings:end -->"));
     List<String> rows = table.lines().filter(l -> l.startsWith("| `")).toList();
 
     List<String> expected = new ArrayList<>();
@@ -76,7 +78,9 @@ class DocumentationTest {
         if (target.startsWith("http://") || target.startsWith("https://")) {
           continue;
         }
-        assertThat(doc.getParent().resolve(target).normalize()).as("link %s in %s", target, ROOT.relativize(doc)).exists();
+        assertThat(doc.getParent().resolve(target).normalize())
+            .as("link %s in %s", target, ROOT.relativize(doc))
+            .exists();
       }
     }
   }

@@ -49,14 +49,25 @@ class PlannerTest {
   private static String describe(Decision d) {
     String kind = d.getClass().getSimpleName();
     return switch (d) {
-      case Decision.ForInstance fi -> kind + "(" + fi.instance().arn().substring(fi.instance().arn().lastIndexOf('/') + 1) + ")";
-      case Decision.CheckForUpdates c -> kind + c.instances().stream().map(v -> v.arn().substring(v.arn().lastIndexOf('/') + 1)).toList();
+      case Decision.ForInstance fi ->
+          kind
+              + "("
+              + fi.instance().arn().substring(fi.instance().arn().lastIndexOf('/') + 1)
+              + ")";
+      case Decision.CheckForUpdates c ->
+          kind
+              + c.instances().stream()
+                  .map(v -> v.arn().substring(v.arn().lastIndexOf('/') + 1))
+                  .toList();
       default -> kind;
     };
   }
 
   private static InstanceReport line(Planner.Plan plan, String id) {
-    return plan.reports().stream().filter(r -> r.containerInstanceArn().equals(arn(id))).findFirst().orElseThrow();
+    return plan.reports().stream()
+        .filter(r -> r.containerInstanceArn().equals(arn(id)))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static <T extends Decision> T only(Planner.Plan plan, Class<T> type) {
@@ -70,16 +81,30 @@ class PlannerTest {
 
     static Stream<Arguments> skipped() {
       return Stream.<Arguments>of(
-          Arguments.of("not Bottlerocket", (Consumer<Scene.Host>) Scene.Host::notBottlerocket, Reason.NOT_BOTTLEROCKET),
+          Arguments.of(
+              "not Bottlerocket",
+              (Consumer<Scene.Host>) Scene.Host::notBottlerocket,
+              Reason.NOT_BOTTLEROCKET),
           Arguments.of("opted out", (Consumer<Scene.Host>) Scene.Host::optedOut, Reason.OPTED_OUT),
-          Arguments.of("drained by someone else", (Consumer<Scene.Host>) h -> h.status(InstanceStatus.DRAINING), Reason.NOT_ACTIVE),
-          Arguments.of("agent disconnected", (Consumer<Scene.Host>) Scene.Host::disconnected, Reason.AGENT_DISCONNECTED),
-          Arguments.of("backing off", (Consumer<Scene.Host>) h -> h.failed(FailureReason.DRAIN_TIMEOUT, Duration.ofMinutes(5), 1, NEW), Reason.BACKING_OFF));
+          Arguments.of(
+              "drained by someone else",
+              (Consumer<Scene.Host>) h -> h.status(InstanceStatus.DRAINING),
+              Reason.NOT_ACTIVE),
+          Arguments.of(
+              "agent disconnected",
+              (Consumer<Scene.Host>) Scene.Host::disconnected,
+              Reason.AGENT_DISCONNECTED),
+          Arguments.of(
+              "backing off",
+              (Consumer<Scene.Host>)
+                  h -> h.failed(FailureReason.DRAIN_TIMEOUT, Duration.ofMinutes(5), 1, NEW),
+              Reason.BACKING_OFF));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("skipped")
-    void isSkippedWithItsReasonAndNotChecked(String name, Consumer<Scene.Host> setup, Reason reason) {
+    void isSkippedWithItsReasonAndNotChecked(
+        String name, Consumer<Scene.Host> setup, Reason reason) {
       Scene scene = new Scene();
       setup.accept(scene.host("a"));
 
@@ -125,7 +150,10 @@ class PlannerTest {
 
     @Test
     void checkNowChecksBeforeTheInterval() {
-      Scene scene = new Scene().checkedAgo(Duration.ofMinutes(10)).options(new PassOptions(false, false, true, OptionalInt.empty()));
+      Scene scene =
+          new Scene()
+              .checkedAgo(Duration.ofMinutes(10))
+              .options(new PassOptions(false, false, true, OptionalInt.empty()));
       scene.host("a");
 
       assertThat(decisions(plan(scene))).containsExactly("CheckForUpdates[a]");
@@ -141,10 +169,21 @@ class PlannerTest {
 
     static Stream<Arguments> closedGates() {
       return Stream.of(
-          Arguments.of("PAUSED setting", (Consumer<Scene>) s -> s.set("PAUSED", "true"), Reason.PAUSED),
-          Arguments.of("cluster pause tag", (Consumer<Scene>) s -> s.clusterTag(StateAttributes.PAUSED_TAG, "true"), Reason.PAUSED),
-          Arguments.of("window closed", (Consumer<Scene>) s -> s.set("MAINTENANCE_WINDOW", "Sat 02:00-03:00"), Reason.WINDOW_CLOSED),
-          Arguments.of("circuit breaker", (Consumer<Scene>) s -> s.host("z").failed(FailureReason.ROLLED_BACK, Duration.ofDays(1), 1, NEW), Reason.CIRCUIT_BREAKER_OPEN));
+          Arguments.of(
+              "PAUSED setting", (Consumer<Scene>) s -> s.set("PAUSED", "true"), Reason.PAUSED),
+          Arguments.of(
+              "cluster pause tag",
+              (Consumer<Scene>) s -> s.clusterTag(StateAttributes.PAUSED_TAG, "true"),
+              Reason.PAUSED),
+          Arguments.of(
+              "window closed",
+              (Consumer<Scene>) s -> s.set("MAINTENANCE_WINDOW", "Sat 02:00-03:00"),
+              Reason.WINDOW_CLOSED),
+          Arguments.of(
+              "circuit breaker",
+              (Consumer<Scene>)
+                  s -> s.host("z").failed(FailureReason.ROLLED_BACK, Duration.ofDays(1), 1, NEW),
+              Reason.CIRCUIT_BREAKER_OPEN));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -162,7 +201,10 @@ class PlannerTest {
 
     @Test
     void theWindowCanBeIgnoredForOnePass() {
-      Scene scene = new Scene().set("MAINTENANCE_WINDOW", "Sat 02:00-03:00").options(new PassOptions(false, true, false, OptionalInt.empty()));
+      Scene scene =
+          new Scene()
+              .set("MAINTENANCE_WINDOW", "Sat 02:00-03:00")
+              .options(new PassOptions(false, true, false, OptionalInt.empty()));
       scene.host("a");
 
       assertThat(decisions(plan(scene))).containsExactly("CheckForUpdates[a]");
@@ -272,20 +314,28 @@ class PlannerTest {
 
     @Test
     void updatesBeyondTheDownloadSlotsAreQueued() {
-      Scene scene = new Scene().set("MAX_CONCURRENT", "2").checked(Map.of(
-          "a", status("synthetic-ecs-available.json"),
-          "b", status("synthetic-ecs-available.json"),
-          "c", status("synthetic-ecs-available.json")));
+      Scene scene =
+          new Scene()
+              .set("MAX_CONCURRENT", "2")
+              .checked(
+                  Map.of(
+                      "a", status("synthetic-ecs-available.json"),
+                      "b", status("synthetic-ecs-available.json"),
+                      "c", status("synthetic-ecs-available.json")));
       scene.host("a").tasks();
       scene.host("b").tasks();
       scene.host("c").tasks();
 
-      assertThat(decisions(plan(scene))).containsExactly("StartStaging(a)", "StartStaging(b)", "Queue(c)");
+      assertThat(decisions(plan(scene)))
+          .containsExactly("StartStaging(a)", "StartStaging(b)", "Queue(c)");
     }
 
     @Test
     void aHostWhoseUpdateFailedBeforeIsNotRetriedOnTheSameVersion() {
-      Scene scene = new Scene().set("FAILURE_BUDGET", "5").checked(Map.of("a", status("synthetic-ecs-available.json")));
+      Scene scene =
+          new Scene()
+              .set("FAILURE_BUDGET", "5")
+              .checked(Map.of("a", status("synthetic-ecs-available.json")));
       scene.host("a").failed(FailureReason.ROLLED_BACK, Duration.ofDays(3), 1, NEW);
 
       Planner.Plan plan = plan(scene);
@@ -297,7 +347,10 @@ class PlannerTest {
 
     @Test
     void aHostWhoseUpdateFailedBeforeIsTriedOnANewerVersion() {
-      Scene scene = new Scene().set("FAILURE_BUDGET", "5").checked(Map.of("a", status("synthetic-ecs-available.json")));
+      Scene scene =
+          new Scene()
+              .set("FAILURE_BUDGET", "5")
+              .checked(Map.of("a", status("synthetic-ecs-available.json")));
       scene.host("a").failed(FailureReason.ROLLED_BACK, Duration.ofDays(3), 1, "1.19.9").tasks();
 
       assertThat(decisions(plan(scene))).containsExactly("StartStaging(a)");
@@ -325,9 +378,12 @@ class PlannerTest {
 
     @Test
     void candidatesWithFewerFailuresGoFirst() {
-      Scene scene = new Scene().checked(Map.of(
-          "a", status("synthetic-ecs-available.json"),
-          "b", status("synthetic-ecs-available.json")));
+      Scene scene =
+          new Scene()
+              .checked(
+                  Map.of(
+                      "a", status("synthetic-ecs-available.json"),
+                      "b", status("synthetic-ecs-available.json")));
       scene.host("a").failed(FailureReason.DRAIN_TIMEOUT, Duration.ofDays(3), 2, NEW).tasks();
       scene.host("b").tasks();
 
@@ -374,7 +430,8 @@ class PlannerTest {
       Scene scene = new Scene();
       scene.host("a").phase(Phase.QUEUED).tasks(standaloneTask("job"));
 
-      assertThat(only(plan(scene), Decision.Release.class).reason()).isEqualTo(Reason.STANDALONE_TASKS);
+      assertThat(only(plan(scene), Decision.Release.class).reason())
+          .isEqualTo(Reason.STANDALONE_TASKS);
     }
   }
 
@@ -389,7 +446,8 @@ class PlannerTest {
     }
 
     private HostReply checkedAtRequest() {
-      return status(hostStatus(UpdateState.AVAILABLE, OLD, null, "refresh", "Success", requestedAt));
+      return status(
+          hostStatus(UpdateState.AVAILABLE, OLD, null, "refresh", "Success", requestedAt));
     }
 
     @Test
@@ -413,7 +471,13 @@ class PlannerTest {
     @Test
     void aSuccessfulPrepareNewerThanTheRequestMarksTheUpdateStaged() {
       Scene scene = staging(checkedAtRequest());
-      scene.host("a").probed(Duration.ofSeconds(1), status(hostStatus(UpdateState.STAGED, OLD, NEW, "prepare", "Success", "2026-11-26T10:00:00Z")));
+      scene
+          .host("a")
+          .probed(
+              Duration.ofSeconds(1),
+              status(
+                  hostStatus(
+                      UpdateState.STAGED, OLD, NEW, "prepare", "Success", "2026-11-26T10:00:00Z")));
 
       Decision.MarkStaged d = only(plan(scene), Decision.MarkStaged.class);
       assertThat(d.targetVersion()).isEqualTo(NEW);
@@ -422,7 +486,13 @@ class PlannerTest {
     @Test
     void anOlderStagedStateDoesNotCountAsThisDownload() {
       Scene scene = staging(checkedAtRequest());
-      scene.host("a").probed(Duration.ofSeconds(1), status(hostStatus(UpdateState.STAGED, OLD, "1.19.9", "refresh", "Success", requestedAt)));
+      scene
+          .host("a")
+          .probed(
+              Duration.ofSeconds(1),
+              status(
+                  hostStatus(
+                      UpdateState.STAGED, OLD, "1.19.9", "refresh", "Success", requestedAt)));
 
       assertThat(decisions(plan(scene))).containsExactly("Probe(a)");
     }
@@ -430,7 +500,13 @@ class PlannerTest {
     @Test
     void aProbeFromBeforeThePhaseIsIgnored() {
       Scene scene = staging(checkedAtRequest());
-      scene.host("a").probed(Duration.ofMinutes(5), status(hostStatus(UpdateState.STAGED, OLD, NEW, "prepare", "Success", "2026-11-26T10:00:00Z")));
+      scene
+          .host("a")
+          .probed(
+              Duration.ofMinutes(5),
+              status(
+                  hostStatus(
+                      UpdateState.STAGED, OLD, NEW, "prepare", "Success", "2026-11-26T10:00:00Z")));
 
       assertThat(decisions(plan(scene))).containsExactly("Probe(a)");
     }
@@ -438,7 +514,18 @@ class PlannerTest {
     @Test
     void aFailedPrepareOnTheHostFailsTheStep() {
       Scene scene = staging(checkedAtRequest());
-      scene.host("a").probed(Duration.ofSeconds(1), status(hostStatus(UpdateState.AVAILABLE, OLD, null, "prepare", "Failed", "2026-11-26T10:00:00Z")));
+      scene
+          .host("a")
+          .probed(
+              Duration.ofSeconds(1),
+              status(
+                  hostStatus(
+                      UpdateState.AVAILABLE,
+                      OLD,
+                      null,
+                      "prepare",
+                      "Failed",
+                      "2026-11-26T10:00:00Z")));
 
       Decision.Fail f = only(plan(scene), Decision.Fail.class);
       assertThat(f.reason()).isEqualTo(FailureReason.STAGE_FAILED);
@@ -464,9 +551,13 @@ class PlannerTest {
     @Test
     void aDownloadThatTakesTooLongFails() {
       Scene scene = new Scene();
-      scene.host("a").phase(Phase.STAGING, Duration.ofMinutes(21), "cmd-a").replied(checkedAtRequest());
+      scene
+          .host("a")
+          .phase(Phase.STAGING, Duration.ofMinutes(21), "cmd-a")
+          .replied(checkedAtRequest());
 
-      assertThat(only(plan(scene), Decision.Fail.class).reason()).isEqualTo(FailureReason.STAGE_TIMEOUT);
+      assertThat(only(plan(scene), Decision.Fail.class).reason())
+          .isEqualTo(FailureReason.STAGE_TIMEOUT);
     }
   }
 
@@ -506,16 +597,29 @@ class PlannerTest {
       Scene scene = new Scene();
       scene.host("a").phase(Phase.STAGED);
 
-      assertThat(decisions(plan(scene))).containsExactlyInAnyOrder("InspectServices", "InspectTasks(a)");
+      assertThat(decisions(plan(scene)))
+          .containsExactlyInAnyOrder("InspectServices", "InspectTasks(a)");
     }
 
     static Stream<Arguments> blocked() {
       return Stream.of(
-          Arguments.of("a service below its desired count", (Consumer<Scene>) s -> s.services(service("web", 3, 2)), Reason.SERVICE_BELOW_DESIRED),
-          Arguments.of("no room elsewhere", (Consumer<Scene>) s -> s.host("b").free(256, 256), Reason.INSUFFICIENT_CAPACITY),
-          Arguments.of("another instance out of service", (Consumer<Scene>) s -> s.host("c").status(InstanceStatus.DRAINING), Reason.NO_DRAIN_SLOT),
+          Arguments.of(
+              "a service below its desired count",
+              (Consumer<Scene>) s -> s.services(service("web", 3, 2)),
+              Reason.SERVICE_BELOW_DESIRED),
+          Arguments.of(
+              "no room elsewhere",
+              (Consumer<Scene>) s -> s.host("b").free(256, 256),
+              Reason.INSUFFICIENT_CAPACITY),
+          Arguments.of(
+              "another instance out of service",
+              (Consumer<Scene>) s -> s.host("c").status(InstanceStatus.DRAINING),
+              Reason.NO_DRAIN_SLOT),
           Arguments.of("paused", (Consumer<Scene>) s -> s.set("PAUSED", "true"), Reason.PAUSED),
-          Arguments.of("window closed", (Consumer<Scene>) s -> s.set("MAINTENANCE_WINDOW", "Sat 02:00-03:00"), Reason.WINDOW_CLOSED));
+          Arguments.of(
+              "window closed",
+              (Consumer<Scene>) s -> s.set("MAINTENANCE_WINDOW", "Sat 02:00-03:00"),
+              Reason.WINDOW_CLOSED));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -535,7 +639,11 @@ class PlannerTest {
     @Test
     void daemonTasksNeedNoRoomElsewhere() {
       Scene scene = new Scene().services(daemon("agent"));
-      scene.host("a").phase(Phase.STAGED).tasks(serviceTask("d1", "agent", 1024, 2048)).probed(Duration.ofSeconds(1), status("synthetic-ecs-staged.json"));
+      scene
+          .host("a")
+          .phase(Phase.STAGED)
+          .tasks(serviceTask("d1", "agent", 1024, 2048))
+          .probed(Duration.ofSeconds(1), status("synthetic-ecs-staged.json"));
       scene.host("b").free(0, 0);
 
       assertThat(decisions(plan(scene))).containsExactly("StartDrain(a)");
@@ -556,13 +664,18 @@ class PlannerTest {
       Scene scene = ready();
       scene.host("a").probed(Duration.ofSeconds(1), error(HostError.Kind.UNINITIALIZED));
 
-      assertThat(only(plan(scene), Decision.Fail.class).reason()).isEqualTo(FailureReason.STAGE_LOST);
+      assertThat(only(plan(scene), Decision.Fail.class).reason())
+          .isEqualTo(FailureReason.STAGE_LOST);
     }
 
     @Test
     void aDifferentStagedVersionFailsTheUpdateBeforeAnyDrain() {
       Scene scene = ready();
-      scene.host("a").probed(Duration.ofSeconds(1), status(hostStatus(UpdateState.STAGED, OLD, "1.20.5", "prepare", "Success", "x")));
+      scene
+          .host("a")
+          .probed(
+              Duration.ofSeconds(1),
+              status(hostStatus(UpdateState.STAGED, OLD, "1.20.5", "prepare", "Success", "x")));
 
       assertThat(only(plan(scene), Decision.Fail.class).detail()).contains("expected " + NEW);
     }
@@ -570,8 +683,16 @@ class PlannerTest {
     @Test
     void onlyOneOfTwoStagedInstancesDrainsAtMaxConcurrentOne() {
       Scene scene = new Scene().services(service("web", 2, 2));
-      scene.host("a").phase(Phase.STAGED, Duration.ofMinutes(5), null).tasks().probed(Duration.ofSeconds(1), status("synthetic-ecs-staged.json"));
-      scene.host("b").phase(Phase.STAGED, Duration.ofMinutes(1), null).tasks().probed(Duration.ofSeconds(1), status("synthetic-ecs-staged.json"));
+      scene
+          .host("a")
+          .phase(Phase.STAGED, Duration.ofMinutes(5), null)
+          .tasks()
+          .probed(Duration.ofSeconds(1), status("synthetic-ecs-staged.json"));
+      scene
+          .host("b")
+          .phase(Phase.STAGED, Duration.ofMinutes(1), null)
+          .tasks()
+          .probed(Duration.ofSeconds(1), status("synthetic-ecs-staged.json"));
 
       Planner.Plan plan = plan(scene);
 
@@ -582,8 +703,16 @@ class PlannerTest {
     @Test
     void twoDrainAtMaxConcurrentTwo() {
       Scene scene = new Scene().set("MAX_CONCURRENT", "2").services(service("web", 2, 2));
-      scene.host("a").phase(Phase.STAGED, Duration.ofMinutes(5), null).tasks().probed(Duration.ofSeconds(1), status("synthetic-ecs-staged.json"));
-      scene.host("b").phase(Phase.STAGED, Duration.ofMinutes(1), null).tasks().probed(Duration.ofSeconds(1), status("synthetic-ecs-staged.json"));
+      scene
+          .host("a")
+          .phase(Phase.STAGED, Duration.ofMinutes(5), null)
+          .tasks()
+          .probed(Duration.ofSeconds(1), status("synthetic-ecs-staged.json"));
+      scene
+          .host("b")
+          .phase(Phase.STAGED, Duration.ofMinutes(1), null)
+          .tasks()
+          .probed(Duration.ofSeconds(1), status("synthetic-ecs-staged.json"));
 
       assertThat(decisions(plan(scene))).containsExactly("StartDrain(a)", "StartDrain(b)");
     }
@@ -591,8 +720,16 @@ class PlannerTest {
     @Test
     void twoDrainsDoNotCountOnTheSameRoom() {
       Scene scene = new Scene().set("MAX_CONCURRENT", "2").services(service("web", 4, 4));
-      scene.host("a").phase(Phase.DRAINING).status(InstanceStatus.DRAINING).tasks(serviceTask("t1", "web", 1024, 2048));
-      scene.host("b").phase(Phase.STAGED).tasks(serviceTask("t2", "web", 1024, 2048)).probed(Duration.ofSeconds(1), status("synthetic-ecs-staged.json"));
+      scene
+          .host("a")
+          .phase(Phase.DRAINING)
+          .status(InstanceStatus.DRAINING)
+          .tasks(serviceTask("t1", "web", 1024, 2048));
+      scene
+          .host("b")
+          .phase(Phase.STAGED)
+          .tasks(serviceTask("t2", "web", 1024, 2048))
+          .probed(Duration.ofSeconds(1), status("synthetic-ecs-staged.json"));
       scene.host("c").free(1024, 2048);
 
       Planner.Plan plan = plan(scene);
@@ -614,7 +751,9 @@ class PlannerTest {
     @Test
     void waitsWhileServiceTasksRun() {
       Scene scene = draining(Duration.ofMinutes(1));
-      scene.host("a").tasks(serviceTask("t1", "web", 256, 512), serviceTask("d1", "agent", 128, 128));
+      scene
+          .host("a")
+          .tasks(serviceTask("t1", "web", 256, 512), serviceTask("d1", "agent", 128, 128));
 
       Planner.Plan plan = plan(scene);
 
@@ -673,7 +812,8 @@ class PlannerTest {
       Scene scene = new Scene().services(service("web", 2, 1));
       scene.host("a").phase(Phase.DRAINING).tasks();
 
-      assertThat(only(plan(scene), Decision.RevertToStaged.class).reason()).isEqualTo(Reason.SERVICE_BELOW_DESIRED);
+      assertThat(only(plan(scene), Decision.RevertToStaged.class).reason())
+          .isEqualTo(Reason.SERVICE_BELOW_DESIRED);
     }
   }
 
@@ -682,7 +822,12 @@ class PlannerTest {
 
     private Scene activating(HostReply reply) {
       Scene scene = new Scene().services(daemon("agent"));
-      scene.host("a").phase(Phase.ACTIVATING).status(InstanceStatus.DRAINING).tasks(serviceTask("d1", "agent", 128, 128)).replied(reply);
+      scene
+          .host("a")
+          .phase(Phase.ACTIVATING)
+          .status(InstanceStatus.DRAINING)
+          .tasks(serviceTask("d1", "agent", 128, 128))
+          .replied(reply);
       return scene;
     }
 
@@ -702,7 +847,10 @@ class PlannerTest {
     @Test
     void neverRebootsWhileOtherTasksRun() {
       Scene scene = activating(done());
-      scene.host("a").tasks(serviceTask("t1", "web", 256, 512)).probed(Duration.ofSeconds(1), status("synthetic-ecs-ready.json"));
+      scene
+          .host("a")
+          .tasks(serviceTask("t1", "web", 256, 512))
+          .probed(Duration.ofSeconds(1), status("synthetic-ecs-ready.json"));
 
       assertThat(plan(scene).decisions()).isEmpty();
     }
@@ -735,9 +883,15 @@ class PlannerTest {
     @Test
     void anActivationThatNeverGetsReadyFails() {
       Scene scene = new Scene().services(daemon("agent"));
-      scene.host("a").phase(Phase.ACTIVATING, Duration.ofMinutes(3), "cmd-a").status(InstanceStatus.DRAINING).tasks().replied(done());
+      scene
+          .host("a")
+          .phase(Phase.ACTIVATING, Duration.ofMinutes(3), "cmd-a")
+          .status(InstanceStatus.DRAINING)
+          .tasks()
+          .replied(done());
 
-      assertThat(only(plan(scene), Decision.Fail.class).reason()).isEqualTo(FailureReason.ACTIVATE_FAILED);
+      assertThat(only(plan(scene), Decision.Fail.class).reason())
+          .isEqualTo(FailureReason.ACTIVATE_FAILED);
     }
   }
 
@@ -794,7 +948,10 @@ class PlannerTest {
     @Test
     void aHostAlreadyMarkedAsNotReturnedIsNotMarkedAgain() {
       Scene scene = rebooting(Duration.ofMinutes(40));
-      scene.host("a").disconnected().failed(FailureReason.REBOOT_TIMEOUT, Duration.ofMinutes(19), 1, NEW);
+      scene
+          .host("a")
+          .disconnected()
+          .failed(FailureReason.REBOOT_TIMEOUT, Duration.ofMinutes(19), 1, NEW);
 
       Planner.Plan plan = plan(scene);
 
@@ -830,13 +987,23 @@ class PlannerTest {
 
     @Test
     void anUpdateStillReadyMeansTheRebootMayBeOnItsWaySoItChecksAgain() {
-      assertThat(decisions(plan(verifying(status(hostStatus(UpdateState.READY, OLD, NEW, "refresh", "Success", "x")))))).containsExactly("Resend(a)");
+      assertThat(
+              decisions(
+                  plan(
+                      verifying(
+                          status(
+                              hostStatus(
+                                  UpdateState.READY, OLD, NEW, "refresh", "Success", "x"))))))
+          .containsExactly("Resend(a)");
     }
 
     @Test
     void anUpdateStillReadyAtTheVerifyTimeoutMeansTheRebootDidNotHappen() {
       Scene scene = new Scene();
-      scene.host("a").phase(Phase.VERIFYING, Duration.ofMinutes(10), "cmd-a").status(InstanceStatus.DRAINING)
+      scene
+          .host("a")
+          .phase(Phase.VERIFYING, Duration.ofMinutes(10), "cmd-a")
+          .status(InstanceStatus.DRAINING)
           .replied(status(hostStatus(UpdateState.READY, OLD, NEW, "refresh", "Success", "x")));
 
       Decision.Fail f = only(plan(scene), Decision.Fail.class);
@@ -847,13 +1014,25 @@ class PlannerTest {
 
     static Stream<Arguments> verdicts() {
       return Stream.of(
-          Arguments.of("old version, update gone", hostStatus(UpdateState.AVAILABLE, OLD, null, "refresh", "Success", "x"), FailureReason.ROLLED_BACK, false),
-          Arguments.of("an unexpected version", hostStatus(UpdateState.IDLE, "1.21.0", null, "refresh", "Success", "x"), FailureReason.VERIFY_FAILED, false));
+          Arguments.of(
+              "old version, update gone",
+              hostStatus(UpdateState.AVAILABLE, OLD, null, "refresh", "Success", "x"),
+              FailureReason.ROLLED_BACK,
+              false),
+          Arguments.of(
+              "an unexpected version",
+              hostStatus(UpdateState.IDLE, "1.21.0", null, "refresh", "Success", "x"),
+              FailureReason.VERIFY_FAILED,
+              false));
     }
 
     @ParameterizedTest(name = "{0}: {2}")
     @MethodSource("verdicts")
-    void anyOtherVersionFailsAndSetsTheInstanceActive(String name, io.github.bottlerocket.ecsupdater.host.UpdateStatus s, FailureReason reason, boolean cancel) {
+    void anyOtherVersionFailsAndSetsTheInstanceActive(
+        String name,
+        io.github.bottlerocket.ecsupdater.host.UpdateStatus s,
+        FailureReason reason,
+        boolean cancel) {
       Decision.Fail f = only(plan(verifying(status(s))), Decision.Fail.class);
 
       assertThat(f.reason()).isEqualTo(reason);
@@ -863,13 +1042,18 @@ class PlannerTest {
 
     @Test
     void aFailedCheckFallsBackToTheStatus() {
-      assertThat(decisions(plan(verifying(error(HostError.Kind.FAILED))))).containsExactly("Probe(a)");
+      assertThat(decisions(plan(verifying(error(HostError.Kind.FAILED)))))
+          .containsExactly("Probe(a)");
     }
 
     @Test
     void theStatusDecidesWhenTheCheckFailed() {
       Scene scene = verifying(error(HostError.Kind.FAILED));
-      scene.host("a").probed(Duration.ofSeconds(1), status(hostStatus(UpdateState.IDLE, NEW, null, "refresh", "Failed", "x")));
+      scene
+          .host("a")
+          .probed(
+              Duration.ofSeconds(1),
+              status(hostStatus(UpdateState.IDLE, NEW, null, "refresh", "Failed", "x")));
 
       assertThat(decisions(plan(scene))).containsExactly("Complete(a)");
     }
@@ -885,7 +1069,11 @@ class PlannerTest {
     @Test
     void givesUpAfterTheVerifyTimeout() {
       Scene scene = new Scene();
-      scene.host("a").phase(Phase.VERIFYING, Duration.ofMinutes(11), "cmd-a").status(InstanceStatus.DRAINING).replied(pending());
+      scene
+          .host("a")
+          .phase(Phase.VERIFYING, Duration.ofMinutes(11), "cmd-a")
+          .status(InstanceStatus.DRAINING)
+          .replied(pending());
 
       Decision.Fail f = only(plan(scene), Decision.Fail.class);
       assertThat(f.reason()).isEqualTo(FailureReason.VERIFY_FAILED);
@@ -916,14 +1104,18 @@ class PlannerTest {
       scene.host("c").phase(Phase.STAGED);
       scene.host("d").phase(Phase.QUEUED);
 
-      assertThat(plan(scene).reports()).extracting(InstanceReport::containerInstanceArn).containsExactly(arn("a"), arn("b"), arn("c"), arn("d"));
+      assertThat(plan(scene).reports())
+          .extracting(InstanceReport::containerInstanceArn)
+          .containsExactly(arn("a"), arn("b"), arn("c"), arn("d"));
     }
 
     @Test
     void timeComesOnlyFromTheObservation() {
-      Scene early = new Scene().at(Instant.parse("2026-11-26T10:00:00Z")).checkedAgo(Duration.ofMinutes(59));
+      Scene early =
+          new Scene().at(Instant.parse("2026-11-26T10:00:00Z")).checkedAgo(Duration.ofMinutes(59));
       early.host("a");
-      Scene late = new Scene().at(Instant.parse("2026-11-26T10:00:00Z")).checkedAgo(Duration.ofMinutes(60));
+      Scene late =
+          new Scene().at(Instant.parse("2026-11-26T10:00:00Z")).checkedAgo(Duration.ofMinutes(60));
       late.host("a");
 
       assertThat(plan(early).decisions()).isEmpty();

@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ReconcilerTest {
   private final FakeCluster cluster = new FakeCluster();
   private final List<Transition> transitions = new ArrayList<>();
-  private final Map<String, String> env = new HashMap<>(Map.of("POLL_INTERVAL", "5s", "DEADLINE_MARGIN", "1s"));
+  private final Map<String, String> env =
+      new HashMap<>(Map.of("POLL_INTERVAL", "5s", "DEADLINE_MARGIN", "1s"));
 
   ReconcilerTest() {
     // Room for the tasks of a drained instance, on a host the updater never touches.
@@ -48,7 +49,14 @@ class ReconcilerTest {
           }
         };
     AtomicInteger runs = new AtomicInteger();
-    return new Reconciler(cluster, cluster, Settings.fromEnvironment(env), cluster.clock, cluster.sleeper(), listener, () -> "run-" + runs.incrementAndGet());
+    return new Reconciler(
+        cluster,
+        cluster,
+        Settings.fromEnvironment(env),
+        cluster.clock,
+        cluster.sleeper(),
+        listener,
+        () -> "run-" + runs.incrementAndGet());
   }
 
   private PassReport pass() {
@@ -56,7 +64,11 @@ class ReconcilerTest {
   }
 
   private PassReport pass(PassOptions options) {
-    return reconciler().run(FakeCluster.CLUSTER, options, Deadline.at(cluster.clock.instant().plus(Duration.ofMinutes(14)), cluster.clock));
+    return reconciler()
+        .run(
+            FakeCluster.CLUSTER,
+            options,
+            Deadline.at(cluster.clock.instant().plus(Duration.ofMinutes(14)), cluster.clock));
   }
 
   private FakeCluster.Host updatable(String id) {
@@ -77,18 +89,21 @@ class ReconcilerTest {
     assertThat(a.active).isEqualTo(NEW);
     assertThat(a.status).isEqualTo(InstanceStatus.ACTIVE);
     assertThat(a.attributes).isEmpty();
-    assertThat(transitions).extracting(Transition::kind).containsExactly(
-        Transition.Kind.STAGING_STARTED,
-        Transition.Kind.STAGED,
-        Transition.Kind.DRAIN_STARTED,
-        Transition.Kind.ACTIVATION_STARTED,
-        Transition.Kind.REBOOT_SENT,
-        Transition.Kind.VERIFICATION_STARTED,
-        Transition.Kind.UPDATED);
+    assertThat(transitions)
+        .extracting(Transition::kind)
+        .containsExactly(
+            Transition.Kind.STAGING_STARTED,
+            Transition.Kind.STAGED,
+            Transition.Kind.DRAIN_STARTED,
+            Transition.Kind.ACTIVATION_STARTED,
+            Transition.Kind.REBOOT_SENT,
+            Transition.Kind.VERIFICATION_STARTED,
+            Transition.Kind.UPDATED);
     InstanceReport line = report.instances().get(0);
     assertThat(line.outcome()).isEqualTo(Outcome.UPDATED);
     assertThat(line.runningVersion()).contains(NEW);
-    assertThat(transitions.get(transitions.size() - 1).outOfService()).hasValueSatisfying(d -> assertThat(d).isPositive());
+    assertThat(transitions.get(transitions.size() - 1).outOfService())
+        .hasValueSatisfying(d -> assertThat(d).isPositive());
   }
 
   @Test
@@ -97,19 +112,20 @@ class ReconcilerTest {
 
     pass();
 
-    assertThat(cluster.changes()).containsExactly(
-        "ssm:SendCommand PREPARE i-a",
-        "ecs:PutAttributes a state=STAGING",
-        "ecs:PutAttributes a state=STAGED",
-        "ecs:PutAttributes a state=DRAINING",
-        "ecs:UpdateContainerInstancesState a DRAINING",
-        "ssm:SendCommand ACTIVATE i-a",
-        "ecs:PutAttributes a state=ACTIVATING",
-        "ssm:SendCommand REBOOT i-a",
-        "ecs:PutAttributes a state=REBOOTING",
-        "ecs:PutAttributes a state=VERIFYING",
-        "ecs:UpdateContainerInstancesState a ACTIVE",
-        "ecs:DeleteAttributes a state");
+    assertThat(cluster.changes())
+        .containsExactly(
+            "ssm:SendCommand PREPARE i-a",
+            "ecs:PutAttributes a state=STAGING",
+            "ecs:PutAttributes a state=STAGED",
+            "ecs:PutAttributes a state=DRAINING",
+            "ecs:UpdateContainerInstancesState a DRAINING",
+            "ssm:SendCommand ACTIVATE i-a",
+            "ecs:PutAttributes a state=ACTIVATING",
+            "ssm:SendCommand REBOOT i-a",
+            "ecs:PutAttributes a state=REBOOTING",
+            "ecs:PutAttributes a state=VERIFYING",
+            "ecs:UpdateContainerInstancesState a ACTIVE",
+            "ecs:DeleteAttributes a state");
   }
 
   @Test
@@ -137,7 +153,8 @@ class ReconcilerTest {
     assertThat(bottlerocketHosts()).allSatisfy(h -> assertThat(h.active).isEqualTo(NEW));
     assertThat(cluster.maxDraining).isEqualTo(1);
     List<String> changes = cluster.changes();
-    assertThat(changes.indexOf("ssm:SendCommand PREPARE i-b")).isLessThan(changes.indexOf("ecs:UpdateContainerInstancesState a ACTIVE"));
+    assertThat(changes.indexOf("ssm:SendCommand PREPARE i-b"))
+        .isLessThan(changes.indexOf("ecs:UpdateContainerInstancesState a ACTIVE"));
   }
 
   @Test
@@ -164,7 +181,9 @@ class ReconcilerTest {
     assertThat(cluster.drainedWithoutRecord).isEmpty();
     assertThat(report.instances().get(0).reason()).contains(FailureReason.DRAIN_TIMEOUT.name());
     assertThat(cluster.host("a").status).isEqualTo(InstanceStatus.ACTIVE);
-    assertThat(cluster.host("a").attributes).containsKey(StateAttributes.FAILURE).doesNotContainKey(StateAttributes.STATE);
+    assertThat(cluster.host("a").attributes)
+        .containsKey(StateAttributes.FAILURE)
+        .doesNotContainKey(StateAttributes.STATE);
   }
 
   @Test
@@ -189,8 +208,10 @@ class ReconcilerTest {
 
     assertThat(a.status).isEqualTo(InstanceStatus.ACTIVE);
     assertThat(a.active).isEqualTo(OLD);
-    assertThat(StateAttributes.decodeFailure(a.attributes.get(StateAttributes.FAILURE)).reason()).isEqualTo(FailureReason.ROLLED_BACK);
-    assertThat(report.cluster()).hasValueSatisfying(c -> assertThat(c.circuitBreakerOpen()).isTrue());
+    assertThat(StateAttributes.decodeFailure(a.attributes.get(StateAttributes.FAILURE)).reason())
+        .isEqualTo(FailureReason.ROLLED_BACK);
+    assertThat(report.cluster())
+        .hasValueSatisfying(c -> assertThat(c.circuitBreakerOpen()).isTrue());
     assertThat(b.status).isEqualTo(InstanceStatus.ACTIVE);
     assertThat(b.active).isEqualTo(OLD);
     assertThat(cluster.changes()).noneMatch(c -> c.contains("DRAINING") && c.contains(" b "));
@@ -202,18 +223,25 @@ class ReconcilerTest {
     env.put("REBOOT_TIMEOUT", "5m");
     a.failsToBoot = false;
 
-    PassReport first = reconciler().run(FakeCluster.CLUSTER, PassOptions.DEFAULT, () -> {
-      // Keep the host away for good once it has rebooted.
-      if (a.backAt != null) {
-        a.backAt = Instant.MAX;
-      }
-      return Duration.ofHours(1);
-    });
+    PassReport first =
+        reconciler()
+            .run(
+                FakeCluster.CLUSTER,
+                PassOptions.DEFAULT,
+                () -> {
+                  // Keep the host away for good once it has rebooted.
+                  if (a.backAt != null) {
+                    a.backAt = Instant.MAX;
+                  }
+                  return Duration.ofHours(1);
+                });
 
     assertThat(first.stopReason()).isEqualTo(PassReport.StopReason.SETTLED);
     assertThat(a.status).isEqualTo(InstanceStatus.DRAINING);
-    assertThat(StateAttributes.decodePhase(a.attributes.get(StateAttributes.STATE)).phase()).isEqualTo(Phase.REBOOTING);
-    assertThat(StateAttributes.decodeFailure(a.attributes.get(StateAttributes.FAILURE)).reason()).isEqualTo(FailureReason.REBOOT_TIMEOUT);
+    assertThat(StateAttributes.decodePhase(a.attributes.get(StateAttributes.STATE)).phase())
+        .isEqualTo(Phase.REBOOTING);
+    assertThat(StateAttributes.decodeFailure(a.attributes.get(StateAttributes.FAILURE)).reason())
+        .isEqualTo(FailureReason.REBOOT_TIMEOUT);
   }
 
   @Test
@@ -226,22 +254,33 @@ class ReconcilerTest {
     assertThat(cluster.tags).isEmpty();
     assertThat(cluster.log).noneMatch(l -> l.startsWith("ecs:TagResource"));
     assertThat(report.stopReason()).isEqualTo(PassReport.StopReason.PLANNED);
-    assertThat(report.transitions()).singleElement().satisfies(t -> {
-      assertThat(t.kind()).isEqualTo(Transition.Kind.STAGING_STARTED);
-      assertThat(t.detail()).startsWith("would");
-      assertThat(t.targetVersion()).contains(NEW);
-    });
+    assertThat(report.transitions())
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.kind()).isEqualTo(Transition.Kind.STAGING_STARTED);
+              assertThat(t.detail()).startsWith("would");
+              assertThat(t.targetVersion()).contains(NEW);
+            });
   }
 
   @Test
   void aFaultReadingTheClusterEndsThePassWithTheReasonAndNoChange() {
     updatable("a");
-    cluster.faults.put("ecs:ListContainerInstances", new AwsFault(AwsFault.Kind.ACCESS_DENIED, "ecs:ListContainerInstances", "AccessDeniedException: no", null));
+    cluster.faults.put(
+        "ecs:ListContainerInstances",
+        new AwsFault(
+            AwsFault.Kind.ACCESS_DENIED,
+            "ecs:ListContainerInstances",
+            "AccessDeniedException: no",
+            null));
 
     PassReport report = pass();
 
     assertThat(report.stopReason()).isEqualTo(PassReport.StopReason.ERROR);
-    assertThat(report.error()).hasValueSatisfying(e -> assertThat(e).contains("ecs:ListContainerInstances failed").contains("IAM role"));
+    assertThat(report.error())
+        .hasValueSatisfying(
+            e -> assertThat(e).contains("ecs:ListContainerInstances failed").contains("IAM role"));
     assertThat(cluster.changes()).isEmpty();
   }
 
@@ -249,7 +288,8 @@ class ReconcilerTest {
   void anUnknownClusterIsAnErrorThatNamesIt() {
     PassReport report = reconciler().run("nope", PassOptions.DEFAULT, () -> Duration.ofMinutes(1));
 
-    assertThat(report.error()).hasValueSatisfying(e -> assertThat(e).contains("cluster 'nope' was not found"));
+    assertThat(report.error())
+        .hasValueSatisfying(e -> assertThat(e).contains("cluster 'nope' was not found"));
   }
 
   @Test
@@ -258,7 +298,8 @@ class ReconcilerTest {
 
     PassReport report = pass();
 
-    assertThat(report.error()).hasValueSatisfying(e -> assertThat(e).contains("is not in ALLOWED_CLUSTERS"));
+    assertThat(report.error())
+        .hasValueSatisfying(e -> assertThat(e).contains("is not in ALLOWED_CLUSTERS"));
     assertThat(cluster.log).containsExactly("ecs:DescribeClusters");
   }
 
@@ -279,7 +320,13 @@ class ReconcilerTest {
   @Test
   void anAttributeLimitReachedInTheMeantimeIsReportedOnTheInstanceWithoutDraining() {
     updatable("a");
-    cluster.faults.put("ecs:PutAttributes", new AwsFault(AwsFault.Kind.ATTRIBUTE_LIMIT, "ecs:PutAttributes", "AttributeLimitExceededException", null));
+    cluster.faults.put(
+        "ecs:PutAttributes",
+        new AwsFault(
+            AwsFault.Kind.ATTRIBUTE_LIMIT,
+            "ecs:PutAttributes",
+            "AttributeLimitExceededException",
+            null));
 
     PassReport report = pass();
 
@@ -293,7 +340,8 @@ class ReconcilerTest {
     a.drainsImmediately = false;
     Instant end = cluster.clock.instant().plus(Duration.ofMinutes(5));
 
-    PassReport first = reconciler().run(FakeCluster.CLUSTER, PassOptions.DEFAULT, Deadline.at(end, cluster.clock));
+    PassReport first =
+        reconciler().run(FakeCluster.CLUSTER, PassOptions.DEFAULT, Deadline.at(end, cluster.clock));
 
     assertThat(first.stopReason()).isEqualTo(PassReport.StopReason.DEADLINE);
     assertThat(a.status).isEqualTo(InstanceStatus.DRAINING);
@@ -320,19 +368,26 @@ class ReconcilerTest {
     updatable("b");
     int start = cluster.log.size();
 
-    reconciler().run(FakeCluster.CLUSTER, PassOptions.DEFAULT, () -> cluster.log.size() - start < calls ? Duration.ofHours(1) : Duration.ZERO);
+    reconciler()
+        .run(
+            FakeCluster.CLUSTER,
+            PassOptions.DEFAULT,
+            () -> cluster.log.size() - start < calls ? Duration.ofHours(1) : Duration.ZERO);
     PassReport resumed = pass();
     PassReport last = pass(new PassOptions(false, false, true, java.util.OptionalInt.empty()));
 
-    assertThat(bottlerocketHosts()).allSatisfy(h -> {
-      assertThat(h.active).isEqualTo(NEW);
-      assertThat(h.status).isEqualTo(InstanceStatus.ACTIVE);
-      assertThat(h.attributes).isEmpty();
-      assertThat(h.rebootedWithTasks).isEmpty();
-    });
+    assertThat(bottlerocketHosts())
+        .allSatisfy(
+            h -> {
+              assertThat(h.active).isEqualTo(NEW);
+              assertThat(h.status).isEqualTo(InstanceStatus.ACTIVE);
+              assertThat(h.attributes).isEmpty();
+              assertThat(h.rebootedWithTasks).isEmpty();
+            });
     assertThat(cluster.maxDraining).isEqualTo(1);
     assertThat(cluster.drainedWithoutRecord).isEmpty();
     assertThat(resumed.error()).isEmpty();
-    assertThat(last.instances().stream().filter(i -> i.variant().isPresent())).allSatisfy(i -> assertThat(i.outcome()).isEqualTo(Outcome.UP_TO_DATE));
+    assertThat(last.instances().stream().filter(i -> i.variant().isPresent()))
+        .allSatisfy(i -> assertThat(i.outcome()).isEqualTo(Outcome.UP_TO_DATE));
   }
 }

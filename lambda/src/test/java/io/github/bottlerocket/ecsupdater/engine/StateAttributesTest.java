@@ -14,7 +14,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class StateAttributesTest {
   /** What ECS accepts as a custom attribute value. */
-  private static final Pattern ECS_VALUE = Pattern.compile("[A-Za-z0-9\\-_.@/\\\\:]([A-Za-z0-9\\-_.@/\\\\: ]{0,126}[A-Za-z0-9\\-_.@/\\\\:])?");
+  private static final Pattern ECS_VALUE =
+      Pattern.compile(
+          "[A-Za-z0-9\\-_.@/\\\\:]([A-Za-z0-9\\-_.@/\\\\: ]{0,126}[A-Za-z0-9\\-_.@/\\\\:])?");
 
   private static final Instant T = Instant.parse("2026-11-26T10:00:00.123Z");
 
@@ -22,7 +24,13 @@ class StateAttributesTest {
   @EnumSource(Phase.class)
   void everyPhaseRecordRoundTripsWithinEcsLimits(Phase phase) {
     PhaseRecord r =
-        new PhaseRecord(phase, Optional.of("1.20.0"), Optional.of("1.20.1"), T, Optional.of(T.plusSeconds(5)), Optional.of("2f0a3c9e-5b1d-4c7e-9a8f-0d6e2b4c1a37"));
+        new PhaseRecord(
+            phase,
+            Optional.of("1.20.0"),
+            Optional.of("1.20.1"),
+            T,
+            Optional.of(T.plusSeconds(5)),
+            Optional.of("2f0a3c9e-5b1d-4c7e-9a8f-0d6e2b4c1a37"));
 
     String value = StateAttributes.encode(r);
 
@@ -32,7 +40,14 @@ class StateAttributesTest {
 
   @Test
   void absentPartsAreDashes() {
-    PhaseRecord r = new PhaseRecord(Phase.STAGED, Optional.empty(), Optional.of("1.20.1"), T, Optional.empty(), Optional.empty());
+    PhaseRecord r =
+        new PhaseRecord(
+            Phase.STAGED,
+            Optional.empty(),
+            Optional.of("1.20.1"),
+            T,
+            Optional.empty(),
+            Optional.empty());
 
     assertThat(StateAttributes.encode(r)).isEqualTo("STAGED/-/1.20.1/" + T.toEpochMilli() + "/-/-");
     assertThat(StateAttributes.decodePhase(StateAttributes.encode(r))).isEqualTo(r);
@@ -51,7 +66,14 @@ class StateAttributesTest {
 
   @Test
   void aVersionEcsCannotStoreIsLeftOut() {
-    PhaseRecord r = new PhaseRecord(Phase.QUEUED, Optional.of("1.2.3+build"), Optional.of("1.2.4"), T, Optional.empty(), Optional.empty());
+    PhaseRecord r =
+        new PhaseRecord(
+            Phase.QUEUED,
+            Optional.of("1.2.3+build"),
+            Optional.of("1.2.4"),
+            T,
+            Optional.empty(),
+            Optional.empty());
 
     assertThat(StateAttributes.encode(r)).startsWith("QUEUED/-/1.2.4/");
   }
@@ -94,9 +116,11 @@ class StateAttributesTest {
   @ParameterizedTest(name = "failure {0} waits {1} minutes")
   @CsvSource({"1,30", "2,60", "3,120", "6,960", "7,1440", "30,1440"})
   void backOffDoublesUpToTheMaximum(int count, long minutes) {
-    FailureRecord f = new FailureRecord(FailureReason.DRAIN_TIMEOUT, Phase.DRAINING, Optional.empty(), T, count);
+    FailureRecord f =
+        new FailureRecord(FailureReason.DRAIN_TIMEOUT, Phase.DRAINING, Optional.empty(), T, count);
 
-    assertThat(f.retryAfter(Duration.ofMinutes(30), Duration.ofHours(24))).isEqualTo(T.plus(Duration.ofMinutes(minutes)));
+    assertThat(f.retryAfter(Duration.ofMinutes(30), Duration.ofHours(24)))
+        .isEqualTo(T.plus(Duration.ofMinutes(minutes)));
   }
 
   @Test

@@ -3,14 +3,12 @@ package io.github.bottlerocket.ecsupdater.handler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.bottlerocket.ecsupdater.config.ConfigException;
 import io.github.bottlerocket.ecsupdater.config.Setting;
 import io.github.bottlerocket.ecsupdater.config.Settings;
 import io.github.bottlerocket.ecsupdater.engine.PassListener;
 import io.github.bottlerocket.ecsupdater.testing.FakeCluster;
-import io.github.bottlerocket.ecsupdater.testing.Scene;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,61 +25,130 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * An invalid value for each setting, through the handler: the function still initialises, and
- * every invocation fails with the exact message before any AWS call. {@code SettingsTest} holds
- * more values per setting; this table has one row for every setting that can be invalid, which
- * a test below keeps true as settings are added.
+ * An invalid value for each setting, through the handler: the function still initialises, and every
+ * invocation fails with the exact message before any AWS call. {@code SettingsTest} holds more
+ * values per setting; this table has one row for every setting that can be invalid, which a test
+ * below keeps true as settings are added.
  */
 class BadConfigurationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String DURATION = "a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M)";
-  /** Every name or ARN list is accepted; a wrong one refuses passes instead (see ReconcilerTest). */
+  private static final String DURATION =
+      "a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M)";
+
+  /**
+   * Every name or ARN list is accepted; a wrong one refuses passes instead (see ReconcilerTest).
+   */
   private static final Set<Setting> ANY_VALUE_ACCEPTED = Set.of(Setting.ALLOWED_CLUSTERS);
 
   private final FakeCluster cluster = new FakeCluster();
 
   private UpdaterHandler handler(Map<String, String> env) {
-    return new UpdaterHandler(env, s -> cluster, s -> cluster, s -> PassListener.NONE, Optional.of("us-east-1"), cluster.clock, cluster.sleeper());
+    return new UpdaterHandler(
+        env,
+        s -> cluster,
+        s -> cluster,
+        s -> PassListener.NONE,
+        Optional.of("us-east-1"),
+        cluster.clock,
+        cluster.sleeper());
   }
 
   private static void invoke(UpdaterHandler handler, ByteArrayOutputStream out) throws IOException {
-    handler.handleRequest(new ByteArrayInputStream("{\"cluster\":\"prod\"}".getBytes(StandardCharsets.UTF_8)), out, null);
+    handler.handleRequest(
+        new ByteArrayInputStream("{\"cluster\":\"prod\"}".getBytes(StandardCharsets.UTF_8)),
+        out,
+        null);
   }
 
   static Stream<Arguments> invalidSettings() {
     return Stream.of(
-        Arguments.of(Setting.MAX_CONCURRENT, "0", "MAX_CONCURRENT must be a whole number from 1 to 100, got '0'"),
-        Arguments.of(Setting.FAILURE_BUDGET, "-1", "FAILURE_BUDGET must be a whole number from 0 to 1000, got '-1'"),
-        Arguments.of(Setting.CHECK_INTERVAL, "hourly", "CHECK_INTERVAL must be " + DURATION + ", got 'hourly'"),
-        Arguments.of(Setting.CHECK_TIMEOUT, "0s", "CHECK_TIMEOUT must be " + DURATION + ", at least 1ms, got '0s'"),
-        Arguments.of(Setting.POLL_INTERVAL, "15", "POLL_INTERVAL must be " + DURATION + ", at least 1ms, got '15'"),
-        Arguments.of(Setting.STAGE_TIMEOUT, "20 minutes", "STAGE_TIMEOUT must be " + DURATION + ", at least 1ms, got '20 minutes'"),
-        Arguments.of(Setting.DRAIN_TIMEOUT, "-30m", "DRAIN_TIMEOUT must be " + DURATION + ", at least 1ms, got '-30m'"),
-        Arguments.of(Setting.ACTIVATE_TIMEOUT, "2x", "ACTIVATE_TIMEOUT must be " + DURATION + ", at least 1ms, got '2x'"),
-        Arguments.of(Setting.REBOOT_TIMEOUT, "0", "REBOOT_TIMEOUT must be " + DURATION + ", at least 1ms, got '0'"),
-        Arguments.of(Setting.REBOOT_GRACE, "soon", "REBOOT_GRACE must be " + DURATION + ", got 'soon'"),
-        Arguments.of(Setting.VERIFY_TIMEOUT, "0ms", "VERIFY_TIMEOUT must be " + DURATION + ", at least 1ms, got '0ms'"),
-        Arguments.of(Setting.RETRY_BACKOFF, "-30m", "RETRY_BACKOFF must be " + DURATION + ", got '-30m'"),
-        Arguments.of(Setting.RETRY_BACKOFF_MAX, "10m", "RETRY_BACKOFF_MAX must be at least RETRY_BACKOFF (30m), got '10m'"),
-        Arguments.of(Setting.DEADLINE_MARGIN, "30", "DEADLINE_MARGIN must be " + DURATION + ", got '30'"),
-        Arguments.of(Setting.MAX_PASS_DURATION, "0s", "MAX_PASS_DURATION must be " + DURATION + ", at least 1ms, got '0s'"),
-        Arguments.of(Setting.MAINTENANCE_WINDOW, "Sat 02:00",
+        Arguments.of(
+            Setting.MAX_CONCURRENT,
+            "0",
+            "MAX_CONCURRENT must be a whole number from 1 to 100, got '0'"),
+        Arguments.of(
+            Setting.FAILURE_BUDGET,
+            "-1",
+            "FAILURE_BUDGET must be a whole number from 0 to 1000, got '-1'"),
+        Arguments.of(
+            Setting.CHECK_INTERVAL,
+            "hourly",
+            "CHECK_INTERVAL must be " + DURATION + ", got 'hourly'"),
+        Arguments.of(
+            Setting.CHECK_TIMEOUT,
+            "0s",
+            "CHECK_TIMEOUT must be " + DURATION + ", at least 1ms, got '0s'"),
+        Arguments.of(
+            Setting.POLL_INTERVAL,
+            "15",
+            "POLL_INTERVAL must be " + DURATION + ", at least 1ms, got '15'"),
+        Arguments.of(
+            Setting.STAGE_TIMEOUT,
+            "20 minutes",
+            "STAGE_TIMEOUT must be " + DURATION + ", at least 1ms, got '20 minutes'"),
+        Arguments.of(
+            Setting.DRAIN_TIMEOUT,
+            "-30m",
+            "DRAIN_TIMEOUT must be " + DURATION + ", at least 1ms, got '-30m'"),
+        Arguments.of(
+            Setting.ACTIVATE_TIMEOUT,
+            "2x",
+            "ACTIVATE_TIMEOUT must be " + DURATION + ", at least 1ms, got '2x'"),
+        Arguments.of(
+            Setting.REBOOT_TIMEOUT,
+            "0",
+            "REBOOT_TIMEOUT must be " + DURATION + ", at least 1ms, got '0'"),
+        Arguments.of(
+            Setting.REBOOT_GRACE, "soon", "REBOOT_GRACE must be " + DURATION + ", got 'soon'"),
+        Arguments.of(
+            Setting.VERIFY_TIMEOUT,
+            "0ms",
+            "VERIFY_TIMEOUT must be " + DURATION + ", at least 1ms, got '0ms'"),
+        Arguments.of(
+            Setting.RETRY_BACKOFF, "-30m", "RETRY_BACKOFF must be " + DURATION + ", got '-30m'"),
+        Arguments.of(
+            Setting.RETRY_BACKOFF_MAX,
+            "10m",
+            "RETRY_BACKOFF_MAX must be at least RETRY_BACKOFF (30m), got '10m'"),
+        Arguments.of(
+            Setting.DEADLINE_MARGIN, "30", "DEADLINE_MARGIN must be " + DURATION + ", got '30'"),
+        Arguments.of(
+            Setting.MAX_PASS_DURATION,
+            "0s",
+            "MAX_PASS_DURATION must be " + DURATION + ", at least 1ms, got '0s'"),
+        Arguments.of(
+            Setting.MAINTENANCE_WINDOW,
+            "Sat 02:00",
             "MAINTENANCE_WINDOW must be '<days> <HH:MM>-<HH:MM>' entries separated by ';', e.g. 'Sat,Sun 02:00-06:00' or "
                 + "'Mon-Fri 22:00-04:00' (days: daily, weekdays, weekends, Mon..Sun, Mon-Fri, Sat,Sun), or empty for always; "
                 + "cannot read 'Sat 02:00' in 'Sat 02:00'"),
-        Arguments.of(Setting.MAINTENANCE_TIMEZONE, "Berlin",
+        Arguments.of(
+            Setting.MAINTENANCE_TIMEZONE,
+            "Berlin",
             "MAINTENANCE_TIMEZONE must be an IANA time zone such as UTC or Europe/Berlin, got 'Berlin'"),
         Arguments.of(Setting.PAUSED, "maybe", "PAUSED must be true or false, got 'maybe'"),
-        Arguments.of(Setting.SSM_DOCUMENT_PREFIX, "Bottlerocket Updater",
+        Arguments.of(
+            Setting.SSM_DOCUMENT_PREFIX,
+            "Bottlerocket Updater",
             "SSM_DOCUMENT_PREFIX must be letters, digits, '_', '-' and '.', at most 100 characters (e.g. BottlerocketUpdater-), got 'Bottlerocket Updater'"),
-        Arguments.of(Setting.COMMAND_DELIVERY_TIMEOUT, "3d", "COMMAND_DELIVERY_TIMEOUT must be at most 48h (an SSM limit), got '3d'"),
-        Arguments.of(Setting.EVENT_BUS, "my bus", "EVENT_BUS must be an event bus name or ARN, or 'none' to send no events, got 'my bus'"),
-        Arguments.of(Setting.METRICS_NAMESPACE, "Updater$", "METRICS_NAMESPACE must be a CloudWatch namespace of letters, digits and . _ - / # : and spaces, got 'Updater$'"));
+        Arguments.of(
+            Setting.COMMAND_DELIVERY_TIMEOUT,
+            "3d",
+            "COMMAND_DELIVERY_TIMEOUT must be at most 48h (an SSM limit), got '3d'"),
+        Arguments.of(
+            Setting.EVENT_BUS,
+            "my bus",
+            "EVENT_BUS must be an event bus name or ARN, or 'none' to send no events, got 'my bus'"),
+        Arguments.of(
+            Setting.METRICS_NAMESPACE,
+            "Updater$",
+            "METRICS_NAMESPACE must be a CloudWatch namespace of letters, digits and . _ - / # : and spaces, got 'Updater$'"));
   }
 
   @ParameterizedTest(name = "{0}={1}")
   @MethodSource("invalidSettings")
-  void anInvalidSettingFailsEveryInvocationBeforeAnyAwsCall(Setting setting, String value, String problem) {
+  void anInvalidSettingFailsEveryInvocationBeforeAnyAwsCall(
+      Setting setting, String value, String problem) {
     UpdaterHandler handler = handler(Map.of(setting.key(), value));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
@@ -95,16 +162,24 @@ class BadConfigurationTest {
 
   @Test
   void everySettingThatCanBeInvalidHasARow() {
-    Set<Setting> covered = invalidSettings().map(a -> (Setting) a.get()[0]).collect(Collectors.toSet());
+    Set<Setting> covered =
+        invalidSettings().map(a -> (Setting) a.get()[0]).collect(Collectors.toSet());
 
-    assertThat(covered).containsExactlyInAnyOrderElementsOf(
-        Arrays.stream(Setting.values()).filter(s -> !ANY_VALUE_ACCEPTED.contains(s)).toList());
+    assertThat(covered)
+        .containsExactlyInAnyOrderElementsOf(
+            Arrays.stream(Setting.values()).filter(s -> !ANY_VALUE_ACCEPTED.contains(s)).toList());
   }
 
   @Test
   void aDeadlineMarginAsLongAsAPassIsRejected() {
     assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("DEADLINE_MARGIN", "15m")))
-        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).singleElement().asString()
-            .isEqualTo("DEADLINE_MARGIN must be less than MAX_PASS_DURATION (14m), or no pass has any time, got '15m'"));
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .asString()
+                    .isEqualTo(
+                        "DEADLINE_MARGIN must be less than MAX_PASS_DURATION (14m), or no pass has any time, got '15m'"));
   }
 }

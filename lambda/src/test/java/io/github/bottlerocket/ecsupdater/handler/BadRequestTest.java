@@ -29,36 +29,64 @@ class BadRequestTest {
   private final FakeCluster cluster = new FakeCluster();
 
   private UpdaterHandler handler() {
-    return new UpdaterHandler(Map.of(), s -> cluster, s -> cluster, s -> PassListener.NONE, Optional.of("us-east-1"), cluster.clock, cluster.sleeper());
+    return new UpdaterHandler(
+        Map.of(),
+        s -> cluster,
+        s -> cluster,
+        s -> PassListener.NONE,
+        Optional.of("us-east-1"),
+        cluster.clock,
+        cluster.sleeper());
   }
 
   private void invoke(String payload, ByteArrayOutputStream out) throws IOException {
-    handler().handleRequest(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), out, null);
+    handler()
+        .handleRequest(
+            new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), out, null);
   }
 
   static Stream<Arguments> badPayloads() {
     return Stream.of(
-        Arguments.of("malformed JSON", "{cluster: prod",
+        Arguments.of(
+            "malformed JSON",
+            "{cluster: prod",
             "The request is not valid JSON (Unexpected character ('c' (code 99)): was expecting double-quote to start field name). "
                 + "Send an object such as {\"cluster\": \"my-cluster\", \"dryRun\": true}."),
-        Arguments.of("an empty payload", "",
+        Arguments.of(
+            "an empty payload",
+            "",
             "The request is empty. Send an object such as {\"cluster\": \"my-cluster\"}."),
-        Arguments.of("JSON that is not an object", "\"prod\"",
+        Arguments.of(
+            "JSON that is not an object",
+            "\"prod\"",
             "The request must be a JSON object, got string. Send {\"cluster\": \"my-cluster\"}."),
-        Arguments.of("no cluster", "{\"dryRun\":true}",
+        Arguments.of(
+            "no cluster",
+            "{\"dryRun\":true}",
             "Field 'cluster' is missing. Send {\"cluster\": \"<cluster name or ARN>\"} (add \"dryRun\": true to only plan)."),
-        Arguments.of("a cluster that is not a string", "{\"cluster\":[\"prod\"]}",
+        Arguments.of(
+            "a cluster that is not a string",
+            "{\"cluster\":[\"prod\"]}",
             "Field 'cluster' must be a string (a cluster name or ARN), got [\"prod\"]."),
-        Arguments.of("a cluster ARN of the wrong shape", "{\"cluster\":\"arn:aws:ecs:us-east-1:123456789012:service/prod/web\"}",
+        Arguments.of(
+            "a cluster ARN of the wrong shape",
+            "{\"cluster\":\"arn:aws:ecs:us-east-1:123456789012:service/prod/web\"}",
             "Field 'cluster' is not a cluster ARN: 'arn:aws:ecs:us-east-1:123456789012:service/prod/web'. "
                 + "Expected arn:aws:ecs:<region>:<account>:cluster/<name>."),
-        Arguments.of("a cluster ARN of another region", "{\"cluster\":\"arn:aws:ecs:eu-west-1:123456789012:cluster/prod\"}",
+        Arguments.of(
+            "a cluster ARN of another region",
+            "{\"cluster\":\"arn:aws:ecs:eu-west-1:123456789012:cluster/prod\"}",
             "Field 'cluster' names a cluster in region eu-west-1, but the updater runs in us-east-1. Invoke the updater deployed in eu-west-1."),
-        Arguments.of("a cluster name with forbidden characters", "{\"cluster\":\"prod cluster\"}",
+        Arguments.of(
+            "a cluster name with forbidden characters",
+            "{\"cluster\":\"prod cluster\"}",
             "Field 'cluster' is not a cluster name or ARN: 'prod cluster'. A name has 1 to 255 letters, digits, '-' and '_'."),
-        Arguments.of("a scheduled event without the rule's input", "{\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\",\"detail\":{}}",
+        Arguments.of(
+            "a scheduled event without the rule's input",
+            "{\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\",\"detail\":{}}",
             "The request is an EventBridge 'Scheduled Event' event without clusters. Set the rule target's input to {\"clusters\": [\"<cluster ARN>\"]}."),
-        Arguments.of("an ECS event of another region",
+        Arguments.of(
+            "an ECS event of another region",
             "{\"source\":\"aws.ecs\",\"detail-type\":\"ECS Container Instance State Change\","
                 + "\"detail\":{\"clusterArn\":\"arn:aws:ecs:eu-west-1:123456789012:cluster/prod\"}}",
             "Field 'detail.clusterArn' names a cluster in region eu-west-1, but the updater runs in us-east-1. Invoke the updater deployed in eu-west-1."));
@@ -69,7 +97,9 @@ class BadRequestTest {
   void aBadPayloadFailsTheInvocationBeforeAnyAwsCall(String name, String payload, String message) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    assertThatThrownBy(() -> invoke(payload, out)).isInstanceOf(InvalidRequestException.class).hasMessage(message);
+    assertThatThrownBy(() -> invoke(payload, out))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessage(message);
     assertThat(cluster.log).isEmpty();
     assertThat(out.size()).isZero();
   }
@@ -81,13 +111,16 @@ class BadRequestTest {
 
     assertThatThrownBy(() -> invoke("{\"cluster\":\"staging\"}", out))
         .isInstanceOf(UpdaterHandler.PassFailedException.class)
-        .hasMessage("No pass completed: staging: ecs:DescribeClusters failed: cluster 'staging' was not found (MISSING); "
-            + "check the name or ARN, the account and the region (the resource does not exist (any more))");
+        .hasMessage(
+            "No pass completed: staging: ecs:DescribeClusters failed: cluster 'staging' was not found (MISSING); "
+                + "check the name or ARN, the account and the region (the resource does not exist (any more))");
     JsonNode report = JSON.readTree(out.toByteArray()).path("reports").get(0);
     assertThat(report.path("cluster").asText()).isEqualTo("staging");
     assertThat(report.path("stopReason").asText()).isEqualTo("ERROR");
-    assertThat(report.path("error").asText()).isEqualTo("ecs:DescribeClusters failed: cluster 'staging' was not found (MISSING); "
-        + "check the name or ARN, the account and the region (the resource does not exist (any more))");
+    assertThat(report.path("error").asText())
+        .isEqualTo(
+            "ecs:DescribeClusters failed: cluster 'staging' was not found (MISSING); "
+                + "check the name or ARN, the account and the region (the resource does not exist (any more))");
     assertThat(report.path("instances")).isEmpty();
     assertThat(cluster.log).containsExactly("ecs:DescribeClusters");
   }

@@ -37,7 +37,14 @@ class UpdaterHandlerTest {
   }
 
   private UpdaterHandler handler(Map<String, String> env) {
-    return new UpdaterHandler(env, s -> cluster, s -> cluster, s -> PassListener.NONE, Optional.of("us-east-1"), cluster.clock, cluster.sleeper());
+    return new UpdaterHandler(
+        env,
+        s -> cluster,
+        s -> cluster,
+        s -> PassListener.NONE,
+        Optional.of("us-east-1"),
+        cluster.clock,
+        cluster.sleeper());
   }
 
   private JsonNode invoke(UpdaterHandler handler, byte[] payload) throws IOException {
@@ -55,7 +62,8 @@ class UpdaterHandlerTest {
     FakeCluster.Host a = cluster.host("a");
     a.offered = Scene.NEW;
 
-    JsonNode reply = invoke(handler(Map.of()), Files.readAllBytes(Fixtures.eventsDir().resolve("manual.json")));
+    JsonNode reply =
+        invoke(handler(Map.of()), Files.readAllBytes(Fixtures.eventsDir().resolve("manual.json")));
 
     JsonNode report = reply.path("reports").get(0);
     assertThat(report.path("cluster").asText()).isEqualTo(FakeCluster.CLUSTER);
@@ -73,18 +81,27 @@ class UpdaterHandlerTest {
   void aDryRunReturnsThePlanAndChangesNothing() throws IOException {
     cluster.host("a").offered = Scene.NEW;
 
-    JsonNode report = invoke(new String(Files.readAllBytes(Fixtures.eventsDir().resolve("manual-dry-run.json")), StandardCharsets.UTF_8)).path("reports").get(0);
+    JsonNode report =
+        invoke(
+                new String(
+                    Files.readAllBytes(Fixtures.eventsDir().resolve("manual-dry-run.json")),
+                    StandardCharsets.UTF_8))
+            .path("reports")
+            .get(0);
 
     assertThat(report.path("dryRun").asBoolean()).isTrue();
     assertThat(report.path("stopReason").asText()).isEqualTo("PLANNED");
-    assertThat(report.path("plannedChanges").get(0).path("change").asText()).isEqualTo("STAGING_STARTED");
+    assertThat(report.path("plannedChanges").get(0).path("change").asText())
+        .isEqualTo("STAGING_STARTED");
     assertThat(report.path("plannedChanges").get(0).path("detail").asText()).startsWith("would");
     assertThat(cluster.changes()).isEmpty();
   }
 
   @Test
   void anEcsEventForAnInstanceWithoutARecordMakesNoCall() throws IOException {
-    JsonNode reply = invoke("""
+    JsonNode reply =
+        invoke(
+            """
         {"source":"aws.ecs","detail-type":"ECS Container Instance State Change",
          "detail":{"clusterArn":"arn:aws:ecs:us-east-1:123456789012:cluster/prod","containerInstanceArn":"x","attributes":[]}}""");
 
@@ -95,9 +112,14 @@ class UpdaterHandlerTest {
 
   @Test
   void theEcsEventSampleRunsAPassOverItsCluster() throws IOException {
-    JsonNode reply = invoke(handler(Map.of()), Files.readAllBytes(Fixtures.eventsDir().resolve("ecs-container-instance-state-change.json")));
+    JsonNode reply =
+        invoke(
+            handler(Map.of()),
+            Files.readAllBytes(
+                Fixtures.eventsDir().resolve("ecs-container-instance-state-change.json")));
 
-    assertThat(reply.path("reports").get(0).path("cluster").asText()).isEqualTo(FakeCluster.CLUSTER);
+    assertThat(reply.path("reports").get(0).path("cluster").asText())
+        .isEqualTo(FakeCluster.CLUSTER);
   }
 
   @Test
@@ -120,10 +142,23 @@ class UpdaterHandlerTest {
 
   @Test
   void whenEveryPassFailsTheInvocationFailsAfterReturningTheReports() {
-    cluster.faults.put("ecs:DescribeClusters", new AwsFault(AwsFault.Kind.ACCESS_DENIED, "ecs:DescribeClusters", "AccessDeniedException: not allowed", null));
+    cluster.faults.put(
+        "ecs:DescribeClusters",
+        new AwsFault(
+            AwsFault.Kind.ACCESS_DENIED,
+            "ecs:DescribeClusters",
+            "AccessDeniedException: not allowed",
+            null));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    assertThatThrownBy(() -> handler(Map.of()).handleRequest(new ByteArrayInputStream("{\"cluster\":\"prod\"}".getBytes(StandardCharsets.UTF_8)), out, context(Duration.ofMinutes(15))))
+    assertThatThrownBy(
+            () ->
+                handler(Map.of())
+                    .handleRequest(
+                        new ByteArrayInputStream(
+                            "{\"cluster\":\"prod\"}".getBytes(StandardCharsets.UTF_8)),
+                        out,
+                        context(Duration.ofMinutes(15))))
         .isInstanceOf(UpdaterHandler.PassFailedException.class)
         .hasMessageContaining("ecs:DescribeClusters failed");
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"stopReason\":\"ERROR\"");
@@ -138,9 +173,14 @@ class UpdaterHandlerTest {
     Instant end = cluster.clock.instant().plus(Duration.ofMinutes(3));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    handler(Map.of()).handleRequest(new ByteArrayInputStream("{\"cluster\":\"prod\"}".getBytes(StandardCharsets.UTF_8)), out, context(end));
+    handler(Map.of())
+        .handleRequest(
+            new ByteArrayInputStream("{\"cluster\":\"prod\"}".getBytes(StandardCharsets.UTF_8)),
+            out,
+            context(end));
 
-    assertThat(JSON.readTree(out.toByteArray()).path("reports").get(0).path("stopReason").asText()).isEqualTo("DEADLINE");
+    assertThat(JSON.readTree(out.toByteArray()).path("reports").get(0).path("stopReason").asText())
+        .isEqualTo("DEADLINE");
     assertThat(cluster.clock.instant()).isBefore(end);
   }
 

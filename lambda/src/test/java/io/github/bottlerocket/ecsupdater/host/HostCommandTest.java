@@ -22,18 +22,28 @@ class HostCommandTest {
   void theRebootIsGuardedByTheReadyState() {
     String script = String.join("\n", HostCommand.REBOOT.lines());
 
-    assertThat(script).contains("apiclient raw -u /updates/status").contains("'\"update_state\":\"Ready\"'").contains("apiclient reboot");
+    assertThat(script)
+        .contains("apiclient raw -u /updates/status")
+        .contains("'\"update_state\":\"Ready\"'")
+        .contains("apiclient reboot");
     assertThat(script.indexOf("update_state")).isLessThan(script.indexOf("apiclient reboot"));
   }
 
   @Test
   void prepareChecksBeforeItDownloads() {
-    assertThat(HostCommand.PREPARE.lines()).containsExactly("apiclient update check", "apiclient raw -u /actions/prepare-update -m POST");
+    assertThat(HostCommand.PREPARE.lines())
+        .containsExactly(
+            "apiclient update check", "apiclient raw -u /actions/prepare-update -m POST");
   }
 
   @Test
   void documentNamesAreThePrefixAndASuffixPerCommand() {
-    assertThat(HostCommand.CHECK.documentName("BottlerocketUpdater-")).isEqualTo("BottlerocketUpdater-Check");
-    assertThat(java.util.Arrays.stream(HostCommand.values()).map(HostCommand::documentSuffix).distinct()).hasSize(HostCommand.values().length);
+    assertThat(HostCommand.CHECK.documentName("BottlerocketUpdater-"))
+        .isEqualTo("BottlerocketUpdater-Check");
+    assertThat(
+            java.util.Arrays.stream(HostCommand.values())
+                .map(HostCommand::documentSuffix)
+                .distinct())
+        .hasSize(HostCommand.values().length);
   }
 }

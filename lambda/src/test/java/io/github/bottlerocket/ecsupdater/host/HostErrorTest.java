@@ -19,7 +19,8 @@ class HostErrorTest {
         Arguments.of("synthetic-423-raw-get-status.txt", HostError.Kind.LOCKED, 423),
         Arguments.of("synthetic-423-check-initial-status-stderr.txt", HostError.Kind.LOCKED, 423),
         Arguments.of("synthetic-423-check-refresh-stderr.txt", HostError.Kind.LOCKED, 423),
-        Arguments.of("synthetic-409-apply-without-check-stderr.txt", HostError.Kind.WRONG_STATE, 409));
+        Arguments.of(
+            "synthetic-409-apply-without-check-stderr.txt", HostError.Kind.WRONG_STATE, 409));
   }
 
   @ParameterizedTest(name = "{0} is {1}")
@@ -33,7 +34,8 @@ class HostErrorTest {
 
   @Test
   void aFailedBackgroundRefreshIsAPlainFailureWithItsText() {
-    HostError e = HostError.fromStderr(Fixtures.apiclient("synthetic-ecs-failed-refresh-stderr.txt"));
+    HostError e =
+        HostError.fromStderr(Fixtures.apiclient("synthetic-ecs-failed-refresh-stderr.txt"));
 
     assertThat(e.kind()).isEqualTo(HostError.Kind.FAILED);
     assertThat(e.httpStatus()).isEmpty();
@@ -42,17 +44,22 @@ class HostErrorTest {
 
   @Test
   void a404ForAMissingImageIsNothingToApplyNotUninitialized() {
-    HostError e = HostError.fromStderr(
-        "Failed to make activate request: Status 404 when POSTing /actions/activate-update: No update image applied to staging partition");
+    HostError e =
+        HostError.fromStderr(
+            "Failed to make activate request: Status 404 when POSTing /actions/activate-update: No update image applied to staging partition");
 
     assertThat(e.kind()).isEqualTo(HostError.Kind.NOTHING_TO_APPLY);
   }
 
   @Test
   void stripsTerminalColourCodesThatSsmKeeps() {
-    HostError e = HostError.fromStderr("16:48:25 \u001B[0m\u001B[34m[INFO] \u001B[0mRefreshing updates...\nStatus 423 when POSTing /actions/refresh-updates: Update lock held");
+    HostError e =
+        HostError.fromStderr(
+            "16:48:25 \u001B[0m\u001B[34m[INFO] \u001B[0mRefreshing updates...\nStatus 423 when POSTing /actions/refresh-updates: Update lock held");
 
-    assertThat(e.detail()).doesNotContain("\u001B").contains("[INFO] Refreshing updates... | Status 423");
+    assertThat(e.detail())
+        .doesNotContain("\u001B")
+        .contains("[INFO] Refreshing updates... | Status 423");
     assertThat(e.kind()).isEqualTo(HostError.Kind.LOCKED);
   }
 
@@ -69,6 +76,7 @@ class HostErrorTest {
   @Test
   void onlyLockUninitializedAndDeliveryProblemsAreTransient() {
     assertThat(Stream.of(HostError.Kind.values()).filter(k -> HostError.of(k, "").isTransient()))
-        .containsExactlyInAnyOrder(HostError.Kind.LOCKED, HostError.Kind.UNINITIALIZED, HostError.Kind.NOT_RUN);
+        .containsExactlyInAnyOrder(
+            HostError.Kind.LOCKED, HostError.Kind.UNINITIALIZED, HostError.Kind.NOT_RUN);
   }
 }

@@ -16,21 +16,84 @@ class StatusParserTest {
   static Stream<Arguments> validDocuments() {
     return Stream.of(
         // file, state, active, chosen, staged, next to boot, target
-        Arguments.of("literal-available-pr942.json", UpdateState.AVAILABLE, "0.3.4", "0.4.0", null, false, "0.4.0"),
-        Arguments.of("literal-idle-uninitialized-pr942.json", UpdateState.IDLE, "0.3.2", null, null, false, null),
-        Arguments.of("literal-idle-version-locked-pr986.json", UpdateState.IDLE, "0.3.4", null, null, false, null),
-        Arguments.of("synthetic-ecs-available.json", UpdateState.AVAILABLE, "1.20.0", "1.20.1", null, false, "1.20.1"),
-        Arguments.of("synthetic-ecs-staged.json", UpdateState.STAGED, "1.20.0", "1.20.1", "1.20.1", false, "1.20.1"),
-        Arguments.of("synthetic-ecs-ready.json", UpdateState.READY, "1.20.0", "1.20.1", "1.20.1", true, "1.20.1"),
-        Arguments.of("synthetic-ecs-chosen-newer-than-staged.json", UpdateState.READY, "1.20.0", "1.20.2", "1.20.1", true, "1.20.1"),
-        Arguments.of("synthetic-ecs-after-reboot.json", UpdateState.IDLE, "1.20.1", null, null, false, null),
-        Arguments.of("synthetic-ecs-failed-refresh.json", UpdateState.IDLE, "1.20.0", null, null, false, null));
+        Arguments.of(
+            "literal-available-pr942.json",
+            UpdateState.AVAILABLE,
+            "0.3.4",
+            "0.4.0",
+            null,
+            false,
+            "0.4.0"),
+        Arguments.of(
+            "literal-idle-uninitialized-pr942.json",
+            UpdateState.IDLE,
+            "0.3.2",
+            null,
+            null,
+            false,
+            null),
+        Arguments.of(
+            "literal-idle-version-locked-pr986.json",
+            UpdateState.IDLE,
+            "0.3.4",
+            null,
+            null,
+            false,
+            null),
+        Arguments.of(
+            "synthetic-ecs-available.json",
+            UpdateState.AVAILABLE,
+            "1.20.0",
+            "1.20.1",
+            null,
+            false,
+            "1.20.1"),
+        Arguments.of(
+            "synthetic-ecs-staged.json",
+            UpdateState.STAGED,
+            "1.20.0",
+            "1.20.1",
+            "1.20.1",
+            false,
+            "1.20.1"),
+        Arguments.of(
+            "synthetic-ecs-ready.json",
+            UpdateState.READY,
+            "1.20.0",
+            "1.20.1",
+            "1.20.1",
+            true,
+            "1.20.1"),
+        Arguments.of(
+            "synthetic-ecs-chosen-newer-than-staged.json",
+            UpdateState.READY,
+            "1.20.0",
+            "1.20.2",
+            "1.20.1",
+            true,
+            "1.20.1"),
+        Arguments.of(
+            "synthetic-ecs-after-reboot.json", UpdateState.IDLE, "1.20.1", null, null, false, null),
+        Arguments.of(
+            "synthetic-ecs-failed-refresh.json",
+            UpdateState.IDLE,
+            "1.20.0",
+            null,
+            null,
+            false,
+            null));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("validDocuments")
   void parsesStatusDocumentsInEitherKeyOrder(
-      String file, UpdateState state, String active, String chosen, String staged, boolean nextToBoot, String target) {
+      String file,
+      UpdateState state,
+      String active,
+      String chosen,
+      String staged,
+      boolean nextToBoot,
+      String target) {
     UpdateStatus s = parsed(Fixtures.apiclient(file));
 
     assertThat(s.state()).isEqualTo(state);
@@ -61,22 +124,26 @@ class StatusParserTest {
   void readsTheMostRecentCommand() {
     UpdateStatus s = parsed(Fixtures.apiclient("synthetic-ecs-failed-refresh.json"));
 
-    assertThat(s.lastCommand()).hasValueSatisfying(c -> {
-      assertThat(c.type()).isEqualTo("refresh");
-      assertThat(c.failed()).isTrue();
-      assertThat(c.timestamp()).isEqualTo("2024-06-21T11:37:30.987654321Z");
-      assertThat(c.stderr()).startsWith("Failed to fetch update metadata");
-    });
+    assertThat(s.lastCommand())
+        .hasValueSatisfying(
+            c -> {
+              assertThat(c.type()).isEqualTo("refresh");
+              assertThat(c.failed()).isTrue();
+              assertThat(c.timestamp()).isEqualTo("2024-06-21T11:37:30.987654321Z");
+              assertThat(c.stderr()).startsWith("Failed to fetch update metadata");
+            });
   }
 
   @Test
   void aNullMostRecentCommandIsAbsent() {
-    assertThat(parsed(Fixtures.apiclient("literal-idle-uninitialized-pr942.json")).lastCommand()).isEmpty();
+    assertThat(parsed(Fixtures.apiclient("literal-idle-uninitialized-pr942.json")).lastCommand())
+        .isEmpty();
   }
 
   @Test
   void readsOnlyTheFirstJsonValueWhenMoreTextFollows() {
-    String stdout = Fixtures.apiclient("synthetic-ecs-available.json") + "\nsomething else printed later\n";
+    String stdout =
+        Fixtures.apiclient("synthetic-ecs-available.json") + "\nsomething else printed later\n";
 
     assertThat(parsed(stdout).state()).isEqualTo(UpdateState.AVAILABLE);
   }
@@ -99,12 +166,27 @@ class StatusParserTest {
         Arguments.of("blank lines", "\n  \n", "printed nothing"),
         Arguments.of("not JSON", "No updates available.", "not JSON"),
         Arguments.of("a JSON array", "[1,2]", "not a JSON object"),
-        Arguments.of("an empty object (synthetic-invalid-missing-fields.json)", Fixtures.apiclient("synthetic-invalid-missing-fields.json"), "no update_state"),
-        Arguments.of("unknown state", "{\"update_state\":\"Exploded\",\"active_partition\":{\"image\":{\"version\":\"1\"}}}", "unknown update_state 'Exploded'"),
-        Arguments.of("state not a string", "{\"update_state\":3,\"active_partition\":{\"image\":{\"version\":\"1\"}}}", "no update_state"),
-        Arguments.of("no active version", "{\"update_state\":\"Idle\",\"active_partition\":null}", "no active_partition.image.version"),
+        Arguments.of(
+            "an empty object (synthetic-invalid-missing-fields.json)",
+            Fixtures.apiclient("synthetic-invalid-missing-fields.json"),
+            "no update_state"),
+        Arguments.of(
+            "unknown state",
+            "{\"update_state\":\"Exploded\",\"active_partition\":{\"image\":{\"version\":\"1\"}}}",
+            "unknown update_state 'Exploded'"),
+        Arguments.of(
+            "state not a string",
+            "{\"update_state\":3,\"active_partition\":{\"image\":{\"version\":\"1\"}}}",
+            "no update_state"),
+        Arguments.of(
+            "no active version",
+            "{\"update_state\":\"Idle\",\"active_partition\":null}",
+            "no active_partition.image.version"),
         Arguments.of("truncated JSON", "{\"update_state\":\"Idle\",\"active_parti", "not JSON"),
-        Arguments.of("get os output", Fixtures.apiclient("literal-get-os-brupop691.json"), "no update_state"));
+        Arguments.of(
+            "get os output",
+            Fixtures.apiclient("literal-get-os-brupop691.json"),
+            "no update_state"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -112,19 +194,25 @@ class StatusParserTest {
   void rejectsOutputThatIsNotAStatusWithAReason(String name, String stdout, String reason) {
     StatusParser.Result r = StatusParser.parse(stdout);
 
-    assertThat(r).isInstanceOfSatisfying(StatusParser.Result.Unparseable.class, u -> {
-      assertThat(u.error().kind()).isEqualTo(HostError.Kind.UNPARSEABLE);
-      assertThat(u.error().detail()).contains(reason);
-    });
+    assertThat(r)
+        .isInstanceOfSatisfying(
+            StatusParser.Result.Unparseable.class,
+            u -> {
+              assertThat(u.error().kind()).isEqualTo(HostError.Kind.UNPARSEABLE);
+              assertThat(u.error().detail()).contains(reason);
+            });
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "literal-404-uninitialized-pr942.txt",
-      "synthetic-409-apply-without-check-stderr.txt",
-      "synthetic-423-raw-get-status.txt"})
+  @ValueSource(
+      strings = {
+        "literal-404-uninitialized-pr942.txt",
+        "synthetic-409-apply-without-check-stderr.txt",
+        "synthetic-423-raw-get-status.txt"
+      })
   void errorTextOnStdoutIsNotMistakenForAStatus(String file) {
-    assertThat(StatusParser.parse(Fixtures.apiclient(file))).isInstanceOf(StatusParser.Result.Unparseable.class);
+    assertThat(StatusParser.parse(Fixtures.apiclient(file)))
+        .isInstanceOf(StatusParser.Result.Unparseable.class);
   }
 
   private static UpdateStatus parsed(String stdout) {

@@ -28,10 +28,10 @@ import java.util.TreeMap;
 
 /**
  * An in-memory cluster of simple Bottlerocket hosts behind {@link EcsPort} and {@link SsmPort},
- * with a virtual clock and an ordered log of every call. Hosts answer every command at once;
- * drains finish when the test says so; a reboot takes the agent away for a set time. The full
- * simulation with realistic timing lives in the integ module; this fake checks the reconciler's
- * ordering and bookkeeping.
+ * with a virtual clock and an ordered log of every call. Hosts answer every command at once; drains
+ * finish when the test says so; a reboot takes the agent away for a set time. The full simulation
+ * with realistic timing lives in the integ module; this fake checks the reconciler's ordering and
+ * bookkeeping.
  */
 public final class FakeCluster implements EcsPort, SsmPort {
   public static final String CLUSTER = "arn:aws:ecs:us-east-1:123456789012:cluster/prod";
@@ -70,12 +70,16 @@ public final class FakeCluster implements EcsPort, SsmPort {
     public boolean ready;
     public boolean initialized = true;
     public Instant backAt;
+
     /** When true, the host returns from a reboot on the old version. */
     public boolean failsToBoot;
+
     /** When false, a drain never moves this host's service tasks. */
     public boolean drainsImmediately = true;
+
     /** How long a drain takes to move the service tasks. */
     public Duration drainTakes = Duration.ZERO;
+
     Instant drainStarted;
     public final List<String> rebootedWithTasks = new ArrayList<>();
 
@@ -96,18 +100,61 @@ public final class FakeCluster implements EcsPort, SsmPort {
       if (bottlerocket) {
         attrs.put(ContainerInstance.VARIANT_ATTRIBUTE, "aws-ecs-2");
       }
-      Resources used = tasks.stream().filter(t -> !t.isStopped()).map(TaskInfo::reserved).reduce(Resources.NONE, Resources::plus);
-      return new ContainerInstance(arn(), Scene.ec2(id), status, agentConnected, attrs, registered, registered.minus(used), (int) tasks.stream().filter(t -> !t.isStopped()).count(), 0, attrs.size());
+      Resources used =
+          tasks.stream()
+              .filter(t -> !t.isStopped())
+              .map(TaskInfo::reserved)
+              .reduce(Resources.NONE, Resources::plus);
+      return new ContainerInstance(
+          arn(),
+          Scene.ec2(id),
+          status,
+          agentConnected,
+          attrs,
+          registered,
+          registered.minus(used),
+          (int) tasks.stream().filter(t -> !t.isStopped()).count(),
+          0,
+          attrs.size());
     }
 
     String statusJson() {
-      String state = ready ? "Ready" : staged != null ? "Staged" : offered.equals(active) ? "Idle" : "Available";
-      String chosen = offered.equals(active) ? "null" : "{\"arch\":\"x86_64\",\"version\":\"" + offered + "\",\"variant\":\"aws-ecs-2\"}";
-      String staging = staged == null ? "null" : "{\"image\":{\"arch\":\"x86_64\",\"version\":\"" + staged + "\",\"variant\":\"aws-ecs-2\"},\"next_to_boot\":" + ready + "}";
-      return "{\"update_state\":\"" + state + "\",\"available_updates\":[\"" + offered + "\"],\"chosen_update\":" + chosen
-          + ",\"active_partition\":{\"image\":{\"arch\":\"x86_64\",\"version\":\"" + active + "\",\"variant\":\"aws-ecs-2\"},\"next_to_boot\":" + !ready + "}"
-          + ",\"staging_partition\":" + staging
-          + ",\"most_recent_command\":{\"cmd_type\":\"" + lastType + "\",\"cmd_status\":\"Success\",\"timestamp\":\"" + clock.instant() + "#" + commandCounter + "\",\"exit_status\":0,\"stderr\":\"\"}}";
+      String state =
+          ready
+              ? "Ready"
+              : staged != null ? "Staged" : offered.equals(active) ? "Idle" : "Available";
+      String chosen =
+          offered.equals(active)
+              ? "null"
+              : "{\"arch\":\"x86_64\",\"version\":\"" + offered + "\",\"variant\":\"aws-ecs-2\"}";
+      String staging =
+          staged == null
+              ? "null"
+              : "{\"image\":{\"arch\":\"x86_64\",\"version\":\""
+                  + staged
+                  + "\",\"variant\":\"aws-ecs-2\"},\"next_to_boot\":"
+                  + ready
+                  + "}";
+      return "{\"update_state\":\""
+          + state
+          + "\",\"available_updates\":[\""
+          + offered
+          + "\"],\"chosen_update\":"
+          + chosen
+          + ",\"active_partition\":{\"image\":{\"arch\":\"x86_64\",\"version\":\""
+          + active
+          + "\",\"variant\":\"aws-ecs-2\"},\"next_to_boot\":"
+          + !ready
+          + "}"
+          + ",\"staging_partition\":"
+          + staging
+          + ",\"most_recent_command\":{\"cmd_type\":\""
+          + lastType
+          + "\",\"cmd_status\":\"Success\",\"timestamp\":\""
+          + clock.instant()
+          + "#"
+          + commandCounter
+          + "\",\"exit_status\":0,\"stderr\":\"\"}}";
     }
 
     String lastType = "refresh";
@@ -151,14 +198,22 @@ public final class FakeCluster implements EcsPort, SsmPort {
   public List<TaskInfo> listTasks(String clusterArn, String containerInstanceArn) {
     call("ecs:ListTasks");
     Host h = hosts.get(containerInstanceArn);
-    if (h.status == InstanceStatus.DRAINING && h.drainsImmediately && !clock.instant().isBefore(h.drainStarted.plus(h.drainTakes))) {
-      h.tasks.replaceAll(t -> t.isServiceTask() && !isDaemon(t) ? new TaskInfo(t.arn(), t.startedBy(), t.group(), "STOPPED", "STOPPED", t.reserved()) : t);
+    if (h.status == InstanceStatus.DRAINING
+        && h.drainsImmediately
+        && !clock.instant().isBefore(h.drainStarted.plus(h.drainTakes))) {
+      h.tasks.replaceAll(
+          t ->
+              t.isServiceTask() && !isDaemon(t)
+                  ? new TaskInfo(
+                      t.arn(), t.startedBy(), t.group(), "STOPPED", "STOPPED", t.reserved())
+                  : t);
     }
     return List.copyOf(h.tasks);
   }
 
   private boolean isDaemon(TaskInfo t) {
-    return services.stream().anyMatch(s -> s.daemon() && t.serviceName().filter(s.name()::equals).isPresent());
+    return services.stream()
+        .anyMatch(s -> s.daemon() && t.serviceName().filter(s.name()::equals).isPresent());
   }
 
   @Override
@@ -168,7 +223,8 @@ public final class FakeCluster implements EcsPort, SsmPort {
   }
 
   @Override
-  public Map<String, String> updateInstancesState(String clusterArn, List<String> arns, InstanceStatus status) {
+  public Map<String, String> updateInstancesState(
+      String clusterArn, List<String> arns, InstanceStatus status) {
     call("ecs:UpdateContainerInstancesState " + ids(arns) + " " + status);
     for (String arn : arns) {
       Host h = hosts.get(arn);
@@ -180,14 +236,23 @@ public final class FakeCluster implements EcsPort, SsmPort {
       }
       h.status = status;
     }
-    maxDraining = Math.max(maxDraining, (int) hosts.values().stream().filter(h -> h.status == InstanceStatus.DRAINING).count());
+    maxDraining =
+        Math.max(
+            maxDraining,
+            (int) hosts.values().stream().filter(h -> h.status == InstanceStatus.DRAINING).count());
     return Map.of();
   }
 
   @Override
   public void putAttributes(String clusterArn, List<InstanceAttribute> attributes) {
     for (InstanceAttribute a : attributes) {
-      call("ecs:PutAttributes " + id(a.containerInstanceArn()) + " " + shortName(a.name()) + "=" + a.value().split("/")[0]);
+      call(
+          "ecs:PutAttributes "
+              + id(a.containerInstanceArn())
+              + " "
+              + shortName(a.name())
+              + "="
+              + a.value().split("/")[0]);
       hosts.get(a.containerInstanceArn()).attributes.put(a.name(), a.value());
     }
   }
@@ -214,7 +279,11 @@ public final class FakeCluster implements EcsPort, SsmPort {
     String id = "cmd-" + (++commandCounter);
     Map<String, CommandInvocation> results = new LinkedHashMap<>();
     for (String ec2 : instanceIds) {
-      Host h = hosts.values().stream().filter(x -> Scene.ec2(x.id).equals(ec2)).findFirst().orElseThrow();
+      Host h =
+          hosts.values().stream()
+              .filter(x -> Scene.ec2(x.id).equals(ec2))
+              .findFirst()
+              .orElseThrow();
       results.put(ec2, run(h, command, id));
     }
     commands.put(id, results);
@@ -225,7 +294,8 @@ public final class FakeCluster implements EcsPort, SsmPort {
   public CommandProgress commandProgress(String commandId) {
     call("ssm:ListCommands");
     Map<String, CommandInvocation> r = commands.get(commandId);
-    return new CommandProgress(r.size(), (int) r.values().stream().filter(i -> i.status().isTerminal()).count());
+    return new CommandProgress(
+        r.size(), (int) r.values().stream().filter(i -> i.status().isTerminal()).count());
   }
 
   @Override
@@ -247,7 +317,10 @@ public final class FakeCluster implements EcsPort, SsmPort {
       }
       case STATUS -> {
         if (!h.initialized) {
-          return failed(id, ec2, "Failed GET request to '/updates/status': Status 404 when GETing /updates/status: Update status is uninitialized, refresh-updates to initialize it");
+          return failed(
+              id,
+              ec2,
+              "Failed GET request to '/updates/status': Status 404 when GETing /updates/status: Update status is uninitialized, refresh-updates to initialize it");
         }
         return ok(id, ec2, h.statusJson());
       }
@@ -255,7 +328,12 @@ public final class FakeCluster implements EcsPort, SsmPort {
         h.lastType = "refresh";
         String check = h.statusJson();
         if (h.offered.equals(h.active)) {
-          return new CommandInvocation(id, ec2, InvocationStatus.FAILED, check, "Failed POST request to '/actions/prepare-update': Status 409 when POSTing /actions/prepare-update: Update action not allowed according to update state");
+          return new CommandInvocation(
+              id,
+              ec2,
+              InvocationStatus.FAILED,
+              check,
+              "Failed POST request to '/actions/prepare-update': Status 409 when POSTing /actions/prepare-update: Update action not allowed according to update state");
         }
         h.staged = h.offered;
         h.lastType = "prepare";
@@ -263,7 +341,10 @@ public final class FakeCluster implements EcsPort, SsmPort {
       }
       case ACTIVATE -> {
         if (h.staged == null || h.ready) {
-          return failed(id, ec2, "Status 409 when POSTing /actions/activate-update: Update action not allowed according to update state");
+          return failed(
+              id,
+              ec2,
+              "Status 409 when POSTing /actions/activate-update: Update action not allowed according to update state");
         }
         h.ready = true;
         h.lastType = "activate";
@@ -278,7 +359,9 @@ public final class FakeCluster implements EcsPort, SsmPort {
         if (!h.ready) {
           return failed(id, ec2, "refusing to reboot: update state is not Ready");
         }
-        h.tasks.stream().filter(t -> !t.isStopped() && !isDaemon(t)).forEach(t -> h.rebootedWithTasks.add(t.arn()));
+        h.tasks.stream()
+            .filter(t -> !t.isStopped() && !isDaemon(t))
+            .forEach(t -> h.rebootedWithTasks.add(t.arn()));
         if (!h.failsToBoot) {
           h.active = h.staged;
         }
@@ -316,7 +399,14 @@ public final class FakeCluster implements EcsPort, SsmPort {
   /** The log without reads, for asserting the order of changes. */
   public List<String> changes() {
     return log.stream()
-        .filter(l -> l.startsWith("ecs:PutAttributes") || l.startsWith("ecs:DeleteAttributes") || l.startsWith("ecs:UpdateContainerInstancesState") || (l.startsWith("ssm:SendCommand") && !l.contains(" CHECK ") && !l.contains(" STATUS ")))
+        .filter(
+            l ->
+                l.startsWith("ecs:PutAttributes")
+                    || l.startsWith("ecs:DeleteAttributes")
+                    || l.startsWith("ecs:UpdateContainerInstancesState")
+                    || (l.startsWith("ssm:SendCommand")
+                        && !l.contains(" CHECK ")
+                        && !l.contains(" STATUS ")))
         .toList();
   }
 
@@ -329,7 +419,9 @@ public final class FakeCluster implements EcsPort, SsmPort {
   }
 
   private static String shortName(String name) {
-    return name.startsWith(StateAttributes.ATTRIBUTE_PREFIX) ? name.substring(StateAttributes.ATTRIBUTE_PREFIX.length()) : name;
+    return name.startsWith(StateAttributes.ATTRIBUTE_PREFIX)
+        ? name.substring(StateAttributes.ATTRIBUTE_PREFIX.length())
+        : name;
   }
 
   /** A clock that only moves when told to. */

@@ -28,7 +28,9 @@ public final class Fixtures {
     Path here = Path.of("").toAbsolutePath();
     for (Path p = here; p != null; p = p.getParent()) {
       Path candidate = p.resolve("events");
-      if (Files.isDirectory(candidate) && Files.exists(p.resolve("pom.xml")) && Files.isDirectory(p.resolve("lambda"))) {
+      if (Files.isDirectory(candidate)
+          && Files.exists(p.resolve("pom.xml"))
+          && Files.isDirectory(p.resolve("lambda"))) {
         return candidate;
       }
     }

@@ -109,7 +109,10 @@ public final class Scene {
       return this;
     }
 
-    /** Puts the instance in {@code phase}, begun {@code ago} before now, waiting on command {@code cmd}. */
+    /**
+     * Puts the instance in {@code phase}, begun {@code ago} before now, waiting on command {@code
+     * cmd}.
+     */
     public Host phase(Phase phase, Duration ago, String cmd) {
       Instant since = now.minus(ago);
       PhaseRecord r =
@@ -125,7 +128,12 @@ public final class Scene {
     }
 
     public Host phase(Phase phase) {
-      return phase(phase, Duration.ofSeconds(10), phase == Phase.STAGING || phase == Phase.ACTIVATING || phase == Phase.VERIFYING ? "cmd-" + id : null);
+      return phase(
+          phase,
+          Duration.ofSeconds(10),
+          phase == Phase.STAGING || phase == Phase.ACTIVATING || phase == Phase.VERIFYING
+              ? "cmd-" + id
+              : null);
     }
 
     public Host rawState(String value) {
@@ -136,7 +144,9 @@ public final class Scene {
     public Host failed(FailureReason reason, Duration ago, int count, String target) {
       attributes.put(
           StateAttributes.FAILURE,
-          StateAttributes.encode(new FailureRecord(reason, Phase.DRAINING, Optional.ofNullable(target), now.minus(ago), count)));
+          StateAttributes.encode(
+              new FailureRecord(
+                  reason, Phase.DRAINING, Optional.ofNullable(target), now.minus(ago), count)));
       return this;
     }
 
@@ -167,7 +177,17 @@ public final class Scene {
       if (bottlerocket) {
         attrs.put(ContainerInstance.VARIANT_ATTRIBUTE, "aws-ecs-2");
       }
-      return new ContainerInstance(arn(id), ec2(id), status, connected, attrs, registered, remaining, 0, 0, attrs.size() + otherCustomAttributes);
+      return new ContainerInstance(
+          arn(id),
+          ec2(id),
+          status,
+          connected,
+          attrs,
+          registered,
+          remaining,
+          0,
+          0,
+          attrs.size() + otherCustomAttributes);
     }
   }
 
@@ -223,7 +243,10 @@ public final class Scene {
 
   public Observation build() {
     List<InstanceView> views = new ArrayList<>();
-    hosts.values().stream().map(Host::build).sorted((a, b) -> a.arn().compareTo(b.arn())).forEach(i -> views.add(InstanceView.of(i)));
+    hosts.values().stream()
+        .map(Host::build)
+        .sorted((a, b) -> a.arn().compareTo(b.arn()))
+        .forEach(i -> views.add(InstanceView.of(i)));
     return new Observation(
         now,
         Settings.fromEnvironment(env),
@@ -241,7 +264,8 @@ public final class Scene {
   // ------------------------------------------------------------------ replies and tasks
 
   public static HostReply status(String fixture) {
-    return new HostReply.Status(((StatusParser.Result.Parsed) StatusParser.parse(Fixtures.apiclient(fixture))).status());
+    return new HostReply.Status(
+        ((StatusParser.Result.Parsed) StatusParser.parse(Fixtures.apiclient(fixture))).status());
   }
 
   public static HostReply status(UpdateStatus s) {
@@ -262,31 +286,57 @@ public final class Scene {
 
   /** A status document built by hand. */
   public static UpdateStatus hostStatus(
-      io.github.bottlerocket.ecsupdater.host.UpdateState state, String active, String staged, String lastType, String lastStatus, String timestamp) {
+      io.github.bottlerocket.ecsupdater.host.UpdateState state,
+      String active,
+      String staged,
+      String lastType,
+      String lastStatus,
+      String timestamp) {
     return new UpdateStatus(
         state,
         active,
         Optional.of(NEW),
         Optional.ofNullable(staged),
         state == io.github.bottlerocket.ecsupdater.host.UpdateState.READY,
-        lastType == null ? Optional.empty() : Optional.of(new UpdateStatus.LastCommand(lastType, lastStatus, timestamp, "")),
+        lastType == null
+            ? Optional.empty()
+            : Optional.of(new UpdateStatus.LastCommand(lastType, lastStatus, timestamp, "")),
         List.of(NEW, OLD));
   }
 
   public static TaskInfo serviceTask(String name, String service, int cpu, int memory) {
-    return new TaskInfo("task/" + name, "ecs-svc/123", "service:" + service, "RUNNING", "RUNNING", new Resources(cpu, memory));
+    return new TaskInfo(
+        "task/" + name,
+        "ecs-svc/123",
+        "service:" + service,
+        "RUNNING",
+        "RUNNING",
+        new Resources(cpu, memory));
   }
 
   public static TaskInfo stoppingTask(String name, String service) {
-    return new TaskInfo("task/" + name, "ecs-svc/123", "service:" + service, "RUNNING", "STOPPED", new Resources(256, 512));
+    return new TaskInfo(
+        "task/" + name,
+        "ecs-svc/123",
+        "service:" + service,
+        "RUNNING",
+        "STOPPED",
+        new Resources(256, 512));
   }
 
   public static TaskInfo stoppedTask(String name, String service) {
-    return new TaskInfo("task/" + name, "ecs-svc/123", "service:" + service, "STOPPED", "STOPPED", new Resources(256, 512));
+    return new TaskInfo(
+        "task/" + name,
+        "ecs-svc/123",
+        "service:" + service,
+        "STOPPED",
+        "STOPPED",
+        new Resources(256, 512));
   }
 
   public static TaskInfo standaloneTask(String name) {
-    return new TaskInfo("task/" + name, "", "family:batch", "RUNNING", "RUNNING", new Resources(256, 512));
+    return new TaskInfo(
+        "task/" + name, "", "family:batch", "RUNNING", "RUNNING", new Resources(256, 512));
   }
 
   public static ServiceInfo service(String name, int desired, int running) {
