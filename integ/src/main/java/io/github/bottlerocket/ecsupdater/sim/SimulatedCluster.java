@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,10 @@ public final class SimulatedCluster {
   final Map<String, String> tags = new LinkedHashMap<>();
   final List<SimInstance> instances = new ArrayList<>();
   final List<SimTask> tasks = new ArrayList<>();
+
+  /** The same tasks by instance, so that a cluster of thousands of instances places in time. */
+  private final Map<SimInstance, List<SimTask>> tasksByInstance = new HashMap<>();
+
   final List<SimService> services = new ArrayList<>();
   final Map<String, SsmCommand> commands = new LinkedHashMap<>();
   final List<String> publishedEvents = new ArrayList<>();
@@ -217,7 +222,7 @@ public final class SimulatedCluster {
   // ------------------------------------------------------------------ ECS behaviour
 
   List<SimTask> liveTasksOn(SimInstance i) {
-    return tasks.stream().filter(t -> t.instance == i && t.isLive()).toList();
+    return tasksByInstance.getOrDefault(i, List.of()).stream().filter(SimTask::isLive).toList();
   }
 
   int remainingCpu(SimInstance i) {
@@ -234,6 +239,10 @@ public final class SimulatedCluster {
    */
   void setStatus(SimInstance i, SimInstance.EcsStatus status) {
     i.status = status;
+    Instant at = clock.instant();
+    for (ClusterObserver o : observers) {
+      o.statusChanged(this, i.name, status.name(), at);
+    }
   }
 
   private SimTask newTask(
@@ -258,6 +267,7 @@ public final class SimulatedCluster {
             memory,
             at);
     tasks.add(t);
+    tasksByInstance.computeIfAbsent(on, k -> new ArrayList<>()).add(t);
     return t;
   }
 
@@ -355,11 +365,16 @@ public final class SimulatedCluster {
         }
       }
     }
-    tasks.removeIf(
-        t ->
-            t.status == SimTask.Status.STOPPED
-                && t.stoppedAt != null
-                && t.stoppedAt.plus(Duration.ofHours(1)).isBefore(at));
+    if (tasks.removeIf(t -> forgotten(t, at))) {
+      tasksByInstance.values().forEach(on -> on.removeIf(t -> forgotten(t, at)));
+    }
+  }
+
+  /** A task stopped an hour ago is gone from ECS's answers. */
+  private static boolean forgotten(SimTask t, Instant at) {
+    return t.status == SimTask.Status.STOPPED
+        && t.stoppedAt != null
+        && t.stoppedAt.plus(Duration.ofHours(1)).isBefore(at);
   }
 
   private boolean fits(SimInstance i, SimService s) {
@@ -374,12 +389,8 @@ public final class SimulatedCluster {
         .min(
             Comparator.comparingLong(
                     (SimInstance i) ->
-                        tasks.stream()
-                            .filter(
-                                t ->
-                                    t.instance == i
-                                        && t.desiredRunning
-                                        && t.service.orElse(null) == s)
+                        tasksByInstance.getOrDefault(i, List.of()).stream()
+                            .filter(t -> t.desiredRunning && t.service.orElse(null) == s)
                             .count())
                 .thenComparing(i -> -remainingMemory(i))
                 .thenComparing(i -> i.name));
@@ -507,6 +518,9 @@ public final class SimulatedCluster {
       r = new HostShell.Result(1, "", "simulated host: " + c.unrecognised + "\n", false);
     } else {
       r = HostShell.run(c.hostCommand.get(), inv.instance.bottlerocket, at);
+      for (ClusterObserver o : observers) {
+        o.hostCommandRan(this, inv.instance.name, c.hostCommand.get(), r.exitCode(), at);
+      }
     }
     if (r.rebootRequested()) {
       // The host goes down under the SSM agent: this invocation never reports.

@@ -88,6 +88,19 @@ public final class Simulation implements AutoCloseable {
     return new Simulation(spec, faults, Timing.defaults(), overrides, Duration.ZERO);
   }
 
+  /**
+   * Starts a simulation whose hosts, tasks and SSM take the times in {@code timing}.
+   *
+   * @param spec the cluster
+   * @param faults the faults to inject
+   * @param timing how long things take in the cluster
+   * @param overrides updater settings replacing {@link #SETTINGS}
+   */
+  public static Simulation start(
+      ClusterSpec spec, Faults faults, Timing timing, Map<String, String> overrides) {
+    return new Simulation(spec, faults, timing, overrides, Duration.ZERO);
+  }
+
   /** Starts a simulation whose sleeper also pauses for real on each wait, for people to watch. */
   public static Simulation startPaced(
       ClusterSpec spec, Faults faults, Map<String, String> overrides, Duration realPausePerWait) {
