@@ -435,6 +435,14 @@ public final class Reconciler {
             forgetCheck(fi.instance().arn());
           }
           changed |= carryOut(d, o.now());
+          if (d instanceof Decision.Release rl) {
+            // The instance is idle again and no longer in this pass's check: its line from the
+            // release says best why it was not updated.
+            plan.reports().stream()
+                .filter(line -> line.containerInstanceArn().equals(rl.instance().arn()))
+                .findFirst()
+                .ifPresent(line -> finalLines.put(line.containerInstanceArn(), line));
+          }
         } catch (AwsFault e) {
           if (!(d instanceof Decision.ForInstance fi)) {
             throw e;
