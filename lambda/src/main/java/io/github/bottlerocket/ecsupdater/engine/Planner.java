@@ -540,9 +540,7 @@ public final class Planner {
           v,
           FailureReason.STAGE_TIMEOUT,
           "no Staged status after " + Durations.format(elapsed(r)),
-          false,
-          false,
-          false);
+          Decision.Undo.NOTHING);
       return;
     }
     HostReply reply = o.phaseReplies().get(v.arn());
@@ -554,16 +552,14 @@ public final class Planner {
               v,
               FailureReason.STAGE_FAILED,
               "the download request printed no status",
-              false,
-              false,
-              false);
+              Decision.Undo.NOTHING);
       case HostReply.Failed f -> {
         switch (f.error().kind()) {
           case WRONG_STATE, NOTHING_TO_APPLY ->
               release(v, Reason.UPDATE_WITHDRAWN, describe(f.error()));
           case LOCKED -> resend(v, "another update command held the lock; asking again");
           case UNINITIALIZED, UNPARSEABLE, FAILED, NOT_RUN ->
-              fail(v, FailureReason.STAGE_FAILED, describe(f.error()), false, false, false);
+              fail(v, FailureReason.STAGE_FAILED, describe(f.error()), Decision.Undo.NOTHING);
         }
       }
       case HostReply.Status requested -> stagingProgress(v, r, requested.status());
@@ -588,9 +584,7 @@ public final class Planner {
               v,
               FailureReason.STAGE_FAILED,
               "the host rebooted during the download",
-              false,
-              false,
-              false);
+              Decision.Undo.NOTHING);
         } else {
           // 423 is expected: the download holds the update lock. Anything else: ask again until
           // STAGE_TIMEOUT.
@@ -608,9 +602,7 @@ public final class Planner {
               v,
               FailureReason.STAGE_FAILED,
               "prepare failed on the host: " + last.get().stderr(),
-              false,
-              false,
-              false);
+              Decision.Undo.NOTHING);
         } else if (ours
             && (now.state() == UpdateState.STAGED || now.state() == UpdateState.READY)
             && now.stagedVersion().isPresent()) {
@@ -649,7 +641,7 @@ public final class Planner {
     Optional<Block> block = drainBlock(v);
     if (block.isPresent()) {
       if (block.get().reason() == Reason.STANDALONE_TASKS) {
-        fail(v, FailureReason.STANDALONE_TASKS, block.get().detail(), false, false, false);
+        fail(v, FailureReason.STANDALONE_TASKS, block.get().detail(), Decision.Undo.NOTHING);
       } else if (block.get().reason() == Reason.IN_PROGRESS) {
         report(v, Outcome.WAITING, Reason.IN_PROGRESS, block.get().detail(), "drain if it is safe");
       } else {
@@ -684,7 +676,7 @@ public final class Planner {
           drainSlots--;
           probe(v, "confirming the staged update (" + f.error().kind() + ")");
         } else {
-          fail(v, FailureReason.STAGE_LOST, describe(f.error()), false, false, false);
+          fail(v, FailureReason.STAGE_LOST, describe(f.error()), Decision.Undo.NOTHING);
         }
       }
       case HostReply.Status st -> {
@@ -712,9 +704,7 @@ public final class Planner {
                   + now.stagedVersion().orElse("no image")
                   + " staged, expected "
                   + target,
-              false,
-              false,
-              false);
+              Decision.Undo.NOTHING);
         }
       }
     }
@@ -819,9 +809,7 @@ public final class Planner {
           Capacity.movable(tasks, daemonServices).size()
               + " service task(s) still running after "
               + Durations.format(elapsed(r)),
-          false,
-          true,
-          false);
+          Decision.Undo.REACTIVATE);
       return;
     }
     List<TaskInfo> tasks = o.tasks().get(v.arn());
@@ -844,9 +832,7 @@ public final class Planner {
           v,
           FailureReason.STANDALONE_TASKS,
           describeTasks(standalone) + " appeared during the drain",
-          false,
-          true,
-          false);
+          Decision.Undo.REACTIVATE);
       return;
     }
     List<TaskInfo> moving = Capacity.movable(tasks, daemonServices);
@@ -875,9 +861,7 @@ public final class Planner {
           v,
           FailureReason.ACTIVATE_FAILED,
           "not Ready after " + Durations.format(elapsed(r)),
-          true,
-          true,
-          false);
+          Decision.Undo.CANCEL_AND_REACTIVATE);
       return;
     }
     List<TaskInfo> tasks = o.tasks().get(v.arn());
@@ -920,7 +904,11 @@ public final class Planner {
       case HostReply.Failed f -> {
         HostError.Kind k = f.error().kind();
         if (k != HostError.Kind.WRONG_STATE && k != HostError.Kind.LOCKED) {
-          fail(v, FailureReason.ACTIVATE_FAILED, describe(f.error()), true, true, false);
+          fail(
+              v,
+              FailureReason.ACTIVATE_FAILED,
+              describe(f.error()),
+              Decision.Undo.CANCEL_AND_REACTIVATE);
           return;
         }
         wasLocked = k == HostError.Kind.LOCKED;
@@ -941,7 +929,11 @@ public final class Planner {
         if (f.error().kind() == HostError.Kind.LOCKED) {
           probe(v, "waiting for Ready (locked)");
         } else {
-          fail(v, FailureReason.ACTIVATE_FAILED, describe(f.error()), true, true, false);
+          fail(
+              v,
+              FailureReason.ACTIVATE_FAILED,
+              describe(f.error()),
+              Decision.Undo.CANCEL_AND_REACTIVATE);
         }
       }
       case HostReply.Status st -> {
@@ -963,9 +955,7 @@ public final class Planner {
                 v,
                 FailureReason.ACTIVATE_FAILED,
                 "activate failed on the host: " + last.get().stderr(),
-                true,
-                true,
-                false);
+                Decision.Undo.CANCEL_AND_REACTIVATE);
           } else if (wasLocked) {
             resend(v, "the activation met a locked update; asking again");
           } else {
@@ -981,9 +971,7 @@ public final class Planner {
                   + now.stagedVersion().orElse("no image")
                   + " staged, expected "
                   + target,
-              true,
-              true,
-              false);
+              Decision.Undo.CANCEL_AND_REACTIVATE);
         }
       }
     }
@@ -1000,9 +988,7 @@ public final class Planner {
           "agent not connected "
               + Durations.format(elapsed(r))
               + " after the reboot; left DRAINING",
-          false,
-          false,
-          true);
+          Decision.Undo.LEAVE_DRAINING);
       return;
     }
     boolean back =
@@ -1043,9 +1029,7 @@ public final class Planner {
             v,
             FailureReason.REBOOT_TIMEOUT,
             "the agent disconnected again and did not return within VERIFY_TIMEOUT; left DRAINING",
-            false,
-            false,
-            true);
+            Decision.Undo.LEAVE_DRAINING);
       } else {
         report(
             v,
@@ -1061,9 +1045,7 @@ public final class Planner {
           v,
           FailureReason.VERIFY_FAILED,
           "no usable version report after " + Durations.format(elapsed(r)),
-          false,
-          true,
-          false);
+          Decision.Undo.REACTIVATE);
       return;
     }
     HostReply reply = o.phaseReplies().get(v.arn());
@@ -1116,26 +1098,20 @@ public final class Planner {
                 + target
                 + " Ready after "
                 + Durations.format(elapsed(r)),
-            true,
-            true,
-            false);
+            Decision.Undo.CANCEL_AND_REACTIVATE);
       }
     } else if (r.fromVersion().filter(now.activeVersion()::equals).isPresent()) {
       fail(
           v,
           FailureReason.ROLLED_BACK,
           "came back on " + now.activeVersion() + " instead of " + target,
-          false,
-          true,
-          false);
+          Decision.Undo.REACTIVATE);
     } else {
       fail(
           v,
           FailureReason.VERIFY_FAILED,
           "runs " + now.activeVersion() + ", expected " + target,
-          false,
-          true,
-          false);
+          Decision.Undo.REACTIVATE);
     }
   }
 
@@ -1212,22 +1188,17 @@ public final class Planner {
         "the updater's record is removed; checked again by a later pass");
   }
 
-  private void fail(
-      InstanceView v,
-      FailureReason reason,
-      String detail,
-      boolean cancelActivation,
-      boolean reactivate,
-      boolean keepRecord) {
-    decisions.add(new Decision.Fail(v, reason, detail, cancelActivation, reactivate, keepRecord));
+  private void fail(InstanceView v, FailureReason reason, String detail, Decision.Undo undo) {
+    Decision.Fail f = new Decision.Fail(v, reason, detail, undo);
+    decisions.add(f);
     String next;
     if (reason.countsAgainstBudget()) {
       next =
-          (keepRecord ? "left DRAINING; " : reactivate ? "set ACTIVE; " : "")
+          (f.keepRecord() ? "left DRAINING; " : f.reactivate() ? "set ACTIVE; " : "")
               + "counts against FAILURE_BUDGET until an operator deletes "
               + StateAttributes.FAILURE;
     } else {
-      next = (reactivate ? "set ACTIVE; " : "") + "tried again after RETRY_BACKOFF";
+      next = (f.reactivate() ? "set ACTIVE; " : "") + "tried again after RETRY_BACKOFF";
     }
     report(v, Outcome.FAILED, reason.name(), reason.summary() + ": " + detail, next);
   }

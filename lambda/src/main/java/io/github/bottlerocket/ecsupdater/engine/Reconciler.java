@@ -435,6 +435,14 @@ public final class Reconciler {
             forgetCheck(fi.instance().arn());
           }
           changed |= carryOut(d, o.now());
+          if (d instanceof Decision.Release rl) {
+            // The instance is idle again and no longer in this pass's check: its line from the
+            // release says best why it was not updated.
+            plan.reports().stream()
+                .filter(line -> line.containerInstanceArn().equals(rl.instance().arn()))
+                .findFirst()
+                .ifPresent(line -> finalLines.put(line.containerInstanceArn(), line));
+          }
         } catch (AwsFault e) {
           if (!(d instanceof Decision.ForInstance fi)) {
             throw e;
@@ -488,7 +496,6 @@ public final class Reconciler {
           emit(
               q.instance(),
               Transition.Kind.QUEUED,
-              Optional.empty(),
               r,
               Optional.empty(),
               "update found; waiting for a download slot",
@@ -508,7 +515,6 @@ public final class Reconciler {
           emit(
               st.instance(),
               Transition.Kind.STAGING_STARTED,
-              st.instance().phase(),
               r,
               Optional.empty(),
               "download requested",
@@ -528,7 +534,6 @@ public final class Reconciler {
           emit(
               ms.instance(),
               Transition.Kind.STAGED,
-              ms.instance().phase(),
               r,
               Optional.empty(),
               "update written to the inactive partition",
@@ -549,7 +554,6 @@ public final class Reconciler {
           emit(
               rv.instance(),
               Transition.Kind.DRAIN_REVERTED,
-              old.phase(),
               r,
               Optional.of(rv.reason().name()),
               rv.reason().explanation(),
@@ -590,7 +594,6 @@ public final class Reconciler {
           transition(
               rl.instance(),
               Transition.Kind.RELEASED,
-              old.phase(),
               Optional.empty(),
               old,
               Optional.of(rl.reason().name()),
@@ -649,20 +652,11 @@ public final class Reconciler {
                 v.withRecord(Optional.of(r)),
                 FailureReason.DRAIN_REFUSED,
                 "ECS answered " + String.join(", ", refused.values()),
-                false,
-                false,
-                false),
+                Decision.Undo.NOTHING),
             now);
         return;
       }
-      emit(
-          v,
-          Transition.Kind.DRAIN_STARTED,
-          Optional.of(old.phase()),
-          r,
-          Optional.empty(),
-          "instance set DRAINING",
-          now);
+      emit(v, Transition.Kind.DRAIN_STARTED, r, Optional.empty(), "instance set DRAINING", now);
     }
 
     private void advance(
@@ -676,7 +670,7 @@ public final class Reconciler {
       PhaseRecord old = v.record().orElseThrow();
       PhaseRecord r = old.next(next, now, Optional.of(id));
       writeRecord(v, r);
-      emit(v, kind, Optional.of(old.phase()), r, Optional.empty(), detail, now);
+      emit(v, kind, r, Optional.empty(), detail, now);
     }
 
     private void resend(InstanceView v, Instant now) {
@@ -698,7 +692,6 @@ public final class Reconciler {
       emit(
           v,
           Transition.Kind.COMMAND_RESENT,
-          Optional.of(old.phase()),
           r,
           Optional.empty(),
           command.name() + " sent again",
@@ -728,7 +721,6 @@ public final class Reconciler {
           transition(
               v,
               Transition.Kind.UPDATED,
-              old.phase(),
               Optional.empty(),
               old,
               Optional.empty(),
@@ -789,7 +781,6 @@ public final class Reconciler {
       transition(
           v,
           Transition.Kind.FAILED,
-          old.phase(),
           f.keepRecord() ? Optional.of(old.phase()) : Optional.empty(),
           old,
           Optional.of(f.reason().name()),
@@ -940,55 +931,31 @@ public final class Reconciler {
           return;
         }
       }
-      transition(v, kind, from, to, base, reason, detail, Optional.empty(), now);
+      transition(v, kind, to, base, reason, detail, Optional.empty(), now);
     }
 
+    /** Reports a change that leaves the instance in the phase of {@code to}. */
     private void emit(
         InstanceView v,
         Transition.Kind kind,
-        Optional<Phase> from,
         PhaseRecord to,
         Optional<String> reason,
         String detail,
         Instant now) {
-      transition(v, kind, from, Optional.of(to.phase()), to, reason, detail, Optional.empty(), now);
+      transition(v, kind, Optional.of(to.phase()), to, reason, detail, Optional.empty(), now);
     }
 
-    private void emit(
-        InstanceView v,
-        Transition.Kind kind,
-        Phase from,
-        PhaseRecord to,
-        Optional<String> reason,
-        String detail,
-        Instant now) {
-      emit(v, kind, Optional.of(from), to, reason, detail, now);
-    }
-
+    /** Reports a change to {@code v}, which leaves the phase it was observed in. */
     private Transition transition(
         InstanceView v,
         Transition.Kind kind,
-        Phase from,
         Optional<Phase> to,
         PhaseRecord versions,
         Optional<String> reason,
         String detail,
         Optional<Duration> outOfService,
         Instant now) {
-      return transition(
-          v, kind, Optional.of(from), to, versions, reason, detail, outOfService, now);
-    }
-
-    private Transition transition(
-        InstanceView v,
-        Transition.Kind kind,
-        Optional<Phase> from,
-        Optional<Phase> to,
-        PhaseRecord versions,
-        Optional<String> reason,
-        String detail,
-        Optional<Duration> outOfService,
-        Instant now) {
+      Optional<Phase> from = v.phase();
       Optional<Duration> inPhase =
           from.isPresent() && !options.dryRun()
               ? v.record().map(r -> Duration.between(r.since(), now))
