@@ -24,25 +24,28 @@ final class Capacity {
 
   private Capacity() {}
 
+  /**
+   * @param draining instances to count as out of service besides those the observation shows:
+   *     drains already granted earlier in the same plan
+   */
   static Verdict check(
       InstanceView candidate,
       List<TaskInfo> candidateTasks,
       Observation o,
-      Set<String> daemonServices) {
+      Set<String> daemonServices,
+      Set<String> draining) {
     List<Resources> bins = new ArrayList<>();
-    for (InstanceView v : o.instances()) {
-      if (v.arn().equals(candidate.arn())
-          || v.instance().status() != InstanceStatus.ACTIVE
-          || !v.instance().agentConnected()
-          || v.phase().map(Phase::isOutOfService).orElse(false)) {
-        continue;
-      }
-      bins.add(v.instance().remaining());
-    }
     List<TaskInfo> toPlace = new ArrayList<>();
     for (InstanceView v : o.instances()) {
-      if (!v.arn().equals(candidate.arn()) && v.phase().map(Phase::isOutOfService).orElse(false)) {
+      if (v.arn().equals(candidate.arn())) {
+        continue;
+      }
+      boolean out =
+          v.phase().map(Phase::isOutOfService).orElse(false) || draining.contains(v.arn());
+      if (out) {
         toPlace.addAll(movable(o.tasks().getOrDefault(v.arn(), List.of()), daemonServices));
+      } else if (v.instance().status() == InstanceStatus.ACTIVE && v.instance().agentConnected()) {
+        bins.add(v.instance().remaining());
       }
     }
     List<TaskInfo> own = movable(candidateTasks, daemonServices);

@@ -102,6 +102,10 @@ public final class Planner {
   private final Optional<Block> startBlock;
   private final Set<String> daemonServices;
   private boolean servicesRequested;
+
+  /** Instances this plan drains: they no longer offer room to the next drain of the same plan. */
+  private final Set<String> drainsGranted = new java.util.HashSet<>();
+
   private int drainSlots;
   private int downloadSlots;
 
@@ -687,6 +691,7 @@ public final class Planner {
         if (stagedOk) {
           drainSlots--;
           decisions.add(new Decision.StartDrain(v));
+          drainsGranted.add(v.arn());
           reportStatus(
               v,
               now,
@@ -750,7 +755,7 @@ public final class Planner {
     if (!standalone.isEmpty()) {
       return Optional.of(new Block(Reason.STANDALONE_TASKS, describeTasks(standalone)));
     }
-    Capacity.Verdict capacity = Capacity.check(v, tasks, o, daemonServices);
+    Capacity.Verdict capacity = Capacity.check(v, tasks, o, daemonServices, drainsGranted);
     if (!capacity.fits()) {
       return Optional.of(new Block(Reason.INSUFFICIENT_CAPACITY, capacity.detail()));
     }
@@ -768,6 +773,7 @@ public final class Planner {
       if (block.isEmpty()) {
         drainSlots--;
         decisions.add(new Decision.StartDrain(v));
+        drainsGranted.add(v.arn());
         report(
             v,
             Outcome.IN_PROGRESS,

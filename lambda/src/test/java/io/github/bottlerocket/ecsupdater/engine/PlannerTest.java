@@ -718,6 +718,29 @@ class PlannerTest {
     }
 
     @Test
+    void twoDrainsGrantedInOnePlanDoNotCountOnEachOthersRoom() {
+      // Each has room only for the other's task: draining both at once would strand both.
+      Scene scene = new Scene().set("MAX_CONCURRENT", "2").services(service("web", 2, 2));
+      scene
+          .host("a")
+          .phase(Phase.STAGED, Duration.ofMinutes(5), null)
+          .free(1024, 2048)
+          .tasks(serviceTask("t1", "web", 1024, 2048))
+          .probed(Duration.ofSeconds(1), status("synthetic-ecs-staged.json"));
+      scene
+          .host("b")
+          .phase(Phase.STAGED, Duration.ofMinutes(1), null)
+          .free(1024, 2048)
+          .tasks(serviceTask("t2", "web", 1024, 2048))
+          .probed(Duration.ofSeconds(1), status("synthetic-ecs-staged.json"));
+
+      Planner.Plan plan = plan(scene);
+
+      assertThat(decisions(plan)).containsExactly("StartDrain(a)");
+      assertThat(line(plan, "b").reason()).contains(Reason.INSUFFICIENT_CAPACITY.name());
+    }
+
+    @Test
     void twoDrainsDoNotCountOnTheSameRoom() {
       Scene scene = new Scene().set("MAX_CONCURRENT", "2").services(service("web", 4, 4));
       scene
