@@ -83,6 +83,7 @@ public final class PlanningProbe {
             Map.of(),
             Map.of(),
             Optional.empty(),
+            false,
             new CheckRound.Done(replies, now),
             Set.of());
     views = null;

@@ -13,7 +13,10 @@ public enum Setting {
       "Failed updates (rolled back, did not return, wrong version) a cluster may carry before its circuit breaker stops new starts."),
   CHECK_INTERVAL("1h", "Least time between two update checks of a cluster's idle instances."),
   CHECK_TIMEOUT("2m", "How long a pass waits for the replies to one update check."),
-  POLL_INTERVAL("15s", "Pause between observations of the cluster while work is in flight."),
+  POLL_INTERVAL("5s", "Pause between observations of the cluster while work is in flight."),
+  COMMAND_POLL_INTERVAL(
+      "2s",
+      "Pause between reads of a host command's reply while one is awaited (host commands answer in seconds)."),
   STAGE_TIMEOUT(
       "20m", "Longest download of an update to the inactive partition before it counts as failed."),
   DRAIN_TIMEOUT(

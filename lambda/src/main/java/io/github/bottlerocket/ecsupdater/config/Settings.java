@@ -24,6 +24,7 @@ public record Settings(
     Duration checkInterval,
     Duration checkTimeout,
     Duration pollInterval,
+    Duration commandPollInterval,
     Duration stageTimeout,
     Duration drainTimeout,
     Duration activateTimeout,
@@ -69,6 +70,7 @@ public record Settings(
     Duration checkInterval = r.duration(Setting.CHECK_INTERVAL, Duration.ZERO);
     Duration checkTimeout = r.duration(Setting.CHECK_TIMEOUT, Duration.ofMillis(1));
     Duration pollInterval = r.duration(Setting.POLL_INTERVAL, Duration.ofMillis(1));
+    Duration commandPollInterval = r.duration(Setting.COMMAND_POLL_INTERVAL, Duration.ofMillis(1));
     Duration stageTimeout = r.duration(Setting.STAGE_TIMEOUT, Duration.ofMillis(1));
     Duration drainTimeout = r.duration(Setting.DRAIN_TIMEOUT, Duration.ofMillis(1));
     Duration activateTimeout = r.duration(Setting.ACTIVATE_TIMEOUT, Duration.ofMillis(1));
@@ -130,6 +132,7 @@ public record Settings(
         checkInterval,
         checkTimeout,
         pollInterval,
+        commandPollInterval,
         stageTimeout,
         drainTimeout,
         activateTimeout,
@@ -157,6 +160,7 @@ public record Settings(
         checkInterval,
         checkTimeout,
         pollInterval,
+        commandPollInterval,
         stageTimeout,
         drainTimeout,
         activateTimeout,

@@ -24,7 +24,9 @@ import java.util.Set;
  * @param phaseReplies by instance ARN: the reply to the command its phase record names
  * @param probes by instance ARN: the latest status probe sent in this pass
  * @param tasks by instance ARN: the tasks on instances whose tasks were read for this observation
- * @param services the cluster's services, if they were read for this observation
+ * @param services the cluster's services, if they were read in this pass
+ * @param servicesFresh whether the services were read for this observation (a drain is decided only
+ *     on a fresh reading; which services are daemons may come from an earlier one)
  * @param round this pass's update check of idle instances
  * @param seenDisconnected instances whose agent was seen disconnected while they rebooted
  */
@@ -38,6 +40,7 @@ public record Observation(
     Map<String, ProbeResult> probes,
     Map<String, List<TaskInfo>> tasks,
     Optional<List<ServiceInfo>> services,
+    boolean servicesFresh,
     CheckRound round,
     Set<String> seenDisconnected) {
 

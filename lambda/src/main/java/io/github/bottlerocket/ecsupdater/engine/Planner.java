@@ -581,7 +581,7 @@ public final class Planner {
     }
     switch (probe.get().reply()) {
       case HostReply.Pending p -> waitFor(v, "the host's update status");
-      case HostReply.Done d -> probe(v, "downloading");
+      case HostReply.Done d -> probeAgain(v, probe.get(), "downloading");
       case HostReply.Failed f -> {
         if (f.error().kind() == HostError.Kind.UNINITIALIZED) {
           fail(
@@ -592,7 +592,7 @@ public final class Planner {
         } else {
           // 423 is expected: the download holds the update lock. Anything else: ask again until
           // STAGE_TIMEOUT.
-          probe(v, "downloading (" + f.error().kind() + ")");
+          probeAgain(v, probe.get(), "downloading (" + f.error().kind() + ")");
         }
       }
       case HostReply.Status st -> {
@@ -621,7 +621,7 @@ public final class Planner {
               "update " + now.stagedVersion().get() + " staged",
               "drain when a slot, the window and capacity allow");
         } else {
-          probe(v, "downloading (update state " + now.state() + ")");
+          probeAgain(v, probe.get(), "downloading (update state " + now.state() + ")");
         }
       }
     }
@@ -729,10 +729,12 @@ public final class Planner {
               Reason.NO_DRAIN_SLOT,
               cluster.outOfService() + " of " + s.maxConcurrent() + " out of service"));
     }
-    Optional<List<ServiceInfo>> services = o.services();
+    Optional<List<ServiceInfo>> services = o.services().filter(x -> o.servicesFresh());
     List<TaskInfo> tasks = o.tasks().get(v.arn());
     if (services.isEmpty() || tasks == null) {
-      requestServices();
+      if (services.isEmpty()) {
+        requestServices(true);
+      }
       if (tasks == null) {
         decisions.add(new Decision.InspectTasks(v));
       }
@@ -823,7 +825,7 @@ public final class Planner {
       if (tasks == null) {
         decisions.add(new Decision.InspectTasks(v));
       }
-      requestServices();
+      requestServices(false);
       report(
           v,
           Outcome.IN_PROGRESS,
@@ -875,7 +877,7 @@ public final class Planner {
       if (tasks == null) {
         decisions.add(new Decision.InspectTasks(v));
       }
-      requestServices();
+      requestServices(false);
       report(
           v,
           Outcome.IN_PROGRESS,
@@ -1157,8 +1159,13 @@ public final class Planner {
     return Optional.ofNullable(o.probes().get(v.arn())).filter(p -> !p.sentAt().isBefore(since));
   }
 
-  private void requestServices() {
-    if (o.services().isEmpty() && !servicesRequested) {
+  /**
+   * Asks for the cluster's services when they are missing, or when {@code fresh} and they were read
+   * before this observation.
+   */
+  private void requestServices(boolean fresh) {
+    boolean missing = o.services().isEmpty() || (fresh && !o.servicesFresh());
+    if (missing && !servicesRequested) {
       servicesRequested = true;
       decisions.add(new Decision.InspectServices());
     }
@@ -1168,6 +1175,18 @@ public final class Planner {
     decisions.add(new Decision.Probe(v));
     report(
         v, Outcome.IN_PROGRESS, Reason.IN_PROGRESS, detail, "ask the host for its update status");
+  }
+
+  /**
+   * Asks the host again once {@code POLL_INTERVAL} has passed since the last probe: a download
+   * takes minutes, and each probe is an SSM command.
+   */
+  private void probeAgain(InstanceView v, ProbeResult last, String detail) {
+    if (Duration.between(last.sentAt(), now).compareTo(s.pollInterval()) >= 0) {
+      probe(v, detail);
+    } else {
+      report(v, Outcome.IN_PROGRESS, Reason.IN_PROGRESS, detail, "ask the host again shortly");
+    }
   }
 
   private void waitFor(InstanceView v, String what) {

@@ -52,6 +52,9 @@ public final class Reconciler {
   /** How long other instances' free capacity may be reused from an earlier observation. */
   private static final Duration FULL_REFRESH_AGE = Duration.ofMinutes(1);
 
+  /** Which services are daemons changes rarely; a reading this old is read again. */
+  private static final Duration SERVICES_MAX_AGE = Duration.ofMinutes(5);
+
   /** Guards against a plan that keeps changing state without ever waiting. */
   private static final int MAX_ITERATIONS_WITHOUT_WAIT = 25;
 
@@ -132,6 +135,12 @@ public final class Reconciler {
 
     private Map<String, List<TaskInfo>> tasks = new HashMap<>();
     private Optional<List<ServiceInfo>> services = Optional.empty();
+    private Instant servicesReadAt = Instant.MIN;
+    private boolean servicesFresh;
+    private boolean repliesPending;
+
+    /** Instances whose record this pass changed since the last observation. */
+    private final Set<String> touched = new HashSet<>();
 
     private final List<Transition> transitions = new ArrayList<>();
     private final Map<String, InstanceReport> finalLines = new HashMap<>();
@@ -192,7 +201,11 @@ public final class Reconciler {
             return finish(PassReport.StopReason.SETTLED, Optional.empty());
           }
           withoutWait = 0;
-          Duration pause = s.pollInterval();
+          // Host commands answer within seconds: while one is awaited, look again sooner.
+          Duration pause =
+              awaitingReplies() && s.commandPollInterval().compareTo(s.pollInterval()) < 0
+                  ? s.commandPollInterval()
+                  : s.pollInterval();
           if (timeLeft().minus(pause).compareTo(s.deadlineMargin()) <= 0) {
             return finish(PassReport.StopReason.DEADLINE, Optional.empty());
           }
@@ -214,11 +227,14 @@ public final class Reconciler {
 
     private Observation observe() {
       Instant now = clock.instant();
+      // Between full listings, re-describe only the instances whose update moves by itself and
+      // those this pass just changed; queued and staged ones wait for the next full listing.
       List<String> tracked =
           instances.values().stream()
-              .filter(i -> i.attributes().containsKey(StateAttributes.STATE))
+              .filter(i -> touched.contains(i.arn()) || inActivePhase(i))
               .map(ContainerInstance::arn)
               .toList();
+      touched.clear();
       if (fullRefreshDue || !now.isBefore(lastFullRefresh.plus(FULL_REFRESH_AGE))) {
         instances.clear();
         for (ContainerInstance i : ecs.listContainerInstances(cluster.arn())) {
@@ -254,10 +270,14 @@ public final class Reconciler {
                             id ->
                                 phaseReplies.put(v.arn(), reply(command, id, v.ec2InstanceId()))));
       }
+      repliesPending = phaseReplies.values().stream().anyMatch(r -> r instanceof HostReply.Pending);
       refreshProbes();
       refreshRound(now);
       tasks = new HashMap<>();
-      services = Optional.empty();
+      servicesFresh = false;
+      if (!now.isBefore(servicesReadAt.plus(SERVICES_MAX_AGE))) {
+        services = Optional.empty();
+      }
       return observation(views, phaseReplies);
     }
 
@@ -272,6 +292,7 @@ public final class Reconciler {
           probes,
           tasks,
           services,
+          servicesFresh,
           round,
           seenDisconnected);
     }
@@ -370,8 +391,10 @@ public final class Reconciler {
                 tasks.computeIfAbsent(
                     it.instance().arn(), arn -> ecs.listTasks(cluster.arn(), arn));
             case Decision.InspectServices is -> {
-              if (services.isEmpty()) {
+              if (!servicesFresh) {
                 services = Optional.of(ecs.listServices(cluster.arn()));
+                servicesReadAt = clock.instant();
+                servicesFresh = true;
               }
             }
             default -> {}
@@ -385,7 +408,21 @@ public final class Reconciler {
 
     private boolean awaitingReplies() {
       return round instanceof CheckRound.Running
+          || repliesPending
           || probes.values().stream().anyMatch(p -> !p.isDone());
+    }
+
+    private static boolean inActivePhase(ContainerInstance i) {
+      String state = i.attributes().get(StateAttributes.STATE);
+      if (state == null) {
+        return false;
+      }
+      try {
+        Phase phase = StateAttributes.decodePhase(state).phase();
+        return phase != Phase.QUEUED && phase != Phase.STAGED;
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
     }
 
     /** Whether an update is under way that moves on by itself (not one waiting for a gate). */
@@ -602,7 +639,17 @@ public final class Reconciler {
               now);
         }
       }
-      fullRefreshDue = true;
+      if (d instanceof Decision.ForInstance fi) {
+        touched.add(fi.instance().arn());
+      }
+      // A freed slot or a newly staged instance may start a drain next: that decision needs
+      // every instance's free room, so list the whole cluster again.
+      fullRefreshDue |=
+          d instanceof Decision.MarkStaged
+              || d instanceof Decision.Complete
+              || d instanceof Decision.Fail
+              || d instanceof Decision.Release
+              || d instanceof Decision.RevertToStaged;
       return true;
     }
 

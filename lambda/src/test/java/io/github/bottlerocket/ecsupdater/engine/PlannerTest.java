@@ -461,11 +461,22 @@ class PlannerTest {
     }
 
     @Test
-    void aLockedStatusMeansTheDownloadRunsSoItAsksAgain() {
+    void aLockedStatusMeansTheDownloadRunsSoItAsksAgainAfterThePollInterval() {
+      Scene scene = staging(checkedAtRequest());
+      scene.host("a").probed(Duration.ofSeconds(6), error(HostError.Kind.LOCKED));
+
+      assertThat(decisions(plan(scene))).containsExactly("Probe(a)");
+    }
+
+    @Test
+    void aDownloadIsNotAskedAboutMoreOftenThanThePollInterval() {
       Scene scene = staging(checkedAtRequest());
       scene.host("a").probed(Duration.ofSeconds(1), error(HostError.Kind.LOCKED));
 
-      assertThat(decisions(plan(scene))).containsExactly("Probe(a)");
+      Planner.Plan plan = plan(scene);
+
+      assertThat(plan.decisions()).isEmpty();
+      assertThat(line(plan, "a").outcome()).isEqualTo(Outcome.IN_PROGRESS);
     }
 
     @Test
@@ -489,7 +500,7 @@ class PlannerTest {
       scene
           .host("a")
           .probed(
-              Duration.ofSeconds(1),
+              Duration.ofSeconds(6),
               status(
                   hostStatus(
                       UpdateState.STAGED, OLD, "1.19.9", "refresh", "Success", requestedAt)));

@@ -83,6 +83,10 @@ class BadConfigurationTest {
             "15",
             "POLL_INTERVAL must be " + DURATION + ", at least 1ms, got '15'"),
         Arguments.of(
+            Setting.COMMAND_POLL_INTERVAL,
+            "0s",
+            "COMMAND_POLL_INTERVAL must be " + DURATION + ", at least 1ms, got '0s'"),
+        Arguments.of(
             Setting.STAGE_TIMEOUT,
             "20 minutes",
             "STAGE_TIMEOUT must be " + DURATION + ", at least 1ms, got '20 minutes'"),

@@ -257,6 +257,7 @@ public final class Scene {
         probes,
         tasks,
         Optional.ofNullable(services),
+        services != null,
         round,
         seenDisconnected);
   }
