@@ -14,6 +14,9 @@ public interface PassListener {
   default void stepFailed(
       String clusterArn, String containerInstanceArn, String step, String message) {}
 
+  /** The pass carried out one plan; a listener that batches may send what it holds. */
+  default void flush() {}
+
   default void passFinished(PassReport report) {}
 
   /** A listener that hears nothing. */

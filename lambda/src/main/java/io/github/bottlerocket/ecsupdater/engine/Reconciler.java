@@ -185,6 +185,7 @@ public final class Reconciler {
           lastPlan = plan;
           boolean changed = execute(plan, o);
           recordCheck();
+          safely(listener::flush);
           if (timeLeft().compareTo(s.deadlineMargin()) <= 0) {
             return finish(PassReport.StopReason.DEADLINE, Optional.empty());
           }
@@ -455,6 +456,7 @@ public final class Reconciler {
     /** Carries the plan out; returns whether anything in the cluster or on a host changed. */
     private boolean execute(Planner.Plan plan, Observation o) {
       boolean changed = false;
+      List<Decision.Queue> queue = new ArrayList<>();
       for (Decision d : plan.decisions()) {
         if (timeLeft().compareTo(s.deadlineMargin()) <= 0) {
           // The rest waits for the next pass; so does recording the check whose findings
@@ -464,6 +466,11 @@ public final class Reconciler {
         }
         if (options.dryRun() && d.changesState()) {
           planned(d, o.now());
+          continue;
+        }
+        if (d instanceof Decision.Queue q) {
+          // Queue records are written together below, ten to a call.
+          queue.add(q);
           continue;
         }
         try {
@@ -494,7 +501,57 @@ public final class Reconciler {
           LOG.log(Level.FINE, "step failed", e);
         }
       }
+      if (!queue.isEmpty() && timeLeft().compareTo(s.deadlineMargin()) > 0) {
+        try {
+          queue.forEach(q -> forgetCheck(q.instance().arn()));
+          changed |= queueAll(queue, o.now());
+        } catch (AwsFault e) {
+          checkToRecord = Optional.empty();
+          for (Decision.Queue q : queue) {
+            stepErrors.put(q.instance().arn(), e.getMessage());
+            safely(
+                () ->
+                    listener.stepFailed(
+                        cluster.arn(), q.instance().arn(), "Queue", e.getMessage()));
+          }
+        }
+      } else if (!queue.isEmpty()) {
+        checkToRecord = Optional.empty();
+      }
       return changed;
+    }
+
+    /** Records queued updates, ten attributes to a PutAttributes call. */
+    private boolean queueAll(List<Decision.Queue> queue, Instant now) {
+      List<EcsPort.InstanceAttribute> records = new ArrayList<>();
+      List<PhaseRecord> phases = new ArrayList<>();
+      for (Decision.Queue q : queue) {
+        PhaseRecord r =
+            new PhaseRecord(
+                Phase.QUEUED,
+                Optional.of(q.fromVersion()),
+                Optional.of(q.targetVersion()),
+                now,
+                Optional.empty(),
+                Optional.empty());
+        phases.add(r);
+        records.add(
+            new EcsPort.InstanceAttribute(
+                q.instance().arn(), StateAttributes.STATE, StateAttributes.encode(r)));
+      }
+      ecs.putAttributes(cluster.arn(), records);
+      for (int i = 0; i < queue.size(); i++) {
+        InstanceView v = queue.get(i).instance();
+        touched.add(v.arn());
+        emit(
+            v,
+            Transition.Kind.QUEUED,
+            phases.get(i),
+            Optional.empty(),
+            "update found; waiting for a download slot",
+            now);
+      }
+      return true;
     }
 
     private boolean carryOut(Decision d, Instant now) {
@@ -520,24 +577,7 @@ public final class Reconciler {
               new ProbeResult(id, now, new HostReply.Pending(InvocationStatus.PENDING)));
           return false;
         }
-        case Decision.Queue q -> {
-          PhaseRecord r =
-              new PhaseRecord(
-                  Phase.QUEUED,
-                  Optional.of(q.fromVersion()),
-                  Optional.of(q.targetVersion()),
-                  now,
-                  Optional.empty(),
-                  Optional.empty());
-          writeRecord(q.instance(), r);
-          emit(
-              q.instance(),
-              Transition.Kind.QUEUED,
-              r,
-              Optional.empty(),
-              "update found; waiting for a download slot",
-              now);
-        }
+        case Decision.Queue q -> queueAll(List.of(q), now);
         case Decision.StartStaging st -> {
           String id = send(HostCommand.PREPARE, st.instance());
           PhaseRecord r =

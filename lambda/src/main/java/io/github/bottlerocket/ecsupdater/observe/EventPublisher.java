@@ -9,8 +9,10 @@ import io.github.bottlerocket.ecsupdater.engine.Transition;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
 import io.github.bottlerocket.ecsupdater.port.EventPort;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Sends an EventBridge event for every change the updater makes, every failure, and the end of
@@ -30,6 +32,7 @@ public final class EventPublisher implements PassListener {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final EventPort events;
+  private final List<EventPort.UpdaterEvent> pending = new ArrayList<>();
   private final PrintStream log;
   private String runId = "";
   private boolean dryRun;
@@ -50,18 +53,29 @@ public final class EventPublisher implements PassListener {
     if (dryRun) {
       return;
     }
-    send(
+    pending.add(
         new EventPort.UpdaterEvent(
             t.kind() == Transition.Kind.FAILED ? FAILED : PHASE_CHANGED,
             List.of(t.containerInstanceArn()),
             detail(t, runId).toString()));
   }
 
+  /** Sends the changes of the plan just carried out, up to ten events to a call. */
+  @Override
+  public void flush() {
+    if (!pending.isEmpty()) {
+      List<EventPort.UpdaterEvent> batch = List.copyOf(pending);
+      pending.clear();
+      send(batch);
+    }
+  }
+
   @Override
   public void passFinished(PassReport report) {
-    send(
+    pending.add(
         new EventPort.UpdaterEvent(
             PASS_FINISHED, List.of(report.clusterArn()), summary(report).toString()));
+    flush();
   }
 
   /** The detail of a phase-change or failure event. */
@@ -110,14 +124,20 @@ public final class EventPublisher implements PassListener {
     return d;
   }
 
-  private void send(EventPort.UpdaterEvent event) {
+  private void send(List<EventPort.UpdaterEvent> batch) {
+    String types =
+        batch.stream()
+            .map(EventPort.UpdaterEvent::detailType)
+            .distinct()
+            .collect(Collectors.joining("', '"));
     try {
-      int refused = events.publish(List.of(event));
+      int refused = events.publish(batch);
       if (refused > 0) {
-        warn("EventBridge refused the '" + event.detailType() + "' event");
+        warn(
+            "EventBridge refused " + refused + " of " + batch.size() + " events ('" + types + "')");
       }
     } catch (AwsFault | IllegalStateException e) {
-      warn("could not send the '" + event.detailType() + "' event: " + e.getMessage());
+      warn("could not send " + batch.size() + " event(s) ('" + types + "'): " + e.getMessage());
     }
   }
 

@@ -56,6 +56,11 @@ public final class Telemetry implements PassListener {
   }
 
   @Override
+  public void flush() {
+    each(PassListener::flush);
+  }
+
+  @Override
   public void passFinished(PassReport report) {
     each(l -> l.passFinished(report));
   }

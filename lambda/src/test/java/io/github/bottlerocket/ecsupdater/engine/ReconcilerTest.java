@@ -10,6 +10,7 @@ import io.github.bottlerocket.ecsupdater.config.Settings;
 import io.github.bottlerocket.ecsupdater.model.InstanceStatus;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
+import io.github.bottlerocket.ecsupdater.port.EcsPort;
 import io.github.bottlerocket.ecsupdater.testing.FakeCluster;
 import java.time.Duration;
 import java.time.Instant;
@@ -155,6 +156,28 @@ class ReconcilerTest {
     List<String> changes = cluster.changes();
     assertThat(changes.indexOf("ssm:SendCommand PREPARE i-b"))
         .isLessThan(changes.indexOf("ecs:UpdateContainerInstancesState a ACTIVE"));
+  }
+
+  @Test
+  void queuesEveryUpdateBeyondTheDownloadSlotsInOneWrite() {
+    updatable("a");
+    updatable("b");
+    updatable("c");
+    updatable("d");
+
+    reconciler()
+        .run(
+            FakeCluster.CLUSTER,
+            PassOptions.DEFAULT,
+            () -> cluster.log.size() < 12 ? Duration.ofHours(1) : Duration.ZERO);
+
+    assertThat(cluster.putAttributesCalls)
+        .anySatisfy(
+            call ->
+                assertThat(call)
+                    .extracting(EcsPort.InstanceAttribute::value)
+                    .hasSize(3)
+                    .allMatch(v -> v.startsWith("QUEUED/")));
   }
 
   @Test

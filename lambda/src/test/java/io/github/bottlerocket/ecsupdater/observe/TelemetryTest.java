@@ -43,9 +43,11 @@ class TelemetryTest {
   private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
   private final PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
   private final List<EventPort.UpdaterEvent> sent = new ArrayList<>();
+  private final List<Integer> publishCalls = new ArrayList<>();
   private EventPort events =
       list -> {
         sent.addAll(list);
+        publishCalls.add(list.size());
         return 0;
       };
 
@@ -266,6 +268,22 @@ class TelemetryTest {
   }
 
   @Test
+  void theChangesOfOnePlanGoOutTogether() {
+    for (String id : List.of("b", "c", "d")) {
+      FakeCluster.Host h = cluster.host(id);
+      h.offered = Scene.NEW;
+      h.tasks.add(Scene.serviceTask("t-" + id, "web", 256, 512));
+    }
+
+    pass(PassOptions.DEFAULT);
+
+    // The first plan starts one download and queues three: four events in one call.
+    assertThat(publishCalls).first().isEqualTo(4);
+    assertThat(publishCalls.stream().mapToInt(Integer::intValue).sum()).isEqualTo(sent.size());
+    assertThat(sent.get(sent.size() - 1).detailType()).isEqualTo(EventPublisher.PASS_FINISHED);
+  }
+
+  @Test
   void aDryRunSendsOnlyItsSummaryAndNoMetrics() {
     pass(PassOptions.dryRunOnly());
 
@@ -295,7 +313,7 @@ class TelemetryTest {
         .anySatisfy(
             l ->
                 assertThat(l.path("message").asText())
-                    .startsWith("could not send the 'Bottlerocket Update Phase Changed' event"));
+                    .startsWith("could not send 1 event(s) ('Bottlerocket Update Phase Changed')"));
   }
 
   @Test

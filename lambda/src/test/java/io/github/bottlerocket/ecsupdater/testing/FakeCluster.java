@@ -243,8 +243,12 @@ public final class FakeCluster implements EcsPort, SsmPort {
     return Map.of();
   }
 
+  /** The attributes of each PutAttributes call, in order. */
+  public final List<List<InstanceAttribute>> putAttributesCalls = new ArrayList<>();
+
   @Override
   public void putAttributes(String clusterArn, List<InstanceAttribute> attributes) {
+    putAttributesCalls.add(List.copyOf(attributes));
     for (InstanceAttribute a : attributes) {
       call(
           "ecs:PutAttributes "
