@@ -57,7 +57,7 @@ public final class Benchmark {
       int sample = 10;
       int planning = 5000;
       int coldStartRuns = 5;
-      List<Duration> polls = List.of(Duration.ofSeconds(5));
+      List<Duration> polls = List.of(Duration.ofSeconds(15), Duration.ofSeconds(2));
       Path jar = null;
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -213,6 +213,7 @@ public final class Benchmark {
             e ->
                 List.of(
                         "POLL_INTERVAL",
+                        "COMMAND_POLL_INTERVAL",
                         "CHECK_INTERVAL",
                         "REBOOT_GRACE",
                         "DEADLINE_MARGIN",

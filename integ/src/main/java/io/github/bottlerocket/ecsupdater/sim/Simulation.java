@@ -36,6 +36,7 @@ public final class Simulation implements AutoCloseable {
   public static final Map<String, String> SETTINGS =
       Map.ofEntries(
           Map.entry("POLL_INTERVAL", "5s"),
+          Map.entry("COMMAND_POLL_INTERVAL", "2s"),
           Map.entry("CHECK_TIMEOUT", "1m"),
           Map.entry("CHECK_INTERVAL", "30m"),
           Map.entry("STAGE_TIMEOUT", "10m"),
