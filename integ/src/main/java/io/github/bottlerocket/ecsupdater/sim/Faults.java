@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The faults a simulation injects, all decided by one seed. Fractions are drawn per request from a
@@ -71,189 +72,101 @@ public record Faults(
   }
 
   public Faults withThrottling(double fraction) {
-    return new Faults(
-        seed,
-        fraction,
-        serverErrorFraction,
-        maxLatency,
-        garbledOutputFraction,
-        badBoot,
-        neverReturns,
-        prepareFailures,
-        blockedDrains,
-        extraStopTime,
-        slowBoots,
-        rerunInterruptedCommands);
+    return edit(e -> e.throttleFraction = fraction);
   }
 
   public Faults withServerErrors(double fraction) {
-    return new Faults(
-        seed,
-        throttleFraction,
-        fraction,
-        maxLatency,
-        garbledOutputFraction,
-        badBoot,
-        neverReturns,
-        prepareFailures,
-        blockedDrains,
-        extraStopTime,
-        slowBoots,
-        rerunInterruptedCommands);
+    return edit(e -> e.serverErrorFraction = fraction);
   }
 
   public Faults withLatency(Duration max) {
-    return new Faults(
-        seed,
-        throttleFraction,
-        serverErrorFraction,
-        max,
-        garbledOutputFraction,
-        badBoot,
-        neverReturns,
-        prepareFailures,
-        blockedDrains,
-        extraStopTime,
-        slowBoots,
-        rerunInterruptedCommands);
+    return edit(e -> e.maxLatency = max);
   }
 
   public Faults withGarbledOutput(double fraction) {
-    return new Faults(
-        seed,
-        throttleFraction,
-        serverErrorFraction,
-        maxLatency,
-        fraction,
-        badBoot,
-        neverReturns,
-        prepareFailures,
-        blockedDrains,
-        extraStopTime,
-        slowBoots,
-        rerunInterruptedCommands);
+    return edit(e -> e.garbledOutputFraction = fraction);
   }
 
   public Faults withBadBoot(String host) {
-    return new Faults(
-        seed,
-        throttleFraction,
-        serverErrorFraction,
-        maxLatency,
-        garbledOutputFraction,
-        plus(badBoot, host),
-        neverReturns,
-        prepareFailures,
-        blockedDrains,
-        extraStopTime,
-        slowBoots,
-        rerunInterruptedCommands);
+    return edit(e -> e.badBoot.add(host));
   }
 
   public Faults withNeverReturns(String host) {
-    return new Faults(
-        seed,
-        throttleFraction,
-        serverErrorFraction,
-        maxLatency,
-        garbledOutputFraction,
-        badBoot,
-        plus(neverReturns, host),
-        prepareFailures,
-        blockedDrains,
-        extraStopTime,
-        slowBoots,
-        rerunInterruptedCommands);
+    return edit(e -> e.neverReturns.add(host));
   }
 
   public Faults withPrepareFailures(String host, int count) {
-    Map<String, Integer> m = new HashMap<>(prepareFailures);
-    m.put(host, count);
-    return new Faults(
-        seed,
-        throttleFraction,
-        serverErrorFraction,
-        maxLatency,
-        garbledOutputFraction,
-        badBoot,
-        neverReturns,
-        m,
-        blockedDrains,
-        extraStopTime,
-        slowBoots,
-        rerunInterruptedCommands);
+    return edit(e -> e.prepareFailures.put(host, count));
   }
 
   public Faults withBlockedDrain(String host) {
-    return new Faults(
-        seed,
-        throttleFraction,
-        serverErrorFraction,
-        maxLatency,
-        garbledOutputFraction,
-        badBoot,
-        neverReturns,
-        prepareFailures,
-        plus(blockedDrains, host),
-        extraStopTime,
-        slowBoots,
-        rerunInterruptedCommands);
+    return edit(e -> e.blockedDrains.add(host));
   }
 
   public Faults withExtraStopTime(Duration d) {
-    return new Faults(
-        seed,
-        throttleFraction,
-        serverErrorFraction,
-        maxLatency,
-        garbledOutputFraction,
-        badBoot,
-        neverReturns,
-        prepareFailures,
-        blockedDrains,
-        d,
-        slowBoots,
-        rerunInterruptedCommands);
+    return edit(e -> e.extraStopTime = d);
   }
 
   public Faults withSlowBoot(String host, Duration extra) {
-    Map<String, Duration> m = new HashMap<>(slowBoots);
-    m.put(host, extra);
-    return new Faults(
-        seed,
-        throttleFraction,
-        serverErrorFraction,
-        maxLatency,
-        garbledOutputFraction,
-        badBoot,
-        neverReturns,
-        prepareFailures,
-        blockedDrains,
-        extraStopTime,
-        m,
-        rerunInterruptedCommands);
+    return edit(e -> e.slowBoots.put(host, extra));
   }
 
   public Faults withInterruptedCommandsRunAgain() {
-    return new Faults(
-        seed,
-        throttleFraction,
-        serverErrorFraction,
-        maxLatency,
-        garbledOutputFraction,
-        badBoot,
-        neverReturns,
-        prepareFailures,
-        blockedDrains,
-        extraStopTime,
-        slowBoots,
-        true);
+    return edit(e -> e.rerunInterruptedCommands = true);
   }
 
-  private static Set<String> plus(Set<String> set, String item) {
-    Set<String> s = new HashSet<>(set);
-    s.add(item);
-    return s;
+  /** A copy with one change. */
+  private Faults edit(Consumer<Edit> change) {
+    Edit e = new Edit(this);
+    change.accept(e);
+    return e.build();
+  }
+
+  /** The fields of a {@link Faults}, mutable, for making a changed copy. */
+  private static final class Edit {
+    final long seed;
+    double throttleFraction;
+    double serverErrorFraction;
+    Duration maxLatency;
+    double garbledOutputFraction;
+    final Set<String> badBoot;
+    final Set<String> neverReturns;
+    final Map<String, Integer> prepareFailures;
+    final Set<String> blockedDrains;
+    Duration extraStopTime;
+    final Map<String, Duration> slowBoots;
+    boolean rerunInterruptedCommands;
+
+    Edit(Faults f) {
+      seed = f.seed;
+      throttleFraction = f.throttleFraction;
+      serverErrorFraction = f.serverErrorFraction;
+      maxLatency = f.maxLatency;
+      garbledOutputFraction = f.garbledOutputFraction;
+      badBoot = new HashSet<>(f.badBoot);
+      neverReturns = new HashSet<>(f.neverReturns);
+      prepareFailures = new HashMap<>(f.prepareFailures);
+      blockedDrains = new HashSet<>(f.blockedDrains);
+      extraStopTime = f.extraStopTime;
+      slowBoots = new HashMap<>(f.slowBoots);
+      rerunInterruptedCommands = f.rerunInterruptedCommands;
+    }
+
+    Faults build() {
+      return new Faults(
+          seed,
+          throttleFraction,
+          serverErrorFraction,
+          maxLatency,
+          garbledOutputFraction,
+          badBoot,
+          neverReturns,
+          prepareFailures,
+          blockedDrains,
+          extraStopTime,
+          slowBoots,
+          rerunInterruptedCommands);
+    }
   }
 
   private static void check(double fraction, String name) {
