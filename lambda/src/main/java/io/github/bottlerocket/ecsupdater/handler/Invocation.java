@@ -3,6 +3,7 @@ package io.github.bottlerocket.ecsupdater.handler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.bottlerocket.ecsupdater.Json;
 import io.github.bottlerocket.ecsupdater.config.Settings;
 import io.github.bottlerocket.ecsupdater.engine.PassOptions;
 import io.github.bottlerocket.ecsupdater.engine.StateAttributes;
@@ -43,7 +44,7 @@ public record Invocation(
     ECS_EVENT
   }
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = Json.MAPPER;
   private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9_-]{1,255}");
   private static final Pattern CLUSTER_ARN =
       Pattern.compile("arn:(aws[a-z-]*):ecs:([a-z0-9-]+):(\\d{12}):cluster/([A-Za-z0-9_-]{1,255})");

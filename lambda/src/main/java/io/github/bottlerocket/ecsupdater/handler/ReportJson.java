@@ -3,6 +3,7 @@ package io.github.bottlerocket.ecsupdater.handler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.bottlerocket.ecsupdater.Json;
 import io.github.bottlerocket.ecsupdater.engine.InstanceReport;
 import io.github.bottlerocket.ecsupdater.engine.Outcome;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
@@ -14,7 +15,7 @@ import java.util.Optional;
 
 /** Writes pass reports as the JSON that the handler returns and the runner prints. */
 public final class ReportJson {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = Json.MAPPER;
 
   private ReportJson() {}
 

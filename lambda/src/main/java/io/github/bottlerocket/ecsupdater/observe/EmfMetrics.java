@@ -3,6 +3,7 @@ package io.github.bottlerocket.ecsupdater.observe;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.bottlerocket.ecsupdater.Json;
 import io.github.bottlerocket.ecsupdater.engine.InstanceReport;
 import io.github.bottlerocket.ecsupdater.engine.Outcome;
 import io.github.bottlerocket.ecsupdater.engine.PassListener;
@@ -56,7 +57,7 @@ public final class EmfMetrics implements PassListener {
   /** Passes stopped by a fault. */
   public static final String PASS_ERRORS = "PassErrors";
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = Json.MAPPER;
 
   private final PrintStream out;
   private final Clock clock;

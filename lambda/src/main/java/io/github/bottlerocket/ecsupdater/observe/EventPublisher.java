@@ -2,6 +2,7 @@ package io.github.bottlerocket.ecsupdater.observe;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.bottlerocket.ecsupdater.Json;
 import io.github.bottlerocket.ecsupdater.engine.Outcome;
 import io.github.bottlerocket.ecsupdater.engine.PassListener;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
@@ -29,7 +30,7 @@ public final class EventPublisher implements PassListener {
   /** detail-type of a pass summary. */
   public static final String PASS_FINISHED = "Bottlerocket Updater Pass Finished";
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = Json.MAPPER;
 
   private final EventPort events;
   private final List<EventPort.UpdaterEvent> pending = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.github.bottlerocket.ecsupdater.observe;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.bottlerocket.ecsupdater.Json;
 import io.github.bottlerocket.ecsupdater.engine.Outcome;
 import io.github.bottlerocket.ecsupdater.engine.PassListener;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
@@ -16,7 +17,7 @@ import java.util.Map;
  * versions. One summary line ends each pass.
  */
 public final class JsonLog implements PassListener {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = Json.MAPPER;
 
   private final PrintStream out;
   private final Clock clock;
