@@ -42,6 +42,7 @@ public final class SsmAdapter implements SsmPort {
   private final SsmClient ssm;
   private final Optional<String> documentPrefix;
   private final Duration deliveryTimeout;
+  private ExecutorService readers;
 
   public SsmAdapter(SsmClient ssm, Optional<String> documentPrefix, Duration deliveryTimeout) {
     this.ssm = ssm;
@@ -117,7 +118,7 @@ public final class SsmAdapter implements SsmPort {
     if (instanceIds.size() <= READ_PARALLELISM) {
       return SsmPort.super.invocations(commandId, instanceIds);
     }
-    ExecutorService pool = Executors.newFixedThreadPool(READ_PARALLELISM);
+    ExecutorService pool = readers();
     try {
       List<Future<CommandInvocation>> futures = new ArrayList<>();
       for (String id : instanceIds) {
@@ -136,9 +137,25 @@ public final class SsmAdapter implements SsmPort {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while reading SSM invocations", e);
-    } finally {
-      pool.shutdownNow();
     }
+  }
+
+  /**
+   * The reader threads, made on the first large read and kept for the adapter's life (a check of
+   * 5,000 hosts reads in 100 batches). Daemon threads, so they never keep a JVM alive.
+   */
+  private synchronized ExecutorService readers() {
+    if (readers == null) {
+      readers =
+          Executors.newFixedThreadPool(
+              READ_PARALLELISM,
+              r -> {
+                Thread t = new Thread(r, "ssm-invocation-reader");
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    return readers;
   }
 
   private static <T> T call(String operation, Supplier<T> call) {
