@@ -139,6 +139,9 @@ public final class Reconciler {
     private boolean servicesFresh;
     private boolean repliesPending;
 
+    /** Instances whose update moved by itself at the last observation (STAGING to VERIFYING). */
+    private Set<String> moving = Set.of();
+
     /** Instances whose record this pass changed since the last observation. */
     private final Set<String> touched = new HashSet<>();
 
@@ -232,7 +235,7 @@ public final class Reconciler {
       // those this pass just changed; queued and staged ones wait for the next full listing.
       List<String> tracked =
           instances.values().stream()
-              .filter(i -> touched.contains(i.arn()) || inActivePhase(i))
+              .filter(i -> touched.contains(i.arn()) || moving.contains(i.arn()))
               .map(ContainerInstance::arn)
               .toList();
       touched.clear();
@@ -251,6 +254,12 @@ public final class Reconciler {
       observations++;
       instances.values().forEach(i -> ec2ToArn.put(i.ec2InstanceId(), i.arn()));
       List<InstanceView> views = instances.values().stream().map(InstanceView::of).toList();
+      moving =
+          views.stream()
+              .filter(
+                  v -> v.phase().filter(p -> p != Phase.QUEUED && p != Phase.STAGED).isPresent())
+              .map(InstanceView::arn)
+              .collect(java.util.stream.Collectors.toUnmodifiableSet());
       Map<String, HostReply> phaseReplies = new HashMap<>();
       for (InstanceView v : views) {
         Optional<PhaseRecord> r = v.record();
@@ -411,19 +420,6 @@ public final class Reconciler {
       return round instanceof CheckRound.Running
           || repliesPending
           || probes.values().stream().anyMatch(p -> !p.isDone());
-    }
-
-    private static boolean inActivePhase(ContainerInstance i) {
-      String state = i.attributes().get(StateAttributes.STATE);
-      if (state == null) {
-        return false;
-      }
-      try {
-        Phase phase = StateAttributes.decodePhase(state).phase();
-        return phase != Phase.QUEUED && phase != Phase.STAGED;
-      } catch (IllegalArgumentException e) {
-        return false;
-      }
     }
 
     /** Whether an update is under way that moves on by itself (not one waiting for a gate). */
