@@ -8,15 +8,11 @@ java_major() {
 
 select_jdk() {
   local candidate major
-  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
     [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] || continue
     major=$(java_major "$candidate")
     if [ -n "$major" ] && [ "$major" -ge 21 ]; then
       export JAVA_HOME="$candidate"
-      if [ "$major" -ge 23 ]; then
-        # Maven 3.9's Guice calls sun.misc.Unsafe, which JDK 23+ warns about at every start.
-        export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
-      fi
       return 0
     fi
   done
