@@ -54,7 +54,10 @@ public enum Setting {
       "BottlerocketEcsUpdater", "CloudWatch namespace of the embedded-format metrics."),
   ALLOWED_CLUSTERS(
       "",
-      "Comma-separated cluster names or ARNs this function may touch; empty allows any cluster its role reaches.");
+      "Comma-separated cluster names or ARNs this function may touch; empty allows any cluster its role reaches."),
+  CONTROL_PARAMETER(
+      "",
+      "SSM parameter (name or ARN) read at every pass as a stack-wide switch: 'run', 'pause' (nothing new starts) or 'stop' (nothing changes at all); anything else, or a parameter that cannot be read, counts as 'stop'. Empty means no switch.");
 
   private final String defaultValue;
   private final String description;

@@ -41,7 +41,8 @@ public record Settings(
     Duration commandDeliveryTimeout,
     Optional<String> eventBus,
     String metricsNamespace,
-    Set<String> allowedClusters) {
+    Set<String> allowedClusters,
+    Optional<String> controlParameter) {
 
   /**
    * The largest {@link #maxConcurrent()} accepted; ECS itself caps a cluster at 5,000 instances.
@@ -51,6 +52,15 @@ public record Settings(
   private static final Pattern DOCUMENT_PREFIX = Pattern.compile("[A-Za-z0-9_.\\-]{1,100}");
   private static final Pattern BUS_NAME = Pattern.compile("[A-Za-z0-9/_.\\-:]{1,1600}");
   private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9 ._\\-/#:]{1,255}");
+
+  /**
+   * An SSM parameter name (a plain name, or a path of at most 15 levels after a leading '/'), or
+   * the ARN of one; names starting with "aws" or "ssm" are reserved by SSM.
+   */
+  private static final Pattern PARAMETER =
+      Pattern.compile(
+          "(?!/?(?i:aws|ssm))(?:[A-Za-z0-9_.\\-]{1,1011}|(?:/[A-Za-z0-9_.\\-]+){1,15})"
+              + "|arn:aws[a-z-]*:ssm:[a-z0-9-]+:\\d{12}:parameter/(?!(?i:aws|ssm))[A-Za-z0-9_.\\-/]{1,1011}");
 
   /** The defaults, as when no variable is set. */
   public static Settings defaults() {
@@ -110,6 +120,13 @@ public record Settings(
             .map(String::strip)
             .filter(s -> !s.isEmpty())
             .collect(Collectors.toUnmodifiableSet());
+    Optional<String> controlParameter =
+        r.optionalText(
+            Setting.CONTROL_PARAMETER,
+            PARAMETER,
+            "an SSM parameter name such as /bottlerocket-ecs-updater/prod/control (letters, digits,"
+                + " '_', '.' and '-', in levels after '/'; not starting with aws or ssm) or its ARN,"
+                + " or empty for no control switch");
 
     if (r.valid(Setting.DEADLINE_MARGIN, Setting.MAX_PASS_DURATION)
         && deadlineMargin.compareTo(maxPassDuration) >= 0) {
@@ -149,7 +166,8 @@ public record Settings(
         delivery,
         bus,
         namespace,
-        allowed);
+        allowed,
+        controlParameter);
   }
 
   /** A copy with {@code maxConcurrent} replaced, for a per-invocation override. */
@@ -177,7 +195,8 @@ public record Settings(
         commandDeliveryTimeout,
         eventBus,
         metricsNamespace,
-        allowedClusters);
+        allowedClusters,
+        controlParameter);
   }
 
   /** Collects problems so that one error lists all of them. */

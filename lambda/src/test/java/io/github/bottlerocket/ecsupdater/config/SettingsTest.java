@@ -173,6 +173,37 @@ class SettingsTest {
     assertThat(t).usingRecursiveComparison().ignoringFields("maxConcurrent").isEqualTo(s);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("controlParameters")
+  void theControlParameterIsAnSsmParameterNameOrArn(String value, boolean accepted) {
+    if (accepted) {
+      assertThat(Settings.fromEnvironment(Map.of("CONTROL_PARAMETER", value)).controlParameter())
+          .contains(value);
+    } else {
+      assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("CONTROL_PARAMETER", value)))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("CONTROL_PARAMETER must be an SSM parameter name");
+    }
+  }
+
+  static Stream<Arguments> controlParameters() {
+    return Stream.of(
+        Arguments.of("/bottlerocket-ecs-updater/Prod-Updater/control", true),
+        Arguments.of("updater-control", true),
+        Arguments.of("arn:aws:ssm:eu-west-1:111122223333:parameter/ops/updater.control", true),
+        Arguments.of("ops/control", false),
+        Arguments.of("/ops//control", false),
+        Arguments.of("/aws/reserved", false),
+        Arguments.of("ssm-control", false),
+        Arguments.of("/ops/update control", false),
+        Arguments.of("/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p", false));
+  }
+
+  @Test
+  void withoutAControlParameterThereIsNoSwitch() {
+    assertThat(Settings.defaults().controlParameter()).isEmpty();
+  }
+
   @Test
   void zoneDefaultsToUtc() {
     assertThat(Settings.defaults().maintenanceWindow().toString()).isEqualTo("always");

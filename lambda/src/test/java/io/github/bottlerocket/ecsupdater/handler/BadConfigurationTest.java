@@ -146,7 +146,11 @@ class BadConfigurationTest {
         Arguments.of(
             Setting.METRICS_NAMESPACE,
             "Updater$",
-            "METRICS_NAMESPACE must be a CloudWatch namespace of letters, digits and . _ - / # : and spaces, got 'Updater$'"));
+            "METRICS_NAMESPACE must be a CloudWatch namespace of letters, digits and . _ - / # : and spaces, got 'Updater$'"),
+        Arguments.of(
+            Setting.CONTROL_PARAMETER,
+            "updater switch",
+            "CONTROL_PARAMETER must be an SSM parameter name such as /bottlerocket-ecs-updater/prod/control (letters, digits, '_', '.' and '-', in levels after '/'; not starting with aws or ssm) or its ARN, or empty for no control switch, got 'updater switch'"));
   }
 
   @ParameterizedTest(name = "{0}={1}")
