@@ -1,12 +1,16 @@
 package io.github.bottlerocket.ecsupdater.infra;
 
-import io.github.bottlerocket.ecsupdater.config.Durations;
 import io.github.bottlerocket.ecsupdater.config.Setting;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.ecs.ICluster;
 import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Schedule;
@@ -17,31 +21,39 @@ import software.amazon.awscdk.services.sns.ITopic;
 
 /**
  * What a {@link BottlerocketEcsUpdater} manages and how. Immutable; made with {@link #builder()}.
- * Only the clusters are required. Every other value has a default, stated on its getter, and the
- * defaults of the updater's own settings are those of the function ({@link Setting}).
+ * Only the clusters are required.
+ *
+ * <p>Defaults are resolved one way: a getter returns the value given, or the {@code DEFAULT_...}
+ * constant it names; a default that depends on the stack (document prefix, control parameter name,
+ * code) is an empty {@code Optional} that the construct fills in. The function's settings
+ * (durations, limits, window, pause) are kept as the text the function reads, and {@link
+ * #getSetting(Setting)} returns it, or the function's own default ({@link Setting#defaultValue()}).
+ * docs/construct.md lists every prop with its type, default and meaning.
  *
  * <p>The values are checked by {@link BottlerocketEcsUpdater} before it creates anything; see
  * {@link InvalidPropsException}.
  */
 public final class BottlerocketEcsUpdaterProps {
-  /** Memory of the function when none is given, in MB. */
+  /** Memory of the function, in MB. */
   public static final int DEFAULT_MEMORY_SIZE = 512;
 
-  /** Schedule of the reconcile passes when none is given. */
+  /** Schedule of the reconcile passes. */
   public static final String DEFAULT_SCHEDULE = "rate(15 minutes)";
+
+  /** How long the log group keeps events. */
+  public static final RetentionDays DEFAULT_LOG_RETENTION = RetentionDays.THREE_MONTHS;
+
+  /** What happens to the log group when the stack is deleted: it is the record of the updates. */
+  public static final RemovalPolicy DEFAULT_LOG_REMOVAL_POLICY = RemovalPolicy.RETAIN;
+
+  /** Processor architecture of the function. */
+  public static final Architecture DEFAULT_ARCHITECTURE = Architecture.ARM_64;
 
   private final List<ICluster> clusters;
   private final List<String> clusterArns;
   private final Schedule schedule;
-  private final String maintenanceWindow;
-  private final String maintenanceTimezone;
-  private final Integer maxConcurrent;
-  private final Duration drainTimeout;
-  private final Duration rebootTimeout;
-  private final Integer failureBudget;
-  private final Duration checkInterval;
-  private final Boolean paused;
   private final RetentionDays logRetention;
+  private final RemovalPolicy logRemovalPolicy;
   private final ITopic alarmTopic;
   private final Integer memorySize;
   private final Architecture architecture;
@@ -49,24 +61,20 @@ public final class BottlerocketEcsUpdaterProps {
   private final Boolean ecsEventTrigger;
   private final Boolean concurrencyGuard;
   private final IEventBus eventBus;
-  private final String metricsNamespace;
+  private final Boolean publishEvents;
   private final String documentPrefix;
   private final String instanceTagKey;
   private final String instanceTagValue;
+  private final String controlParameterName;
+  private final Map<String, String> tags;
+  private final Map<Setting, String> settings;
 
   private BottlerocketEcsUpdaterProps(Builder b) {
     this.clusters = List.copyOf(b.clusters);
     this.clusterArns = List.copyOf(b.clusterArns);
     this.schedule = b.schedule;
-    this.maintenanceWindow = b.maintenanceWindow;
-    this.maintenanceTimezone = b.maintenanceTimezone;
-    this.maxConcurrent = b.maxConcurrent;
-    this.drainTimeout = b.drainTimeout;
-    this.rebootTimeout = b.rebootTimeout;
-    this.failureBudget = b.failureBudget;
-    this.checkInterval = b.checkInterval;
-    this.paused = b.paused;
     this.logRetention = b.logRetention;
+    this.logRemovalPolicy = b.logRemovalPolicy;
     this.alarmTopic = b.alarmTopic;
     this.memorySize = b.memorySize;
     this.architecture = b.architecture;
@@ -74,270 +82,140 @@ public final class BottlerocketEcsUpdaterProps {
     this.ecsEventTrigger = b.ecsEventTrigger;
     this.concurrencyGuard = b.concurrencyGuard;
     this.eventBus = b.eventBus;
-    this.metricsNamespace = b.metricsNamespace;
+    this.publishEvents = b.publishEvents;
     this.documentPrefix = b.documentPrefix;
     this.instanceTagKey = b.instanceTagKey;
     this.instanceTagValue = b.instanceTagValue;
+    this.controlParameterName = b.controlParameterName;
+    this.tags = Collections.unmodifiableMap(new LinkedHashMap<>(b.tags));
+    this.settings = Collections.unmodifiableMap(new EnumMap<>(b.settings));
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /**
-   * Clusters to manage, given as constructs (for example {@code Cluster.fromClusterArn(...)} or a
-   * cluster of the same app). Together with {@link #getClusterArns()} at least one is required.
-   *
-   * @default none
-   */
+  private static <T> T orDefault(T value, T fallback) {
+    return value != null ? value : fallback;
+  }
+
+  /** Clusters to manage, as constructs. With {@link #getClusterArns()}, at least one. */
   public List<ICluster> getClusters() {
     return clusters;
   }
 
-  /**
-   * Clusters to manage, given as ARNs ({@code arn:aws:ecs:<region>:<account>:cluster/<name>}). They
-   * must be in the stack's account and region. Together with {@link #getClusters()} at least one is
-   * required.
-   *
-   * @default none
-   */
+  /** Clusters to manage, as ARNs. With {@link #getClusters()}, at least one. */
   public List<String> getClusterArns() {
     return clusterArns;
   }
 
-  /**
-   * When a reconcile pass over every managed cluster starts. Each pass continues where the last one
-   * stopped, so this is also how soon a long step (a drain, a reboot) is looked at again.
-   *
-   * @default {@value #DEFAULT_SCHEDULE}
-   */
+  /** When a pass over every managed cluster starts; default {@value #DEFAULT_SCHEDULE}. */
   public Schedule getSchedule() {
-    return schedule != null ? schedule : Schedule.expression(DEFAULT_SCHEDULE);
+    return orDefault(schedule, Schedule.expression(DEFAULT_SCHEDULE));
   }
 
-  /**
-   * When new updates may start, e.g. {@code Sat,Sun 02:00-06:00}; updates under way always finish.
-   * The function's {@code MAINTENANCE_WINDOW} setting, in its syntax.
-   *
-   * @default empty: always
-   */
-  public String getMaintenanceWindow() {
-    return maintenanceWindow != null
-        ? maintenanceWindow
-        : Setting.MAINTENANCE_WINDOW.defaultValue();
-  }
-
-  /**
-   * IANA time zone of the maintenance window, e.g. {@code Europe/Berlin}.
-   *
-   * @default {@code UTC}
-   */
-  public String getMaintenanceTimezone() {
-    return maintenanceTimezone != null
-        ? maintenanceTimezone
-        : Setting.MAINTENANCE_TIMEZONE.defaultValue();
-  }
-
-  /**
-   * Most instances of one cluster out of service (draining or rebooting) at once.
-   *
-   * @default 1
-   */
-  public int getMaxConcurrent() {
-    return maxConcurrent != null
-        ? maxConcurrent
-        : Integer.parseInt(Setting.MAX_CONCURRENT.defaultValue());
-  }
-
-  /**
-   * Longest drain; after it the instance is set ACTIVE again and tried later.
-   *
-   * @default 30 minutes
-   */
-  public Duration getDrainTimeout() {
-    return drainTimeout != null ? drainTimeout : settingDefault(Setting.DRAIN_TIMEOUT);
-  }
-
-  /**
-   * Longest wait for the ECS agent to reconnect after a reboot; after it the instance stays
-   * DRAINING, is marked failed and counts against the failure budget.
-   *
-   * @default 20 minutes
-   */
-  public Duration getRebootTimeout() {
-    return rebootTimeout != null ? rebootTimeout : settingDefault(Setting.REBOOT_TIMEOUT);
-  }
-
-  /**
-   * Failed updates a cluster may carry before its circuit breaker stops new starts there.
-   *
-   * @default 0: the first failure stops new starts
-   */
-  public int getFailureBudget() {
-    return failureBudget != null
-        ? failureBudget
-        : Integer.parseInt(Setting.FAILURE_BUDGET.defaultValue());
-  }
-
-  /**
-   * Least time between two update checks of a cluster's idle instances.
-   *
-   * @default 1 hour
-   */
-  public Duration getCheckInterval() {
-    return checkInterval != null ? checkInterval : settingDefault(Setting.CHECK_INTERVAL);
-  }
-
-  /**
-   * When true, nothing new starts in any managed cluster; updates under way finish.
-   *
-   * @default false
-   */
-  public boolean isPaused() {
-    return paused != null ? paused : Boolean.parseBoolean(Setting.PAUSED.defaultValue());
-  }
-
-  /**
-   * How long the function's log group keeps its events.
-   *
-   * @default three months
-   */
+  /** Retention of the function's log group; default {@link #DEFAULT_LOG_RETENTION}. */
   public RetentionDays getLogRetention() {
-    return logRetention != null ? logRetention : RetentionDays.THREE_MONTHS;
+    return orDefault(logRetention, DEFAULT_LOG_RETENTION);
   }
 
-  /**
-   * Topic that the alarms notify when they go into ALARM.
-   *
-   * @default none: the alarms only change state
-   */
+  /** The log group on stack deletion; default {@link #DEFAULT_LOG_REMOVAL_POLICY}. */
+  public RemovalPolicy getLogRemovalPolicy() {
+    return orDefault(logRemovalPolicy, DEFAULT_LOG_REMOVAL_POLICY);
+  }
+
+  /** Topic the alarms notify; default none. */
   public Optional<ITopic> getAlarmTopic() {
     return Optional.ofNullable(alarmTopic);
   }
 
-  /**
-   * Memory of the function in MB (Lambda also scales CPU with it).
-   *
-   * @default {@value #DEFAULT_MEMORY_SIZE}
-   */
+  /** Function memory in MB; default {@value #DEFAULT_MEMORY_SIZE}. */
   public int getMemorySize() {
-    return memorySize != null ? memorySize : DEFAULT_MEMORY_SIZE;
+    return orDefault(memorySize, DEFAULT_MEMORY_SIZE);
   }
 
-  /**
-   * Processor architecture of the function. The jar has no native code, so both run it.
-   *
-   * @default {@code Architecture.ARM_64}
-   */
+  /** Function architecture; default {@link #DEFAULT_ARCHITECTURE}. */
   public Architecture getArchitecture() {
-    return architecture != null ? architecture : Architecture.ARM_64;
+    return orDefault(architecture, DEFAULT_ARCHITECTURE);
   }
 
-  /**
-   * The function code.
-   *
-   * @default the shaded jar {@code lambda/target/bottlerocket-ecs-updater.jar} of this repository,
-   *     looked up from the working directory and its parent ({@link
-   *     BottlerocketEcsUpdater#defaultCode()})
-   */
+  /** The function code; default empty: the function jar bundled in this library. */
   public Optional<Code> getCode() {
     return Optional.ofNullable(code);
   }
 
-  /**
-   * Whether an EventBridge rule runs a pass when a container instance that the updater is updating
-   * changes state (for example when its agent reconnects after the reboot), instead of waiting for
-   * the next tick. Needs the concurrency guard.
-   *
-   * @default true
-   */
+  /** Whether ECS container instance events start a pass; default true. */
   public boolean isEcsEventTrigger() {
-    return ecsEventTrigger != null ? ecsEventTrigger : true;
+    return orDefault(ecsEventTrigger, true);
   }
 
-  /**
-   * Whether the function gets reserved concurrency 1, so that passes never overlap. Lambda refuses
-   * a reservation that leaves less than 100 unreserved concurrent executions in the account and
-   * region (new accounts start with a quota of 10): ask for a higher quota (Service Quotas, code
-   * {@code L-B99A9384}) or set this to false. Without the guard only a schedule whose ticks are at
-   * least the function timeout apart is accepted, and no ECS event rule.
-   *
-   * @default true
-   */
+  /** Whether the function gets reserved concurrency 1; default true. */
   public boolean isConcurrencyGuard() {
-    return concurrencyGuard != null ? concurrencyGuard : true;
+    return orDefault(concurrencyGuard, true);
   }
 
-  /**
-   * Event bus that the function puts its events on (source {@value
-   * io.github.bottlerocket.ecsupdater.aws.EventBridgeAdapter#SOURCE}).
-   *
-   * @default the account's default event bus
-   */
+  /** Bus for the updater's events; default empty: the account's default bus. */
   public Optional<IEventBus> getEventBus() {
     return Optional.ofNullable(eventBus);
   }
 
-  /**
-   * CloudWatch namespace of the function's metrics and of the alarms. Two installations in one
-   * account and region should use different namespaces, or each alarm sees both.
-   *
-   * @default {@code BottlerocketEcsUpdater}
-   */
-  public String getMetricsNamespace() {
-    return metricsNamespace != null ? metricsNamespace : Setting.METRICS_NAMESPACE.defaultValue();
+  /** Whether the function puts events on the bus; default true. */
+  public boolean isPublishEvents() {
+    return orDefault(publishEvents, true);
   }
 
-  /**
-   * Prefix of the SSM documents' names ({@code <prefix>Check}, {@code <prefix>Reboot}, ...).
-   * Document names are unique per account and region.
-   *
-   * @default the stack name followed by {@code -}
-   */
+  /** Prefix of the SSM document names; default empty: the stack name and {@code -}. */
   public Optional<String> getDocumentPrefix() {
     return Optional.ofNullable(documentPrefix);
   }
 
-  /**
-   * Tag key that every EC2 instance the function may send commands to carries (with {@link
-   * #getInstanceTagValue()}); narrows {@code ssm:SendCommand} from every instance of the account
-   * and region to those.
-   *
-   * @default none: any instance of the account and region
-   */
+  /** Tag key the instances that may receive commands carry; default none. */
   public Optional<String> getInstanceTagKey() {
     return Optional.ofNullable(instanceTagKey);
   }
 
-  /**
-   * Value of the {@link #getInstanceTagKey() instance tag}.
-   *
-   * @default none
-   */
+  /** Value of the instance tag; default none. */
   public Optional<String> getInstanceTagValue() {
     return Optional.ofNullable(instanceTagValue);
   }
 
-  private static Duration settingDefault(Setting setting) {
-    return Duration.millis(Durations.parse(setting.defaultValue()).toMillis());
+  /**
+   * Name of the control parameter the construct creates; default empty: {@value
+   * BottlerocketEcsUpdater#CONTROL_PARAMETER_PREFIX}{@code <stack name>/control}.
+   */
+  public Optional<String> getControlParameterName() {
+    return Optional.ofNullable(controlParameterName);
+  }
+
+  /** Tags for every resource the construct creates, besides its own; default none. */
+  public Map<String, String> getTags() {
+    return tags;
   }
 
   /**
-   * Builds {@link BottlerocketEcsUpdaterProps}. Each setter's default is on the matching getter.
+   * A function setting as the function reads it: the value given through its prop, or the
+   * function's default. Only the settings that are props of their own are kept here; the construct
+   * derives the others (clusters, document prefix, event bus, control parameter).
+   */
+  public String getSetting(Setting setting) {
+    return orDefault(settings.get(setting), setting.defaultValue());
+  }
+
+  /** The function settings given explicitly. */
+  Map<Setting, String> givenSettings() {
+    return settings;
+  }
+
+  /**
+   * Builds {@link BottlerocketEcsUpdaterProps}. Each function setting's default and meaning are
+   * those of {@link Setting} (and the README's configuration table).
    */
   public static final class Builder {
     private final List<ICluster> clusters = new ArrayList<>();
     private final List<String> clusterArns = new ArrayList<>();
     private Schedule schedule;
-    private String maintenanceWindow;
-    private String maintenanceTimezone;
-    private Integer maxConcurrent;
-    private Duration drainTimeout;
-    private Duration rebootTimeout;
-    private Integer failureBudget;
-    private Duration checkInterval;
-    private Boolean paused;
     private RetentionDays logRetention;
+    private RemovalPolicy logRemovalPolicy;
     private ITopic alarmTopic;
     private Integer memorySize;
     private Architecture architecture;
@@ -345,147 +223,266 @@ public final class BottlerocketEcsUpdaterProps {
     private Boolean ecsEventTrigger;
     private Boolean concurrencyGuard;
     private IEventBus eventBus;
-    private String metricsNamespace;
+    private Boolean publishEvents;
     private String documentPrefix;
     private String instanceTagKey;
     private String instanceTagValue;
+    private String controlParameterName;
+    private final Map<String, String> tags = new LinkedHashMap<>();
+    private final Map<Setting, String> settings = new EnumMap<>(Setting.class);
 
     private Builder() {}
 
-    /** Adds clusters to manage. See {@link BottlerocketEcsUpdaterProps#getClusters()}. */
+    /**
+     * Adds clusters to manage, e.g. {@code Cluster.fromClusterArn(...)} or a cluster of the app.
+     */
     public Builder clusters(List<? extends ICluster> value) {
       value.forEach(c -> clusters.add(Objects.requireNonNull(c, "clusters must not contain null")));
       return this;
     }
 
-    /** Adds clusters to manage by ARN. See {@link BottlerocketEcsUpdaterProps#getClusterArns()}. */
+    /**
+     * Adds clusters to manage by ARN ({@code arn:aws:ecs:<region>:<account>:cluster/<name>}), in
+     * the stack's account and region (the function setting {@code ALLOWED_CLUSTERS}).
+     */
     public Builder clusterArns(List<String> value) {
       value.forEach(
           a -> clusterArns.add(Objects.requireNonNull(a, "clusterArns must not contain null")));
       return this;
     }
 
-    /** See {@link BottlerocketEcsUpdaterProps#getSchedule()}. */
+    /**
+     * When a pass starts; each pass continues where the last one stopped, so this is also how soon
+     * a long step is looked at again.
+     */
     public Builder schedule(Schedule value) {
       this.schedule = value;
       return this;
     }
 
-    /** See {@link BottlerocketEcsUpdaterProps#getMaintenanceWindow()}. */
-    public Builder maintenanceWindow(String value) {
-      this.maintenanceWindow = value;
-      return this;
-    }
-
-    /** See {@link BottlerocketEcsUpdaterProps#getMaintenanceTimezone()}. */
-    public Builder maintenanceTimezone(String value) {
-      this.maintenanceTimezone = value;
-      return this;
-    }
-
-    /** See {@link BottlerocketEcsUpdaterProps#getMaxConcurrent()}. */
-    public Builder maxConcurrent(int value) {
-      this.maxConcurrent = value;
-      return this;
-    }
-
-    /** See {@link BottlerocketEcsUpdaterProps#getDrainTimeout()}. */
-    public Builder drainTimeout(Duration value) {
-      this.drainTimeout = value;
-      return this;
-    }
-
-    /** See {@link BottlerocketEcsUpdaterProps#getRebootTimeout()}. */
-    public Builder rebootTimeout(Duration value) {
-      this.rebootTimeout = value;
-      return this;
-    }
-
-    /** See {@link BottlerocketEcsUpdaterProps#getFailureBudget()}. */
-    public Builder failureBudget(int value) {
-      this.failureBudget = value;
-      return this;
-    }
-
-    /** See {@link BottlerocketEcsUpdaterProps#getCheckInterval()}. */
-    public Builder checkInterval(Duration value) {
-      this.checkInterval = value;
-      return this;
-    }
-
-    /** See {@link BottlerocketEcsUpdaterProps#isPaused()}. */
-    public Builder paused(boolean value) {
-      this.paused = value;
-      return this;
-    }
-
-    /** See {@link BottlerocketEcsUpdaterProps#getLogRetention()}. */
+    /** How long the function's log group keeps its events. */
     public Builder logRetention(RetentionDays value) {
       this.logRetention = value;
       return this;
     }
 
-    /** See {@link BottlerocketEcsUpdaterProps#getAlarmTopic()}. */
+    /** What happens to the log group when the stack is deleted or the construct removed. */
+    public Builder logRemovalPolicy(RemovalPolicy value) {
+      this.logRemovalPolicy = value;
+      return this;
+    }
+
+    /** Topic that the alarms notify when they go into ALARM. */
     public Builder alarmTopic(ITopic value) {
       this.alarmTopic = value;
       return this;
     }
 
-    /** See {@link BottlerocketEcsUpdaterProps#getMemorySize()}. */
+    /** Memory of the function in MB (Lambda scales CPU with it). */
     public Builder memorySize(int value) {
       this.memorySize = value;
       return this;
     }
 
-    /** See {@link BottlerocketEcsUpdaterProps#getArchitecture()}. */
+    /** Processor architecture of the function; the jar has no native code, so both run it. */
     public Builder architecture(Architecture value) {
       this.architecture = value;
       return this;
     }
 
-    /** See {@link BottlerocketEcsUpdaterProps#getCode()}. */
+    /** The function code, instead of the jar bundled in this library (e.g. a build of your own). */
     public Builder code(Code value) {
       this.code = value;
       return this;
     }
 
-    /** See {@link BottlerocketEcsUpdaterProps#isEcsEventTrigger()}. */
+    /**
+     * Whether a rule starts a pass when a container instance the updater is updating changes state
+     * (its agent reconnects after the reboot), instead of waiting for the next tick. Needs the
+     * concurrency guard.
+     */
     public Builder ecsEventTrigger(boolean value) {
       this.ecsEventTrigger = value;
       return this;
     }
 
-    /** See {@link BottlerocketEcsUpdaterProps#isConcurrencyGuard()}. */
+    /**
+     * Whether the function reserves a concurrency of 1, so that passes never overlap. Lambda
+     * refuses it when less than 100 unreserved executions would remain (quota {@code L-B99A9384});
+     * without it only schedules at least 15 minutes apart and no ECS event rule are accepted.
+     */
     public Builder concurrencyGuard(boolean value) {
       this.concurrencyGuard = value;
       return this;
     }
 
-    /** See {@link BottlerocketEcsUpdaterProps#getEventBus()}. */
+    /** Event bus for the updater's events (the function setting {@code EVENT_BUS}). */
     public Builder eventBus(IEventBus value) {
       this.eventBus = value;
       return this;
     }
 
-    /** See {@link BottlerocketEcsUpdaterProps#getMetricsNamespace()}. */
-    public Builder metricsNamespace(String value) {
-      this.metricsNamespace = value;
+    /**
+     * Whether the function puts its events on the bus; false writes {@code EVENT_BUS=none} and
+     * grants no {@code events:PutEvents}.
+     */
+    public Builder publishEvents(boolean value) {
+      this.publishEvents = value;
       return this;
     }
 
-    /** See {@link BottlerocketEcsUpdaterProps#getDocumentPrefix()}. */
+    /**
+     * Prefix of the SSM documents' names ({@code <prefix>Check}, ...; the function setting {@code
+     * SSM_DOCUMENT_PREFIX}). Document names are unique per account and region.
+     */
     public Builder documentPrefix(String value) {
       this.documentPrefix = value;
       return this;
     }
 
     /**
-     * Narrows {@code ssm:SendCommand} to instances with this tag. See {@link
-     * BottlerocketEcsUpdaterProps#getInstanceTagKey()}.
+     * Narrows {@code ssm:SendCommand} from every EC2 instance of the account and region to those
+     * with this tag (for example the one your Auto Scaling group puts on the cluster's instances).
      */
     public Builder instanceTag(String key, String value) {
       this.instanceTagKey = key;
       this.instanceTagValue = value;
+      return this;
+    }
+
+    /**
+     * Name of the SSM parameter the construct creates as the stack-wide switch (the function
+     * setting {@code CONTROL_PARAMETER}); give a second updater in one stack its own.
+     */
+    public Builder controlParameterName(String value) {
+      this.controlParameterName = value;
+      return this;
+    }
+
+    /** Adds tags to every resource the construct creates (for example for cost allocation). */
+    public Builder tags(Map<String, String> value) {
+      value.forEach((k, v) -> tags.put(Objects.requireNonNull(k), Objects.requireNonNull(v)));
+      return this;
+    }
+
+    /** {@code MAX_CONCURRENT}: most instances of a cluster out of service at once. */
+    public Builder maxConcurrent(int value) {
+      return setting(Setting.MAX_CONCURRENT, Integer.toString(value));
+    }
+
+    /** {@code FAILURE_BUDGET}: failed updates a cluster may carry before its breaker opens. */
+    public Builder failureBudget(int value) {
+      return setting(Setting.FAILURE_BUDGET, Integer.toString(value));
+    }
+
+    /** {@code CHECK_INTERVAL}: least time between two update checks of a cluster. */
+    public Builder checkInterval(Duration value) {
+      return duration(Setting.CHECK_INTERVAL, value);
+    }
+
+    /** {@code CHECK_TIMEOUT}: how long a pass waits for the replies to one update check. */
+    public Builder checkTimeout(Duration value) {
+      return duration(Setting.CHECK_TIMEOUT, value);
+    }
+
+    /** {@code POLL_INTERVAL}: pause between observations while work is in flight. */
+    public Builder pollInterval(Duration value) {
+      return duration(Setting.POLL_INTERVAL, value);
+    }
+
+    /** {@code COMMAND_POLL_INTERVAL}: pause between reads of a host command's reply. */
+    public Builder commandPollInterval(Duration value) {
+      return duration(Setting.COMMAND_POLL_INTERVAL, value);
+    }
+
+    /** {@code STAGE_TIMEOUT}: longest download before it counts as failed. */
+    public Builder stageTimeout(Duration value) {
+      return duration(Setting.STAGE_TIMEOUT, value);
+    }
+
+    /** {@code DRAIN_TIMEOUT}: longest drain; then the instance is set ACTIVE again. */
+    public Builder drainTimeout(Duration value) {
+      return duration(Setting.DRAIN_TIMEOUT, value);
+    }
+
+    /** {@code ACTIVATE_TIMEOUT}: longest wait for a staged update to become Ready. */
+    public Builder activateTimeout(Duration value) {
+      return duration(Setting.ACTIVATE_TIMEOUT, value);
+    }
+
+    /** {@code REBOOT_TIMEOUT}: longest wait for the agent to reconnect after the reboot. */
+    public Builder rebootTimeout(Duration value) {
+      return duration(Setting.REBOOT_TIMEOUT, value);
+    }
+
+    /** {@code REBOOT_GRACE}: least time after the reboot before a connected agent counts. */
+    public Builder rebootGrace(Duration value) {
+      return duration(Setting.REBOOT_GRACE, value);
+    }
+
+    /** {@code VERIFY_TIMEOUT}: longest wait for the host to report its running version. */
+    public Builder verifyTimeout(Duration value) {
+      return duration(Setting.VERIFY_TIMEOUT, value);
+    }
+
+    /** {@code RETRY_BACKOFF}: wait before a failed instance is tried again (doubling). */
+    public Builder retryBackoff(Duration value) {
+      return duration(Setting.RETRY_BACKOFF, value);
+    }
+
+    /** {@code RETRY_BACKOFF_MAX}: upper bound of that wait. */
+    public Builder retryBackoffMax(Duration value) {
+      return duration(Setting.RETRY_BACKOFF_MAX, value);
+    }
+
+    /** {@code DEADLINE_MARGIN}: time kept free before the Lambda deadline. */
+    public Builder deadlineMargin(Duration value) {
+      return duration(Setting.DEADLINE_MARGIN, value);
+    }
+
+    /** {@code MAX_PASS_DURATION}: longest pass without a Lambda deadline. */
+    public Builder maxPassDuration(Duration value) {
+      return duration(Setting.MAX_PASS_DURATION, value);
+    }
+
+    /** {@code MAINTENANCE_WINDOW}: when new updates may start, e.g. {@code Sat,Sun 02:00-06:00}. */
+    public Builder maintenanceWindow(String value) {
+      return setting(Setting.MAINTENANCE_WINDOW, value);
+    }
+
+    /** {@code MAINTENANCE_TIMEZONE}: IANA time zone of the window, e.g. {@code Europe/Berlin}. */
+    public Builder maintenanceTimezone(String value) {
+      return setting(Setting.MAINTENANCE_TIMEZONE, value);
+    }
+
+    /** {@code PAUSED}: when true, nothing new starts in any cluster; started updates finish. */
+    public Builder paused(boolean value) {
+      return setting(Setting.PAUSED, Boolean.toString(value));
+    }
+
+    /** {@code COMMAND_DELIVERY_TIMEOUT}: how long SSM tries to deliver a command to a host. */
+    public Builder commandDeliveryTimeout(Duration value) {
+      return duration(Setting.COMMAND_DELIVERY_TIMEOUT, value);
+    }
+
+    /** {@code METRICS_NAMESPACE}: CloudWatch namespace of the metrics and alarms. */
+    public Builder metricsNamespace(String value) {
+      return setting(Setting.METRICS_NAMESPACE, value);
+    }
+
+    private Builder duration(Setting setting, Duration value) {
+      return setting(setting, FunctionSettings.duration(value));
+    }
+
+    /**
+     * A plain function setting as text in the function's syntax: the typed methods above, and the
+     * deploy keys, which pass the operator's text on for the function's own parser to check.
+     */
+    Builder setting(Setting setting, String value) {
+      if (!FunctionSettings.isPlain(setting)) {
+        throw new IllegalArgumentException(setting + " is derived by the construct, not a prop");
+      }
+      settings.put(setting, Objects.requireNonNull(value, setting.key() + " must not be null"));
       return this;
     }
 

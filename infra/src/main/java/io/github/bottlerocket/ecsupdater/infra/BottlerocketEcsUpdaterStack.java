@@ -2,10 +2,13 @@ package io.github.bottlerocket.ecsupdater.infra;
 
 import java.util.List;
 import java.util.Optional;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.CfnParameter;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.events.EventBus;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.sns.Topic;
 import software.constructs.Construct;
@@ -13,15 +16,18 @@ import software.constructs.Construct;
 /**
  * The deployable unit: one {@link BottlerocketEcsUpdater} configured from the {@link
  * DeployContext}, and outputs that the operator's commands need (function, log group, document
- * prefix).
+ * prefix, the rules and the control parameter).
  *
  * <p>Without clusters in the context the template is still complete: it takes one cluster as the
- * CloudFormation parameter {@value #CLUSTER_ARN_PARAMETER}, so that it can be deployed from the
- * console or with {@code cdk deploy --parameters ClusterArn=...}.
+ * CloudFormation parameter {@value #CLUSTER_NAME_PARAMETER}, so that it can be deployed from the
+ * console or with {@code cdk deploy --parameters ClusterName=...}.
  */
 public final class BottlerocketEcsUpdaterStack extends Stack {
-  /** The parameter that names the cluster when none is given in the context. */
-  public static final String CLUSTER_ARN_PARAMETER = "ClusterArn";
+  /**
+   * The parameter that names the cluster when none is given in the context: its name, so that the
+   * ARN is built in the stack's own region and account and cannot point anywhere else.
+   */
+  public static final String CLUSTER_NAME_PARAMETER = "ClusterName";
 
   private final BottlerocketEcsUpdater updater;
 
@@ -39,22 +45,38 @@ public final class BottlerocketEcsUpdaterStack extends Stack {
         context.apply(BottlerocketEcsUpdaterProps.builder());
     if (context.clusterArns().isEmpty()) {
       CfnParameter cluster =
-          CfnParameter.Builder.create(this, CLUSTER_ARN_PARAMETER)
+          CfnParameter.Builder.create(this, CLUSTER_NAME_PARAMETER)
               .type("String")
               .description(
-                  "ARN of the ECS cluster whose Bottlerocket instances are kept up to date")
-              .allowedPattern(
-                  "arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/[A-Za-z0-9_-]{1,255}")
+                  "Name of the ECS cluster (in this stack's region and account) whose Bottlerocket"
+                      + " instances are kept up to date")
+              .allowedPattern("[A-Za-z0-9_-]{1,255}")
               .constraintDescription(
-                  "an ECS cluster ARN, arn:aws:ecs:<region>:<account>:cluster/<name>")
+                  "an ECS cluster name: letters, digits, '-' and '_', at most 255 characters")
               .build();
-      builder.clusterArns(List.of(cluster.getValueAsString()));
+      builder.clusterArns(
+          List.of(
+              formatArn(
+                  ArnComponents.builder()
+                      .service("ecs")
+                      .resource("cluster")
+                      .resourceName(cluster.getValueAsString())
+                      .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
+                      .build())));
     } else {
       builder.clusterArns(context.clusterArns());
     }
     context
         .alarmTopicArn()
         .ifPresent(arn -> builder.alarmTopic(Topic.fromTopicArn(this, "AlarmTopic", arn)));
+    context
+        .eventBus()
+        .ifPresent(
+            bus ->
+                builder.eventBus(
+                    bus.startsWith("arn:")
+                        ? EventBus.fromEventBusArn(this, "EventBus", bus)
+                        : EventBus.fromEventBusName(this, "EventBus", bus)));
     code.ifPresent(builder::code);
 
     this.updater = new BottlerocketEcsUpdater(this, "Updater", builder.build());
@@ -68,8 +90,23 @@ public final class BottlerocketEcsUpdaterStack extends Stack {
         .value(updater.getLogGroup().getLogGroupName())
         .build();
     CfnOutput.Builder.create(this, "ScheduleRuleName")
-        .description("Disable this rule to stop the scheduled passes")
+        .description("The rule that starts a pass on every tick of the schedule")
         .value(updater.getScheduleRule().getRuleName())
+        .build();
+    updater
+        .getEcsEventRule()
+        .ifPresent(
+            rule ->
+                CfnOutput.Builder.create(this, "EcsEventRuleName")
+                    .description(
+                        "The rule that starts a pass when an instance being updated changes state")
+                    .value(rule.getRuleName())
+                    .build());
+    CfnOutput.Builder.create(this, "ControlParameterName")
+        .description(
+            "Stack-wide switch read at every pass: run, pause or stop (aws ssm put-parameter"
+                + " --overwrite)")
+        .value(updater.getControlParameter().getParameterName())
         .build();
     CfnOutput.Builder.create(this, "DocumentPrefix")
         .description("Prefix of the updater's SSM command documents")

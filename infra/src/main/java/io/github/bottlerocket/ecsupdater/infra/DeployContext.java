@@ -1,6 +1,6 @@
 package io.github.bottlerocket.ecsupdater.infra;
 
-import io.github.bottlerocket.ecsupdater.config.Durations;
+import io.github.bottlerocket.ecsupdater.config.Setting;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -13,7 +13,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -26,59 +26,38 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  * @param clusterArns the clusters to manage, from {@value #CLUSTER_ARN} (comma-separated)
  * @param stackName the stack name
  * @param alarmTopicArn an SNS topic for the alarms
+ * @param eventBus the name or ARN of the bus for the updater's events, when not the default bus
  * @param settings the other keys, applied to the construct's props
  */
 public record DeployContext(
     List<String> clusterArns,
     String stackName,
     Optional<String> alarmTopicArn,
+    Optional<String> eventBus,
     List<Function<BottlerocketEcsUpdaterProps.Builder, BottlerocketEcsUpdaterProps.Builder>>
         settings) {
 
   public static final String CLUSTER_ARN = "clusterArn";
   public static final String STACK_NAME = "stackName";
   public static final String SCHEDULE = "schedule";
-  public static final String MAINTENANCE_WINDOW = "maintenanceWindow";
-  public static final String MAINTENANCE_TIMEZONE = "maintenanceTimezone";
-  public static final String MAX_CONCURRENT = "maxConcurrent";
-  public static final String FAILURE_BUDGET = "failureBudget";
-  public static final String DRAIN_TIMEOUT = "drainTimeout";
-  public static final String REBOOT_TIMEOUT = "rebootTimeout";
-  public static final String CHECK_INTERVAL = "checkInterval";
-  public static final String PAUSED = "paused";
   public static final String LOG_RETENTION_DAYS = "logRetentionDays";
+  public static final String LOG_REMOVAL_POLICY = "logRemovalPolicy";
   public static final String ALARM_TOPIC_ARN = "alarmTopicArn";
   public static final String MEMORY_SIZE = "memorySize";
   public static final String ARCHITECTURE = "architecture";
   public static final String ECS_EVENT_TRIGGER = "ecsEventTrigger";
   public static final String CONCURRENCY_GUARD = "concurrencyGuard";
-  public static final String METRICS_NAMESPACE = "metricsNamespace";
+  public static final String EVENT_BUS = "eventBus";
   public static final String DOCUMENT_PREFIX = "documentPrefix";
   public static final String INSTANCE_TAG = "instanceTag";
+  public static final String CONTROL_PARAMETER_NAME = "controlParameterName";
+  public static final String TAGS = "tags";
 
-  /** Every key this app reads. */
-  public static final List<String> KEYS =
-      List.of(
-          CLUSTER_ARN,
-          STACK_NAME,
-          SCHEDULE,
-          MAINTENANCE_WINDOW,
-          MAINTENANCE_TIMEZONE,
-          MAX_CONCURRENT,
-          FAILURE_BUDGET,
-          DRAIN_TIMEOUT,
-          REBOOT_TIMEOUT,
-          CHECK_INTERVAL,
-          PAUSED,
-          LOG_RETENTION_DAYS,
-          ALARM_TOPIC_ARN,
-          MEMORY_SIZE,
-          ARCHITECTURE,
-          ECS_EVENT_TRIGGER,
-          CONCURRENCY_GUARD,
-          METRICS_NAMESPACE,
-          DOCUMENT_PREFIX,
-          INSTANCE_TAG);
+  /**
+   * Every key this app reads: those above, then one per plain function setting, named like its prop
+   * ({@code drainTimeout}, {@code stageTimeout}, ...), passed to the function's own parser.
+   */
+  public static final List<String> KEYS = keys();
 
   /** The stack name when {@value #STACK_NAME} is not given. */
   public static final String DEFAULT_STACK_NAME = "BottlerocketEcsUpdater";
@@ -87,6 +66,8 @@ public record DeployContext(
   private static final Pattern TOPIC_ARN =
       Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}");
   private static final Pattern INSTANCE_TAG_PATTERN = Pattern.compile("([^=]+)=(.*)");
+  private static final Pattern BUS_NAME = Pattern.compile("[A-Za-z0-9/_.\\-]{1,256}");
+  private static final Pattern BUS_ARN = Pattern.compile("arn:aws[a-z-]*:events:.+:event-bus/.+");
   private static final Map<Integer, RetentionDays> RETENTION = retentionByDays();
 
   public DeployContext {
@@ -130,15 +111,13 @@ public record DeployContext(
         });
     List<Function<BottlerocketEcsUpdaterProps.Builder, BottlerocketEcsUpdaterProps.Builder>> s =
         new ArrayList<>();
+    for (Setting setting : Setting.values()) {
+      if (FunctionSettings.isPlain(setting)) {
+        r.text(FunctionSettings.deployKey(setting))
+            .ifPresent(v -> s.add(b -> b.setting(setting, v)));
+      }
+    }
     r.text(SCHEDULE).ifPresent(v -> s.add(b -> b.schedule(Schedule.expression(v))));
-    r.text(MAINTENANCE_WINDOW).ifPresent(v -> s.add(b -> b.maintenanceWindow(v)));
-    r.text(MAINTENANCE_TIMEZONE).ifPresent(v -> s.add(b -> b.maintenanceTimezone(v)));
-    r.integer(MAX_CONCURRENT).ifPresent(v -> s.add(b -> b.maxConcurrent(v)));
-    r.integer(FAILURE_BUDGET).ifPresent(v -> s.add(b -> b.failureBudget(v)));
-    r.duration(DRAIN_TIMEOUT).ifPresent(v -> s.add(b -> b.drainTimeout(v)));
-    r.duration(REBOOT_TIMEOUT).ifPresent(v -> s.add(b -> b.rebootTimeout(v)));
-    r.duration(CHECK_INTERVAL).ifPresent(v -> s.add(b -> b.checkInterval(v)));
-    r.bool(PAUSED).ifPresent(v -> s.add(b -> b.paused(v)));
     r.integer(LOG_RETENTION_DAYS)
         .ifPresent(
             v -> {
@@ -155,6 +134,15 @@ public record DeployContext(
                 s.add(b -> b.logRetention(days));
               }
             });
+    r.text(LOG_REMOVAL_POLICY)
+        .ifPresent(
+            v -> {
+              switch (v.toLowerCase(Locale.ROOT)) {
+                case "retain" -> s.add(b -> b.logRemovalPolicy(RemovalPolicy.RETAIN));
+                case "destroy" -> s.add(b -> b.logRemovalPolicy(RemovalPolicy.DESTROY));
+                default -> r.problem(LOG_REMOVAL_POLICY, "retain or destroy", v);
+              }
+            });
     r.integer(MEMORY_SIZE).ifPresent(v -> s.add(b -> b.memorySize(v)));
     r.text(ARCHITECTURE)
         .ifPresent(
@@ -167,8 +155,17 @@ public record DeployContext(
             });
     r.bool(ECS_EVENT_TRIGGER).ifPresent(v -> s.add(b -> b.ecsEventTrigger(v)));
     r.bool(CONCURRENCY_GUARD).ifPresent(v -> s.add(b -> b.concurrencyGuard(v)));
-    r.text(METRICS_NAMESPACE).ifPresent(v -> s.add(b -> b.metricsNamespace(v)));
+    Optional<String> bus = r.text(EVENT_BUS);
+    bus.ifPresent(
+        v -> {
+          if (v.equalsIgnoreCase("none")) {
+            s.add(b -> b.publishEvents(false));
+          } else if (!BUS_NAME.matcher(v).matches() && !BUS_ARN.matcher(v).matches()) {
+            r.problem(EVENT_BUS, "an event bus name or ARN, or none to send no events", v);
+          }
+        });
     r.text(DOCUMENT_PREFIX).ifPresent(v -> s.add(b -> b.documentPrefix(v)));
+    r.text(CONTROL_PARAMETER_NAME).ifPresent(v -> s.add(b -> b.controlParameterName(v)));
     r.text(INSTANCE_TAG)
         .ifPresent(
             v -> {
@@ -179,8 +176,10 @@ public record DeployContext(
                 r.problem(INSTANCE_TAG, "key=value, e.g. ecs-cluster=prod", v);
               }
             });
+    r.map(TAGS).ifPresent(v -> s.add(b -> b.tags(v)));
     r.throwIfAny();
-    return new DeployContext(arns, stackName, topic, s);
+    return new DeployContext(
+        arns, stackName, topic, bus.filter(v -> !v.equalsIgnoreCase("none")), s);
   }
 
   /** Applies the settings to a props builder. */
@@ -190,6 +189,33 @@ public record DeployContext(
       b = setting.apply(b);
     }
     return b;
+  }
+
+  private static List<String> keys() {
+    List<String> keys =
+        new ArrayList<>(
+            List.of(
+                CLUSTER_ARN,
+                STACK_NAME,
+                SCHEDULE,
+                LOG_RETENTION_DAYS,
+                LOG_REMOVAL_POLICY,
+                ALARM_TOPIC_ARN,
+                MEMORY_SIZE,
+                ARCHITECTURE,
+                ECS_EVENT_TRIGGER,
+                CONCURRENCY_GUARD,
+                EVENT_BUS,
+                DOCUMENT_PREFIX,
+                INSTANCE_TAG,
+                CONTROL_PARAMETER_NAME,
+                TAGS));
+    for (Setting setting : Setting.values()) {
+      if (FunctionSettings.isPlain(setting)) {
+        keys.add(FunctionSettings.deployKey(setting));
+      }
+    }
+    return List.copyOf(keys);
   }
 
   private static Map<Integer, RetentionDays> retentionByDays() {
@@ -263,6 +289,31 @@ public record DeployContext(
               });
     }
 
+    /** A map: an object in cdk.json, or {@code key=value,key=value} on the command line. */
+    Optional<Map<String, String>> map(String key) {
+      Object v = all.get(key);
+      if (v == null) {
+        return Optional.empty();
+      }
+      Map<String, String> out = new LinkedHashMap<>();
+      if (v instanceof Map<?, ?> m) {
+        m.forEach((k, x) -> out.put(String.valueOf(k), String.valueOf(x)));
+        return Optional.of(out);
+      }
+      for (String pair : String.valueOf(v).split(",")) {
+        Matcher m = INSTANCE_TAG_PATTERN.matcher(pair.strip());
+        if (pair.isBlank()) {
+          continue;
+        }
+        if (!m.matches()) {
+          problem(key, "key=value pairs separated by commas, or an object in cdk.json", pair);
+          return Optional.empty();
+        }
+        out.put(m.group(1).strip(), m.group(2).strip());
+      }
+      return Optional.of(out);
+    }
+
     Optional<Boolean> bool(String key) {
       return text(key)
           .flatMap(
@@ -275,19 +326,6 @@ public record DeployContext(
                       yield Optional.empty();
                     }
                   });
-    }
-
-    Optional<Duration> duration(String key) {
-      return text(key)
-          .flatMap(
-              v -> {
-                try {
-                  return Optional.of(Duration.millis(Durations.parse(v).toMillis()));
-                } catch (IllegalArgumentException e) {
-                  problem(key, Durations.FORMS, v);
-                  return Optional.empty();
-                }
-              });
     }
 
     void problem(String key, String accepted, String got) {

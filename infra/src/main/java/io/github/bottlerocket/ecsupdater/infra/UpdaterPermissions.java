@@ -2,6 +2,7 @@ package io.github.bottlerocket.ecsupdater.infra;
 
 import io.github.bottlerocket.ecsupdater.aws.EventBridgeAdapter;
 import io.github.bottlerocket.ecsupdater.engine.StateAttributes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,35 +28,68 @@ final class UpdaterPermissions {
   private final Stack stack;
   private final List<String> clusterArns;
   private final List<String> documentNames;
-  private final String eventBusArn;
+  private final Optional<String> eventBusArn;
   private final String logGroupArn;
+  private final String controlParameterArn;
   private final Optional<InstanceTag> instanceTag;
 
   /**
    * @param stack the stack whose partition, region and account the ARNs are in
    * @param clusterArns the managed clusters
    * @param documentNames the names of the updater's SSM documents
-   * @param eventBusArn the bus the function puts its events on
+   * @param eventBusArn the bus the function puts its events on; empty when it sends none
    * @param logGroupArn the function's log group, as {@code LogGroup#getLogGroupArn()} gives it
+   * @param controlParameterArn the stack-wide switch the function reads at every pass
    * @param instanceTag narrows {@code ssm:SendCommand} to instances with this tag
    */
   UpdaterPermissions(
       Stack stack,
       List<String> clusterArns,
       List<String> documentNames,
-      String eventBusArn,
+      Optional<String> eventBusArn,
       String logGroupArn,
+      String controlParameterArn,
       Optional<InstanceTag> instanceTag) {
     this.stack = stack;
     this.clusterArns = List.copyOf(clusterArns);
     this.documentNames = List.copyOf(documentNames);
     this.eventBusArn = eventBusArn;
     this.logGroupArn = logGroupArn;
+    this.controlParameterArn = controlParameterArn;
     this.instanceTag = instanceTag;
   }
 
   /** Every statement, in a fixed order. */
   List<PolicyStatement> statements() {
+    List<PolicyStatement> all = new ArrayList<>(common());
+    eventBusArn.ifPresent(
+        bus ->
+            all.add(
+                allow(
+                    "PutUpdaterEvents",
+                    List.of("events:PutEvents"),
+                    List.of(bus),
+                    Map.of(
+                        "ForAllValues:StringEquals",
+                        Map.of("events:source", List.of(EventBridgeAdapter.SOURCE))))));
+    // The log group's ARN already ends in ":*", which covers its log streams.
+    all.add(
+        allow(
+            "WriteFunctionLogs",
+            List.of("logs:CreateLogStream", "logs:PutLogEvents"),
+            List.of(logGroupArn),
+            Map.of()));
+    // The one parameter the function reads; a String parameter needs no kms:Decrypt.
+    all.add(
+        allow(
+            "ReadControlSwitch",
+            List.of("ssm:GetParameter"),
+            List.of(controlParameterArn),
+            Map.of()));
+    return List.copyOf(all);
+  }
+
+  private List<PolicyStatement> common() {
     return List.of(
         // DescribeClusters and ListContainerInstances act on the cluster resource itself.
         allow(
@@ -128,19 +162,6 @@ final class UpdaterPermissions {
             "ReadCommandResults",
             List.of("ssm:ListCommands", "ssm:GetCommandInvocation"),
             List.of("*"),
-            Map.of()),
-        allow(
-            "PutUpdaterEvents",
-            List.of("events:PutEvents"),
-            List.of(eventBusArn),
-            Map.of(
-                "ForAllValues:StringEquals",
-                Map.of("events:source", List.of(EventBridgeAdapter.SOURCE)))),
-        // The log group's ARN already ends in ":*", which covers its log streams.
-        allow(
-            "WriteFunctionLogs",
-            List.of("logs:CreateLogStream", "logs:PutLogEvents"),
-            List.of(logGroupArn),
             Map.of()));
   }
 

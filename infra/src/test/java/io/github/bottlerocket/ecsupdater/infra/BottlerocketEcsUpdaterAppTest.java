@@ -28,8 +28,9 @@ class BottlerocketEcsUpdaterAppTest {
 
   /** An app as the CLI would start it, with the test's stand-in code instead of the jar. */
   private static BottlerocketEcsUpdaterStack stackFor(Map<String, ?> context) {
-    App app = App.Builder.create().context(context).build();
-    DeployContext deploy = DeployContext.from(context);
+    Map<String, Object> all = Fixtures.withCdkJson(context);
+    App app = App.Builder.create().context(all).build();
+    DeployContext deploy = DeployContext.from(all);
     return BottlerocketEcsUpdaterApp.define(app, Optional.of(Fixtures.stubCode()), deploy);
   }
 
@@ -57,21 +58,14 @@ class BottlerocketEcsUpdaterAppTest {
     Template template = Template.fromStack(stack);
 
     template.hasParameter(
-        BottlerocketEcsUpdaterStack.CLUSTER_ARN_PARAMETER,
-        Map.of(
-            "Type", "String",
-            "AllowedPattern",
-                "arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/[A-Za-z0-9_-]{1,255}"));
-    template.hasResourceProperties(
-        "AWS::Lambda::Function",
-        Map.of(
-            "Environment",
-            Map.of(
-                "Variables",
-                Match.objectLike(
-                    Map.of(
-                        "ALLOWED_CLUSTERS",
-                        Map.of("Ref", BottlerocketEcsUpdaterStack.CLUSTER_ARN_PARAMETER))))));
+        BottlerocketEcsUpdaterStack.CLUSTER_NAME_PARAMETER,
+        Map.of("Type", "String", "AllowedPattern", "[A-Za-z0-9_-]{1,255}"));
+    // The ARN is built in the stack's own partition, region and account.
+    assertThat(EverySettingTest.environment(template).get("ALLOWED_CLUSTERS"))
+        .isEqualTo(
+            "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:cluster/${"
+                + BottlerocketEcsUpdaterStack.CLUSTER_NAME_PARAMETER
+                + "}");
     assertThat(stack.getUpdater().getClusterArns()).hasSize(1);
   }
 
@@ -79,7 +73,7 @@ class BottlerocketEcsUpdaterAppTest {
   void withClustersInTheContextThereIsNoParameter() {
     Template template = Template.fromStack(stackFor(Map.of("clusterArn", CLUSTER)));
 
-    assertThat(template.findParameters(BottlerocketEcsUpdaterStack.CLUSTER_ARN_PARAMETER))
+    assertThat(template.findParameters(BottlerocketEcsUpdaterStack.CLUSTER_NAME_PARAMETER))
         .isEmpty();
   }
 
@@ -98,17 +92,82 @@ class BottlerocketEcsUpdaterAppTest {
 
     assertThat(template.findOutputs("*").keySet())
         .containsExactlyInAnyOrder(
-            "FunctionName", "LogGroupName", "ScheduleRuleName", "DocumentPrefix");
+            "FunctionName",
+            "LogGroupName",
+            "ScheduleRuleName",
+            "EcsEventRuleName",
+            "ControlParameterName",
+            "DocumentPrefix");
     template.hasOutput("DocumentPrefix", Map.of("Value", "BottlerocketEcsUpdater-"));
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void everyRuleOfTheStackHasItsNameAsAnOutput() {
+    Template template = Template.fromStack(stackFor(Map.of("clusterArn", CLUSTER)));
+    Map<String, Map<String, Object>> rules = template.findResources("AWS::Events::Rule");
+    List<Object> outputs =
+        template.findOutputs("*").values().stream().map(o -> o.get("Value")).toList();
+
+    assertThat(rules).hasSize(2);
+    for (String rule : rules.keySet()) {
+      assertThat(outputs).contains(Map.of("Ref", rule));
+    }
+  }
+
+  @Test
+  void withoutTheEcsEventRuleThereIsNoOutputForIt() {
+    Template template =
+        Template.fromStack(
+            stackFor(
+                Map.of(
+                    "clusterArn",
+                    CLUSTER,
+                    "ecsEventTrigger",
+                    "false",
+                    "concurrencyGuard",
+                    "false",
+                    "schedule",
+                    "rate(1 hour)")));
+
+    assertThat(template.findOutputs("EcsEventRuleName")).isEmpty();
+  }
+
+  @Test
+  void theControlParameterIsNamedAfterTheStackAndStartsAtRun() {
+    Template template = Template.fromStack(stackFor(Map.of("clusterArn", CLUSTER)));
+    String parameter = Fixtures.onlyLogicalId(template, "AWS::SSM::Parameter");
+
+    template.hasResourceProperties(
+        "AWS::SSM::Parameter",
+        Map.of(
+            "Name",
+            "/bottlerocket-ecs-updater/BottlerocketEcsUpdater/control",
+            "Type",
+            "String",
+            "Value",
+            "run"));
+    template.hasOutput("ControlParameterName", Map.of("Value", Map.of("Ref", parameter)));
+  }
+
+  @Test
   void invalidContextStopsTheApp() {
-    App app = App.Builder.create().context(Map.of("maxConcurrent", "many")).build();
+    App app = App.Builder.create().context(Map.of("memorySize", "lots")).build();
 
     assertThatThrownBy(() -> BottlerocketEcsUpdaterApp.define(app))
         .isInstanceOf(DeployContext.InvalidContextException.class)
-        .hasMessageContaining("maxConcurrent");
+        .hasMessageContaining("memorySize");
+  }
+
+  @Test
+  void aSettingTheFunctionWouldRefuseStopsTheAppNamingTheKey() {
+    App app = App.Builder.create().context(Map.of("maxConcurrent", "many")).build();
+
+    assertThatThrownBy(() -> BottlerocketEcsUpdaterApp.define(app))
+        .isInstanceOf(InvalidPropsException.class)
+        .hasMessage(
+            "Invalid BottlerocketEcsUpdater props: maxConcurrent: the function would reject this:"
+                + " MAX_CONCURRENT must be a whole number from 1 to 100, got 'many'");
   }
 
   // ---- cdk-nag ---------------------------------------------------------------------------------
@@ -174,7 +233,10 @@ class BottlerocketEcsUpdaterAppTest {
             Map.entry(out, Map.of("clusterArn", CLUSTER)),
             Map.entry(Path.of(out + "-parameter"), Map.<String, Object>of()))) {
       App app =
-          App.Builder.create().outdir(run.getKey().toString()).context(run.getValue()).build();
+          App.Builder.create()
+              .outdir(run.getKey().toString())
+              .context(Fixtures.withCdkJson(run.getValue()))
+              .build();
       BottlerocketEcsUpdaterApp.define(app);
       app.synth();
 

@@ -97,20 +97,17 @@ class BottlerocketEcsUpdaterTest {
   }
 
   @Test
-  void functionSettingsAreWrittenOutWithTheirDefaults() {
+  void everyFunctionSettingIsWrittenOutWithItsDefault() {
     Map<String, String> expected = new HashMap<>();
-    expected.put(Setting.MAX_CONCURRENT.key(), "1");
-    expected.put(Setting.FAILURE_BUDGET.key(), "0");
-    expected.put(Setting.CHECK_INTERVAL.key(), "1h");
-    expected.put(Setting.DRAIN_TIMEOUT.key(), "30m");
-    expected.put(Setting.REBOOT_TIMEOUT.key(), "20m");
+    for (Setting s : Setting.values()) {
+      expected.put(s.key(), s.defaultValue());
+    }
     expected.put(Setting.MAINTENANCE_WINDOW.key(), "always");
-    expected.put(Setting.MAINTENANCE_TIMEZONE.key(), "UTC");
-    expected.put(Setting.PAUSED.key(), "false");
     expected.put(Setting.SSM_DOCUMENT_PREFIX.key(), STACK_NAME + "-");
     expected.put(Setting.EVENT_BUS.key(), "default");
-    expected.put(Setting.METRICS_NAMESPACE.key(), "BottlerocketEcsUpdater");
     expected.put(Setting.ALLOWED_CLUSTERS.key(), CLUSTER);
+    expected.put(
+        Setting.CONTROL_PARAMETER.key(), "/bottlerocket-ecs-updater/" + STACK_NAME + "/control");
 
     assertThat(environment(defaults)).isEqualTo(expected);
   }
@@ -159,7 +156,7 @@ class BottlerocketEcsUpdaterTest {
   @ParameterizedTest(name = "{0} ms -> {1}")
   @CsvSource({"500, 500ms", "45000, 45s", "5400000, 90m", "7200000, 2h", "0, 0ms"})
   void durationsAreWrittenInTheFunctionsSyntax(long millis, String expected) {
-    assertThat(BottlerocketEcsUpdater.durationSetting(Duration.millis(millis))).isEqualTo(expected);
+    assertThat(FunctionSettings.duration(Duration.millis(millis))).isEqualTo(expected);
   }
 
   // ---- log group -------------------------------------------------------------------------------
@@ -418,7 +415,7 @@ class BottlerocketEcsUpdaterTest {
         "cron(0 2 * * ? *) | 3600"
       })
   void theAlarmPeriodFollowsTheSchedule(String schedule, long seconds) {
-    assertThat(BottlerocketEcsUpdater.alarmPeriod(Schedule.expression(schedule)))
+    assertThat(UpdaterAlarms.period(Schedule.expression(schedule)))
         .isEqualTo(java.time.Duration.ofSeconds(seconds));
   }
 

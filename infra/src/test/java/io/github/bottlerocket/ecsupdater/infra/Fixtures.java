@@ -1,5 +1,10 @@
 package io.github.bottlerocket.ecsupdater.infra;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,10 +27,44 @@ final class Fixtures {
 
   private Fixtures() {}
 
+  /** The repository root: the nearest directory above the working directory with events/. */
+  static Path repoRoot() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.isDirectory(p.resolve("events")) && Files.isRegularFile(p.resolve("README.md"))) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("no repository root above " + Path.of("").toAbsolutePath());
+  }
+
+  /** The context block of infra/cdk.json: the feature flags and any deploy keys kept there. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> cdkJsonContext() {
+    try {
+      Map<String, Object> cdkJson =
+          new ObjectMapper().readValue(repoRoot().resolve("infra/cdk.json").toFile(), Map.class);
+      return (Map<String, Object>) cdkJson.get("context");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The context of infra/cdk.json with {@code overrides} on top, as {@code cdk -c} gives them. */
+  static Map<String, Object> withCdkJson(Map<String, ?> overrides) {
+    Map<String, Object> all = new LinkedHashMap<>(cdkJsonContext());
+    all.putAll(overrides);
+    return all;
+  }
+
+  /** An app with the context of infra/cdk.json, as the CDK CLI starts it. */
+  static App app() {
+    return App.Builder.create().context(cdkJsonContext()).build();
+  }
+
   /** A stack with a known account and region, as the app makes it. */
   static Stack stack() {
     return new Stack(
-        new App(),
+        app(),
         STACK_NAME,
         StackProps.builder()
             .env(Environment.builder().account(ACCOUNT).region(REGION).build())
@@ -34,7 +73,7 @@ final class Fixtures {
 
   /** A stack that learns its account and region only at deploy time. */
   static Stack environmentAgnosticStack() {
-    return new Stack(new App(), STACK_NAME);
+    return new Stack(app(), STACK_NAME);
   }
 
   /** A small asset instead of the 19 MB function jar: the tests only need something to hash. */

@@ -6,15 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.bottlerocket.ecsupdater.config.Durations;
 import io.github.bottlerocket.ecsupdater.config.MaintenanceWindow;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -236,7 +232,8 @@ class PropsValidationTest {
 
     assertThatThrownBy(() -> new BottlerocketEcsUpdater(stack, "Updater", props))
         .isInstanceOf(InvalidPropsException.class);
-    assertThat(Template.fromStack(stack).toJSON()).doesNotContainKey("Resources");
+    assertThat(stack.getNode().findAll())
+        .noneMatch(c -> c instanceof software.amazon.awscdk.CfnElement);
   }
 
   @Test
@@ -266,6 +263,7 @@ class PropsValidationTest {
         BottlerocketEcsUpdaterProps.builder()
             .clusterArns(List.of(Fixtures.OTHER_CLUSTER))
             .code(Fixtures.stubCode())
+            .controlParameterName("/ops/batch-updater/control")
             .build();
 
     assertThatThrownBy(() -> new BottlerocketEcsUpdater(stack, "Second", second))
@@ -286,6 +284,7 @@ class PropsValidationTest {
             .clusterArns(List.of(Fixtures.OTHER_CLUSTER))
             .code(Fixtures.stubCode())
             .documentPrefix("Batch-")
+            .controlParameterName("/bottlerocket-ecs-updater/UpdaterTest/batch/control")
             .metricsNamespace("BottlerocketEcsUpdater/Batch")
             .build());
 
@@ -293,25 +292,21 @@ class PropsValidationTest {
   }
 
   @Test
-  void aMissingFunctionJarSaysHowToBuildIt(@TempDir Path empty) {
-    assertThat(BottlerocketEcsUpdater.locateJar(empty)).isEmpty();
-    assertThat(BottlerocketEcsUpdater.missingJarProblem(empty))
-        .isEqualTo(
-            "code: the function jar lambda/target/bottlerocket-ecs-updater.jar is neither in "
-                + empty
-                + " nor in its parent; build it with ./mvnw -pl lambda package from the"
-                + " repository root, or pass code(Code.fromAsset(\"<path to the jar>\"))");
-  }
+  void aSecondUpdaterInAStackNeedsItsOwnControlParameter() {
+    Stack stack = Fixtures.stack();
+    new BottlerocketEcsUpdater(stack, "First", Fixtures.props().build());
+    BottlerocketEcsUpdaterProps second =
+        BottlerocketEcsUpdaterProps.builder()
+            .clusterArns(List.of(Fixtures.OTHER_CLUSTER))
+            .code(Fixtures.stubCode())
+            .documentPrefix("Batch-")
+            .build();
 
-  @Test
-  void theFunctionJarIsFoundFromTheRepositoryRootAndFromInfra(@TempDir Path root)
-      throws IOException {
-    Path jar = root.resolve(BottlerocketEcsUpdater.FUNCTION_JAR);
-    Files.createDirectories(jar.getParent());
-    Files.writeString(jar, "jar");
-    Path infra = Files.createDirectory(root.resolve("infra"));
-
-    assertThat(BottlerocketEcsUpdater.locateJar(root)).contains(jar);
-    assertThat(BottlerocketEcsUpdater.locateJar(infra)).contains(jar);
+    assertThatThrownBy(() -> new BottlerocketEcsUpdater(stack, "Second", second))
+        .hasMessage(
+            "Invalid BottlerocketEcsUpdater props: controlParameterName:"
+                + " '/bottlerocket-ecs-updater/UpdaterTest/control' is already used by"
+                + " UpdaterTest/First; SSM parameter names are unique per account and region, so"
+                + " pass another controlParameterName");
   }
 }

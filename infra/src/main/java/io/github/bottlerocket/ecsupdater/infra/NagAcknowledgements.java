@@ -1,0 +1,68 @@
+package io.github.bottlerocket.ecsupdater.infra;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import io.github.cdklabs.cdknag.RegexAppliesTo;
+import java.util.List;
+import software.amazon.awscdk.services.iam.Role;
+
+/**
+ * The cdk-nag AwsSolutions findings that remain by design, each with its reason. Only the wildcard
+ * resources that {@link UpdaterPermissions} explains are acknowledged, each by a pattern that
+ * matches exactly those resources, so a new wildcard still fails the check.
+ */
+final class NagAcknowledgements {
+  private NagAcknowledgements() {}
+
+  static void acknowledgeWildcards(Role role) {
+    NagSuppressions.addResourceSuppressions(
+        role,
+        List.of(
+            NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason(
+                    "Container instance, task and service ARNs are matched by type; the"
+                        + " ArnEquals ecs:cluster condition on the same statements limits them to"
+                        + " the managed clusters (a cluster-name pattern would miss short-format"
+                        + " ARNs).")
+                .appliesTo(
+                    List.of(
+                        RegexAppliesTo.builder()
+                            .regex(resource("ecs", "(container-instance|task|service)"))
+                            .build()))
+                .build(),
+            NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason(
+                    "ssm:SendCommand must also be allowed on each target instance, and an EC2"
+                        + " instance ARN says nothing about its ECS cluster; the instances are"
+                        + " limited to this account and region (and to a tag when instanceTag is"
+                        + " set), and the documents to the updater's own fixed-command ones.")
+                .appliesTo(
+                    List.of(RegexAppliesTo.builder().regex(resource("ec2", "instance")).build()))
+                .build(),
+            NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason(
+                    "ecs:ListServices, ssm:ListCommands and ssm:GetCommandInvocation support no"
+                        + " resource type, so IAM accepts only \"*\" for them; ListServices is"
+                        + " limited to the managed clusters by its ecs:cluster condition, and the"
+                        + " two SSM actions only read command results.")
+                .appliesTo(List.of("Resource::*"))
+                .build()),
+        true);
+  }
+
+  /**
+   * A cdk-nag pattern for the finding on {@code
+   * arn:<partition>:<service>:<region>:<account>:<type>/*}, whether partition, region and account
+   * are known at synth time or CloudFormation pseudo parameters.
+   */
+  private static String resource(String service, String typePattern) {
+    return "/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):"
+        + service
+        + ":(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|[0-9]{12}):"
+        + typePattern
+        + "\\/\\*$/";
+  }
+}
