@@ -79,8 +79,11 @@ sealed interface SuiteGate {
     return new Skip(
         "LocalStack suite skipped: "
             + String.join(" and ", missing)
-            + ". It runs where Docker works and "
+            + ". To run it: install a Docker engine that the user running Maven can reach"
+            + " (`docker info` works, or DOCKER_HOST points at one), and set "
             + LOCALSTACK_AUTH_TOKEN
-            + " holds a LocalStack auth token that includes ECS.");
+            + " to a LocalStack auth token whose plan includes ECS and EC2 (the suite starts "
+            + LocalStackSuiteTest.IMAGE
+            + "; -Dlocalstack.image=<image> starts another).");
   }
 }

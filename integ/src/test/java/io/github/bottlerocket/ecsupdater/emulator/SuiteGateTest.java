@@ -41,7 +41,10 @@ class SuiteGateTest {
 
   static Stream<Arguments> localStackCases() {
     String tail =
-        ". It runs where Docker works and LOCALSTACK_AUTH_TOKEN holds a LocalStack auth token that includes ECS.";
+        ". To run it: install a Docker engine that the user running Maven can reach (`docker info`"
+            + " works, or DOCKER_HOST points at one), and set LOCALSTACK_AUTH_TOKEN to a LocalStack"
+            + " auth token whose plan includes ECS and EC2 (the suite starts"
+            + " localstack/localstack-pro:4.5; -Dlocalstack.image=<image> starts another).";
     return Stream.of(
         Arguments.of("token and Docker", "ls-token", true, new SuiteGate.Run()),
         Arguments.of(
