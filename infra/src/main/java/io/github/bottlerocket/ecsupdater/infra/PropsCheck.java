@@ -195,6 +195,13 @@ final class PropsCheck {
   }
 
   private void controlParameter(IConstruct self, Stack stack, String name) {
+    if (name.startsWith("arn:")) {
+      problems.add(
+          "controlParameterName: '"
+              + name
+              + "' is an ARN, but the construct creates the parameter and needs its name, e.g."
+              + " /bottlerocket-ecs-updater/prod/control");
+    }
     for (BottlerocketEcsUpdater other : others(self, stack)) {
       if (name.equals(other.getControlParameterName())) {
         problems.add(

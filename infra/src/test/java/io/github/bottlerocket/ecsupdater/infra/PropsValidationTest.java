@@ -200,6 +200,21 @@ class PropsValidationTest {
                 + "METRICS_NAMESPACE must be a CloudWatch namespace of letters, digits and"
                 + " . _ - / # : and spaces, got 'bad$ns'"),
         rule(
+            "control parameter given as an ARN",
+            b -> b.controlParameterName("arn:aws:ssm:eu-west-1:111122223333:parameter/ops/switch"),
+            "controlParameterName: 'arn:aws:ssm:eu-west-1:111122223333:parameter/ops/switch' is an"
+                + " ARN, but the construct creates the parameter and needs its name, e.g."
+                + " /bottlerocket-ecs-updater/prod/control"),
+        rule(
+            "control parameter name the function would refuse",
+            b -> b.controlParameterName("/aws/switch"),
+            "controlParameterName"
+                + FUNCTION_REJECTS
+                + "CONTROL_PARAMETER must be an SSM parameter name such as"
+                + " /bottlerocket-ecs-updater/prod/control (letters, digits, '_', '.' and '-', in"
+                + " levels after '/'; not starting with aws or ssm) or its ARN, or empty for no"
+                + " control switch, got '/aws/switch'"),
+        rule(
             "empty instance tag key",
             b -> b.instanceTag("", "prod"),
             "instanceTag: the key must have 1 to 128 characters, got ''"),
