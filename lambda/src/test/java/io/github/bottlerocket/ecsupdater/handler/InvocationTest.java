@@ -100,15 +100,179 @@ class InvocationTest {
   }
 
   @Test
-  void duplicateClustersRunOnce() {
-    assertThat(parse("{\"clusters\":[\"prod\",\"prod\",\"batch\"]}").clusters())
-        .containsExactly("prod", "batch");
+  void duplicateClustersRunOnceAndTheRequestSaysSo() {
+    Invocation i = parse("{\"clusters\":[\"prod\",\"prod\",\"batch\"]}");
+
+    assertThat(i.clusters()).containsExactly("prod", "batch");
+    assertThat(i.notes())
+        .containsExactly("cluster 'prod' is named 2 times in 'clusters'; it gets one pass");
   }
 
   @Test
-  void unknownFieldsAreIgnored() {
-    assertThat(parse("{\"cluster\":\"prod\",\"comment\":\"from the runbook\"}").clusters())
-        .containsExactly("prod");
+  void optionsBesideAnEcsEventAreHonoured() {
+    Invocation i =
+        parse(
+            """
+        {"source":"aws.ecs","detail-type":"ECS Container Instance State Change",
+         "dryRun":true,"checkNow":true,"maxConcurrent":2,
+         "detail":{"clusterArn":"arn:aws:ecs:us-east-1:123456789012:cluster/prod",
+                   "attributes":[{"name":"bottlerocket-ecs-updater.state","value":"x"}]}}""");
+
+    assertThat(i.source()).isEqualTo(Invocation.Source.ECS_EVENT);
+    assertThat(i.options().dryRun()).isTrue();
+    assertThat(i.options().checkNow()).isTrue();
+    assertThat(i.options().maxConcurrent()).hasValue(2);
+  }
+
+  @Test
+  void fieldsAwsAddsToAnEventEnvelopeAreIgnored() {
+    Invocation i =
+        parse(
+            """
+        {"source":"aws.ecs","detail-type":"ECS Container Instance State Change",
+         "replay-name":"nightly","x-added-later":{"a":1},
+         "detail":{"clusterArn":"arn:aws:ecs:us-east-1:123456789012:cluster/prod","future":7}}""");
+
+    assertThat(i.clusters()).containsExactly("arn:aws:ecs:us-east-1:123456789012:cluster/prod");
+    assertThat(i.options().dryRun()).isFalse();
+  }
+
+  @Test
+  void aManualRequestWithOnlyKnownFieldsIsAccepted() {
+    Invocation i =
+        parse(
+            "{\"cluster\":\"prod\",\"dryRun\":false,\"ignoreMaintenanceWindow\":true,"
+                + "\"checkNow\":false,\"maxConcurrent\":3}");
+
+    assertThat(i.options().dryRun()).isFalse();
+    assertThat(i.options().ignoreMaintenanceWindow()).isTrue();
+    assertThat(i.options().maxConcurrent()).hasValue(3);
+  }
+
+  static Stream<Arguments> ambiguous() {
+    String event =
+        "\"source\":\"aws.ecs\",\"detail-type\":\"ECS Container Instance State Change\","
+            + "\"detail\":{\"clusterArn\":\"arn:aws:ecs:us-east-1:123456789012:cluster/prod\"}";
+    return Stream.of(
+        Arguments.of(
+            "dryRun null",
+            "{\"cluster\":\"prod\",\"dryRun\":null}",
+            "Field 'dryRun' is null. Give true or false, or leave the field out."),
+        Arguments.of(
+            "checkNow null",
+            "{\"cluster\":\"prod\",\"checkNow\":null}",
+            "Field 'checkNow' is null. Give true or false, or leave the field out."),
+        Arguments.of(
+            "ignoreMaintenanceWindow null",
+            "{\"cluster\":\"prod\",\"ignoreMaintenanceWindow\":null}",
+            "Field 'ignoreMaintenanceWindow' is null. Give true or false, or leave the field out."),
+        Arguments.of(
+            "maxConcurrent null",
+            "{\"cluster\":\"prod\",\"maxConcurrent\":null}",
+            "Field 'maxConcurrent' is null. Give a whole number from 1 to 100, or leave the field out."),
+        Arguments.of(
+            "cluster null",
+            "{\"cluster\":null}",
+            "Field 'cluster' is null. Give a cluster name or ARN, e.g. {\"cluster\": \"my-cluster\"}."),
+        Arguments.of(
+            "clusters null",
+            "{\"clusters\":null}",
+            "Field 'clusters' is null. Give a non-empty array of cluster names or ARNs."),
+        Arguments.of(
+            "dryrun misspelt",
+            "{\"cluster\":\"prod\",\"dryrun\":true}",
+            "Field 'dryrun' is not known; did you mean 'dryRun'? A request takes 'cluster' (or 'clusters')"
+                + " and the options 'dryRun', 'ignoreMaintenanceWindow', 'checkNow' and 'maxConcurrent'."),
+        Arguments.of(
+            "dry_run",
+            "{\"cluster\":\"prod\",\"dry_run\":true}",
+            "Field 'dry_run' is not known; did you mean 'dryRun'?"),
+        Arguments.of(
+            "dryRn",
+            "{\"cluster\":\"prod\",\"dryRn\":true}",
+            "Field 'dryRn' is not known; did you mean 'dryRun'?"),
+        Arguments.of(
+            "ignoreWindow",
+            "{\"cluster\":\"prod\",\"ignoreWindow\":true}",
+            "Field 'ignoreWindow' is not known; did you mean 'ignoreMaintenanceWindow'?"),
+        Arguments.of(
+            "Cluster",
+            "{\"Cluster\":\"prod\"}",
+            "Field 'Cluster' is not known; did you mean 'cluster'?"),
+        Arguments.of(
+            "an unknown field",
+            "{\"cluster\":\"prod\",\"comment\":\"from the runbook\"}",
+            "Field 'comment' is not known. A request takes 'cluster' (or 'clusters')"),
+        Arguments.of(
+            "an unknown field in the schedule form",
+            "{\"clusters\":[\"prod\"],\"dryrun\":true}",
+            "Field 'dryrun' is not known; did you mean 'dryRun'?"),
+        Arguments.of(
+            "dryRun twice",
+            "{\"cluster\":\"prod\",\"dryRun\":true,\"dryRun\":false}",
+            "Field 'dryRun' is given twice. Give each field once: with a key repeated, which value counts is a guess."),
+        Arguments.of(
+            "cluster twice",
+            "{\"cluster\":\"staging\",\"cluster\":\"prod\"}",
+            "Field 'cluster' is given twice."),
+        Arguments.of(
+            "a key twice deep in an ECS event",
+            "{"
+                + event.replace(
+                    "\"clusterArn\"",
+                    "\"attributes\":[{\"name\":\"a\",\"name\":\"b\"}],\"clusterArn\"")
+                + "}",
+            "Field 'detail.attributes[0].name' is given twice."),
+        Arguments.of(
+            "a second JSON value",
+            "{\"cluster\":\"prod\"} {\"dryRun\":true}",
+            "The request holds more than one JSON value."),
+        Arguments.of(
+            "dryRun null beside an ECS event",
+            "{" + event + ",\"dryRun\":null}",
+            "Field 'dryRun' is null. Give true or false, or leave the field out."),
+        Arguments.of(
+            "dryRun a string beside an ECS event",
+            "{" + event + ",\"dryRun\":\"true\"}",
+            "Field 'dryRun' must be true or false, got \"true\"."),
+        Arguments.of(
+            "dryrun misspelt beside an ECS event",
+            "{" + event + ",\"dryrun\":true}",
+            "Field 'dryrun' beside the ECS event is not known; did you mean 'dryRun'?"),
+        Arguments.of(
+            "cluster beside an ECS event",
+            "{" + event + ",\"cluster\":\"staging\"}",
+            "Field 'cluster' is not read beside an ECS event: the event's cluster is detail.clusterArn."),
+        Arguments.of(
+            "an ECS event whose cluster is not a string",
+            "{\"source\":\"aws.ecs\",\"detail-type\":\"ECS Container Instance State Change\","
+                + "\"detail\":{\"clusterArn\":7}}",
+            "Field 'detail.clusterArn' must be a string (the cluster ARN), got 7."),
+        Arguments.of(
+            "an ECS event whose detail is not an object",
+            "{\"source\":\"aws.ecs\",\"detail-type\":\"ECS Container Instance State Change\","
+                + "\"detail\":[]}",
+            "Field 'detail' of the ECS event must be an object, got []."));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("ambiguous")
+  void aRequestWhoseIntentionCouldBeLostIsRefusedNamingTheField(
+      String name, String payload, String message) {
+    assertThatThrownBy(() -> parse(payload))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageStartingWith(message);
+  }
+
+  @Test
+  void aHugeValueIsEchoedCutWithItsLength() {
+    String name = "x".repeat(300) + " y";
+
+    assertThatThrownBy(() -> parse("{\"cluster\":\"" + name + "\"}"))
+        .hasMessage(
+            "Field 'cluster' is not a cluster name or ARN: '"
+                + "x".repeat(100)
+                + "...' (302 characters). A name has 1 to 255 letters, digits, '-' and '_'.");
   }
 
   static Stream<Arguments> malformed() {
