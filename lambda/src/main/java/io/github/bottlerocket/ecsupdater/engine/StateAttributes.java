@@ -28,7 +28,10 @@ public final class StateAttributes {
   /** The attribute that holds the last {@link FailureRecord}. */
   public static final String FAILURE = "bottlerocket-ecs-updater.failure";
 
-  /** Set by operators (any value but {@code false}) to keep the updater away from an instance. */
+  /**
+   * Set by operators to keep the updater away from an instance: its presence opts out, with any
+   * value or none, unless the value is {@code false}.
+   */
   public static final String OPT_OUT = "bottlerocket-ecs-updater.opt-out";
 
   /** Cluster tag: when the last update check of the cluster's idle instances finished. */
@@ -110,7 +113,13 @@ public final class StateAttributes {
         count);
   }
 
-  /** Whether an opt-out attribute value means "keep away" (anything but false). */
+  /**
+   * Whether an opt-out attribute means "keep away": present with any value, the empty value of an
+   * attribute without one included, except {@code false} (any case, spaces around ignored). A value
+   * that is not understood keeps the updater away: an opt-out fails closed.
+   *
+   * @param value the attribute's value; {@code null} when the instance does not carry it
+   */
   public static boolean isOptOut(String value) {
     return value != null && !value.strip().equalsIgnoreCase("false");
   }
@@ -134,8 +143,8 @@ public final class StateAttributes {
   }
 
   private static String[] split(String value, int parts) {
-    if (value == null) {
-      throw new IllegalArgumentException("the value is missing");
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("the attribute has no value");
     }
     String[] p = value.strip().split("/", -1);
     if (p.length != parts) {

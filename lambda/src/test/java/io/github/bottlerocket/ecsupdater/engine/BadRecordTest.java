@@ -37,6 +37,10 @@ class BadRecordTest {
             Map.of(StateAttributes.STATE, "STAGED/1.20.0/1.20.1/yesterday/-/-"),
             "bottlerocket-ecs-updater.state: the phase start 'yesterday' is not a time in epoch milliseconds"),
         Arguments.of(
+            "a state without a value",
+            Map.of(StateAttributes.STATE, ""),
+            "bottlerocket-ecs-updater.state: the attribute has no value"),
+        Arguments.of(
             "a failure with an unknown reason",
             Map.of(StateAttributes.FAILURE, "OOPS/STAGED/-/1/1"),
             "bottlerocket-ecs-updater.failure: unknown failure reason 'OOPS'"),

@@ -103,7 +103,17 @@ class StateAttributesTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"true,true", "yes,true", "false,false", "FALSE,false", "'',true"})
+  @CsvSource({
+    "true,true",
+    "yes,true",
+    "no,true",
+    "0,true",
+    "off,true",
+    "false,false",
+    "FALSE,false",
+    "' False ',false",
+    "'',true"
+  })
   void optOutIsAnyValueButFalse(String value, boolean optedOut) {
     assertThat(StateAttributes.isOptOut(value)).isEqualTo(optedOut);
   }
