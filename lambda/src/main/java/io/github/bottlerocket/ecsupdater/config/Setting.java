@@ -42,7 +42,9 @@ public enum Setting {
       "",
       "When new updates may start, e.g. 'Sat,Sun 02:00-06:00'; empty means always. Started updates always finish."),
   MAINTENANCE_TIMEZONE("UTC", "Time zone of MAINTENANCE_WINDOW (IANA name, e.g. Europe/Berlin)."),
-  PAUSED("false", "When true, nothing new starts in any cluster; started updates finish."),
+  PAUSED(
+      "false",
+      "When true (or yes, 1, on), nothing new starts in any cluster; started updates finish. False, no, 0 or off do not pause."),
   SSM_DOCUMENT_PREFIX(
       "",
       "Prefix of the fixed-command SSM documents (the prefix followed by Check, Status, Prepare, Activate, Reboot, Cancel); empty sends the same commands through AWS-RunShellScript."),

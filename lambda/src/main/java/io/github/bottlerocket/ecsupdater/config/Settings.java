@@ -6,7 +6,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -240,15 +239,7 @@ public record Settings(
 
     boolean bool(Setting s) {
       return parse(
-          s,
-          v ->
-              switch (v.toLowerCase(Locale.ROOT)) {
-                case "true", "yes", "1", "on" -> true;
-                case "false", "no", "0", "off" -> false;
-                default -> throw new IllegalArgumentException();
-              },
-          "true or false",
-          false);
+          s, v -> Flag.parse(v).orElseThrow(IllegalArgumentException::new), Flag.WORDS, false);
     }
 
     ZoneId zone(Setting s) {

@@ -147,13 +147,7 @@ public final class Planner {
             s.maxConcurrent(),
             nextCheck);
     if (paused) {
-      startBlock =
-          Optional.of(
-              new Block(
-                  Reason.PAUSED,
-                  s.paused()
-                      ? "the PAUSED setting is true"
-                      : "the cluster carries the tag " + StateAttributes.PAUSED_TAG + "=true"));
+      startBlock = Optional.of(new Block(Reason.PAUSED, o.pauseDetail()));
     } else if (!windowOpen) {
       startBlock =
           Optional.of(

@@ -37,7 +37,10 @@ public final class StateAttributes {
   /** Cluster tag: when the last update check of the cluster's idle instances finished. */
   public static final String LAST_CHECK_TAG = "bottlerocket-ecs-updater:last-check";
 
-  /** Cluster tag: {@code true} pauses new starts in this cluster only. */
+  /**
+   * Cluster tag: pauses new starts in this cluster only. Read with the words of the {@code PAUSED}
+   * setting; a value that is not one of them pauses too (see {@link Observation#clusterPaused()}).
+   */
   public static final String PAUSED_TAG = "bottlerocket-ecs-updater:paused";
 
   /** Every updater tag key starts with this. */

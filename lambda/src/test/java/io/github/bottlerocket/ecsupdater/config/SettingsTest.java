@@ -111,7 +111,10 @@ class SettingsTest {
             "RETRY_BACKOFF_MAX",
             "1m",
             "RETRY_BACKOFF_MAX must be at least RETRY_BACKOFF (30m), got '1m'"),
-        Arguments.of("PAUSED", "maybe", "PAUSED must be true or false, got 'maybe'"),
+        Arguments.of(
+            "PAUSED",
+            "maybe",
+            "PAUSED must be true, yes, 1 or on, or false, no, 0 or off, got 'maybe'"),
         Arguments.of(
             "MAINTENANCE_TIMEZONE",
             "Mars/Olympus",

@@ -9,6 +9,7 @@ import io.github.bottlerocket.ecsupdater.testing.Scene;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -75,5 +76,65 @@ class ControlsFailClosedTest {
     pass();
 
     assertThat(cluster.changes()).isNotEmpty();
+  }
+
+  @ParameterizedTest(name = "paused=''{0}''")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        "true  | the cluster carries the tag bottlerocket-ecs-updater:paused=true",
+        "yes   | the cluster carries the tag bottlerocket-ecs-updater:paused=yes",
+        "1     | the cluster carries the tag bottlerocket-ecs-updater:paused=1",
+        "ON    | the cluster carries the tag bottlerocket-ecs-updater:paused=ON",
+        "maybe | the cluster tag bottlerocket-ecs-updater:paused has the value 'maybe', which is not"
+            + " understood, so the cluster is paused; set it to one of false, no, 0, off (or delete it)"
+            + " to resume, or to one of true, yes, 1, on to pause",
+        "\"\"    | the cluster tag bottlerocket-ecs-updater:paused has an empty value, which is not"
+            + " understood, so the cluster is paused; set it to one of false, no, 0, off (or delete it)"
+            + " to resume, or to one of true, yes, 1, on to pause",
+      })
+  void aPauseTagWithAnyValueButANoPausesTheClusterAndSaysWhy(String value, String detail) {
+    FakeCluster.Host a = updatable();
+    cluster.tags.put(StateAttributes.PAUSED_TAG, value);
+
+    PassReport report = pass();
+
+    assertThat(report.cluster()).hasValueSatisfying(c -> assertThat(c.paused()).isTrue());
+    assertThat(report.instances())
+        .singleElement()
+        .satisfies(
+            line -> {
+              assertThat(line.reason()).contains(Reason.PAUSED.name());
+              assertThat(line.detail()).isEqualTo(detail);
+            });
+    assertNothingChanged(a);
+    assertThat(cluster.log)
+        .noneMatch(l -> l.startsWith("ssm:SendCommand") || l.startsWith("ecs:TagResource"));
+  }
+
+  @ParameterizedTest(name = "paused=''{0}''")
+  @ValueSource(strings = {"false", "no", "0", "off", " Off "})
+  void aPauseTagOfANoLetsTheUpdaterIn(String value) {
+    updatable();
+    cluster.tags.put(StateAttributes.PAUSED_TAG, value);
+
+    PassReport report = pass();
+
+    assertThat(report.cluster()).hasValueSatisfying(c -> assertThat(c.paused()).isFalse());
+    assertThat(cluster.changes()).isNotEmpty();
+  }
+
+  @ParameterizedTest(name = "the value repeated is cut: {0} characters")
+  @ValueSource(ints = {101, 5000})
+  void aLongPauseTagValueIsRepeatedCut(int length) {
+    updatable();
+    cluster.tags.put(StateAttributes.PAUSED_TAG, "p".repeat(length));
+
+    PassReport report = pass();
+
+    assertThat(report.instances().get(0).detail())
+        .contains("has the value '" + "p".repeat(100) + "...' (" + length + " characters)")
+        .hasSizeLessThan(400);
   }
 }

@@ -130,7 +130,10 @@ class BadConfigurationTest {
             Setting.MAINTENANCE_TIMEZONE,
             "Berlin",
             "MAINTENANCE_TIMEZONE must be an IANA time zone such as UTC or Europe/Berlin, got 'Berlin'"),
-        Arguments.of(Setting.PAUSED, "maybe", "PAUSED must be true or false, got 'maybe'"),
+        Arguments.of(
+            Setting.PAUSED,
+            "maybe",
+            "PAUSED must be true, yes, 1 or on, or false, no, 0 or off, got 'maybe'"),
         Arguments.of(
             Setting.SSM_DOCUMENT_PREFIX,
             "Bottlerocket Updater",
