@@ -33,10 +33,15 @@ public record FailureRecord(
    * most {@code max}.
    */
   public Instant retryAfter(Duration base, Duration max) {
-    Duration wait = base;
-    for (int i = 1; i < count && wait.compareTo(max) < 0; i++) {
+    Duration wait = base.compareTo(max) > 0 ? max : base;
+    // Stops at the bound (a few dozen doublings at most), not after count steps: the count comes
+    // from an attribute and may be huge, and a zero wait never grows.
+    for (int i = 1; i < count && !wait.isZero() && wait.compareTo(max) < 0; i++) {
       wait = wait.multipliedBy(2);
     }
-    return at.plus(wait.compareTo(max) > 0 ? max : wait);
+    if (wait.compareTo(max) > 0) {
+      wait = max;
+    }
+    return at.isAfter(Instant.MAX.minus(wait)) ? Instant.MAX : at.plus(wait);
   }
 }

@@ -1,5 +1,6 @@
 package io.github.bottlerocket.ecsupdater.engine;
 
+import io.github.bottlerocket.ecsupdater.Echo;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
@@ -50,6 +51,7 @@ public final class StateAttributes {
   public static final String ATTRIBUTE_PREFIX = "bottlerocket-ecs-updater.";
 
   private static final String NONE = "-";
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
   private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z._\\-]{1,32}");
   private static final Pattern COMMAND_ID = Pattern.compile("[0-9A-Za-z\\-]{1,64}");
 
@@ -103,7 +105,8 @@ public final class StateAttributes {
     try {
       count = Integer.parseInt(p[4]);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("the failure count '" + p[4] + "' is not a number");
+      throw new IllegalArgumentException(
+          "the failure count " + Echo.quote(p[4]) + " is not a number");
     }
     if (count < 1) {
       throw new IllegalArgumentException("the failure count must be at least 1, got " + count);
@@ -132,13 +135,24 @@ public final class StateAttributes {
     return at.toString();
   }
 
-  /** Reads the last-check tag; an unreadable value counts as "never". */
+  /**
+   * Reads the last-check tag; an unreadable value, or a time outside the years 1970 to 9999, counts
+   * as "never".
+   */
   public static Optional<Instant> decodeInstant(String value) {
     try {
-      return Optional.of(Instant.parse(value.strip()));
+      return Optional.of(Instant.parse(value.strip())).filter(StateAttributes::plausible);
     } catch (RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Whether a recorded time lies in the years 1970 to 9999: any setting's duration can be added to
+   * such a time, and the time between two of them measured in milliseconds, without overflow.
+   */
+  private static boolean plausible(Instant t) {
+    return !t.isBefore(Instant.EPOCH) && !t.isAfter(LATEST);
   }
 
   private static String version(Optional<String> v) {
@@ -156,9 +170,8 @@ public final class StateAttributes {
               + parts
               + " parts separated by '/', found "
               + p.length
-              + " in '"
-              + value
-              + "'");
+              + " in "
+              + Echo.quote(value));
     }
     return p;
   }
@@ -168,19 +181,29 @@ public final class StateAttributes {
   }
 
   private static Instant instant(String part, String what) {
+    Instant t;
     try {
-      return Instant.ofEpochMilli(Long.parseLong(part));
+      t = Instant.ofEpochMilli(Long.parseLong(part));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "the " + what + " '" + part + "' is not a time in epoch milliseconds");
+          "the " + what + " " + Echo.quote(part) + " is not a time in epoch milliseconds");
     }
+    if (!plausible(t)) {
+      throw new IllegalArgumentException(
+          "the "
+              + what
+              + " "
+              + Echo.quote(part)
+              + " is not a time between the years 1970 and 9999");
+    }
+    return t;
   }
 
   private static <E extends Enum<E>> E enumValue(Class<E> type, String part, String what) {
     try {
       return Enum.valueOf(type, part.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown " + what + " '" + part + "'");
+      throw new IllegalArgumentException("unknown " + what + " " + Echo.quote(part));
     }
   }
 }

@@ -71,9 +71,8 @@ public record Invocation(
   }
 
   private static final ObjectMapper MAPPER = Json.MAPPER;
-  private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9_-]{1,255}");
-  private static final Pattern CLUSTER_ARN =
-      Pattern.compile("arn:(aws[a-z-]*):ecs:([a-z0-9-]+):(\\d{12}):cluster/([A-Za-z0-9_-]{1,255})");
+  private static final Pattern CLUSTER_NAME = Settings.CLUSTER_NAME;
+  private static final Pattern CLUSTER_ARN = Settings.CLUSTER_ARN;
   private static final String ECS_SOURCE = "aws.ecs";
   private static final String ECS_INSTANCE_EVENT = "ECS Container Instance State Change";
 

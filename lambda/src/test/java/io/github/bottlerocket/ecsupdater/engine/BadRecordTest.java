@@ -37,6 +37,10 @@ class BadRecordTest {
             Map.of(StateAttributes.STATE, "STAGED/1.20.0/1.20.1/yesterday/-/-"),
             "bottlerocket-ecs-updater.state: the phase start 'yesterday' is not a time in epoch milliseconds"),
         Arguments.of(
+            "a state whose time is past the year 9999",
+            Map.of(StateAttributes.STATE, "STAGED/1.20.0/1.20.1/9223372036854775807/-/-"),
+            "bottlerocket-ecs-updater.state: the phase start '9223372036854775807' is not a time between the years 1970 and 9999"),
+        Arguments.of(
             "a state without a value",
             Map.of(StateAttributes.STATE, ""),
             "bottlerocket-ecs-updater.state: the attribute has no value"),

@@ -85,6 +85,10 @@ class StateAttributesTest {
         "STAGING/1.0/1.1 | expected 6 parts separated by '/', found 3 in 'STAGING/1.0/1.1'",
         "WAITING/-/-/1/-/- | unknown phase 'WAITING'",
         "STAGED/-/-/yesterday/-/- | the phase start 'yesterday' is not a time in epoch milliseconds",
+        "STAGED/-/-/9223372036854775807/-/- | the phase start '9223372036854775807' is not a time"
+            + " between the years 1970 and 9999",
+        "DRAINING/-/-/1/-62135596800000/- | the out-of-service start '-62135596800000' is not a time"
+            + " between the years 1970 and 9999",
       })
   void anUnreadablePhaseSaysWhy(String value, String message) {
     assertThatThrownBy(() -> StateAttributes.decodePhase(value)).hasMessage(message);
@@ -97,6 +101,8 @@ class StateAttributesTest {
         "OOPS/STAGED/-/1/1 | unknown failure reason 'OOPS'",
         "DRAIN_TIMEOUT/DRAINING/-/1/x | the failure count 'x' is not a number",
         "DRAIN_TIMEOUT/DRAINING/-/1/0 | the failure count must be at least 1, got 0",
+        "DRAIN_TIMEOUT/DRAINING/-/-1/1 | the failure time '-1' is not a time between the years 1970"
+            + " and 9999",
       })
   void anUnreadableFailureSaysWhy(String value, String message) {
     assertThatThrownBy(() -> StateAttributes.decodeFailure(value)).hasMessage(message);
@@ -137,5 +143,27 @@ class StateAttributesTest {
   void lastCheckTagRoundTripsAndBadValuesReadAsNever() {
     assertThat(StateAttributes.decodeInstant(StateAttributes.encodeInstant(T))).contains(T);
     assertThat(StateAttributes.decodeInstant("last tuesday")).isEmpty();
+    assertThat(StateAttributes.decodeInstant("+1000000000-12-31T23:59:59Z")).isEmpty();
+    assertThat(StateAttributes.decodeInstant("1969-12-31T23:59:59Z")).isEmpty();
+  }
+
+  @Test
+  void aHugeFailureCountDoesNotLoopOrOverflow() {
+    FailureRecord f =
+        new FailureRecord(
+            FailureReason.DRAIN_TIMEOUT, Phase.DRAINING, Optional.empty(), T, Integer.MAX_VALUE);
+
+    assertThat(f.retryAfter(Duration.ZERO, Duration.ofDays(365))).isEqualTo(T);
+    assertThat(f.retryAfter(Duration.ofNanos(1), Duration.ofDays(365)))
+        .isEqualTo(T.plus(Duration.ofDays(365)));
+  }
+
+  @Test
+  void aRetryPastTheLastInstantIsTheLastInstant() {
+    FailureRecord f =
+        new FailureRecord(
+            FailureReason.DRAIN_TIMEOUT, Phase.DRAINING, Optional.empty(), Instant.MAX, 3);
+
+    assertThat(f.retryAfter(Duration.ofMinutes(30), Duration.ofDays(1))).isEqualTo(Instant.MAX);
   }
 }
