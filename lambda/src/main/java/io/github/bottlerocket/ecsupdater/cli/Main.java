@@ -264,7 +264,7 @@ public final class Main {
       Invocation invocation =
           new Invocation(Invocation.Source.MANUAL, clusters, passOptions, Optional.empty());
       Deadline deadline = Deadline.at(clock.instant().plus(settings.maxPassDuration()), clock);
-      last = updater.run(invocation, deadline).get(0);
+      last = updater.run(invocation, deadline).reports().get(0);
       if (o.untilDone()) {
         out.println(passLine(pass, last));
       }

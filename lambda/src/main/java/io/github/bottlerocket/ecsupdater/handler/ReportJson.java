@@ -21,8 +21,21 @@ public final class ReportJson {
 
   /** The handler's reply: one report per cluster. */
   public static ObjectNode reply(List<PassReport> reports, Optional<String> ignoredBecause) {
+    return reply(reports, ignoredBecause, List.of());
+  }
+
+  /**
+   * The handler's reply: one report per cluster, and what the request asked that was not done as
+   * written.
+   */
+  public static ObjectNode reply(
+      List<PassReport> reports, Optional<String> ignoredBecause, List<String> notes) {
     ObjectNode root = MAPPER.createObjectNode();
     ignoredBecause.ifPresent(r -> root.put("ignored", r));
+    if (!notes.isEmpty()) {
+      ArrayNode n = root.putArray("notes");
+      notes.forEach(n::add);
+    }
     ArrayNode list = root.putArray("reports");
     reports.forEach(r -> list.add(report(r)));
     return root;

@@ -118,15 +118,18 @@ public final class UpdaterHandler implements RequestStreamHandler {
     }
     Invocation invocation = Invocation.parse(input.readAllBytes(), region);
     List<PassReport> reports = List.of();
+    List<String> notes = invocation.notes();
     if (invocation.ignoredBecause().isEmpty()) {
       Deadline deadline =
           context == null
               ? Deadline.at(clock.instant().plus(settings.maxPassDuration()), clock)
               : () -> Duration.ofMillis(context.getRemainingTimeInMillis());
-      reports = updater.run(invocation, deadline);
+      Updater.Run run = updater.run(invocation, deadline);
+      reports = run.reports();
+      notes = run.notes();
     }
     byte[] body =
-        ReportJson.reply(reports, invocation.ignoredBecause())
+        ReportJson.reply(reports, invocation.ignoredBecause(), notes)
             .toString()
             .getBytes(StandardCharsets.UTF_8);
     output.write(body);

@@ -85,6 +85,15 @@ public final class JsonLog implements PassListener {
     print(n);
   }
 
+  @Override
+  public void noted(String message) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("timestamp", clock.instant().toString());
+    n.put("level", "WARN");
+    n.put("message", "request: " + message);
+    print(n);
+  }
+
   private static String message(Transition t) {
     String who = t.ec2InstanceId().isEmpty() ? t.containerInstanceArn() : t.ec2InstanceId();
     return who

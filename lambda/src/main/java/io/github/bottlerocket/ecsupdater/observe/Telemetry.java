@@ -65,6 +65,11 @@ public final class Telemetry implements PassListener {
     each(l -> l.passFinished(report));
   }
 
+  @Override
+  public void noted(String message) {
+    each(l -> l.noted(message));
+  }
+
   private void each(java.util.function.Consumer<PassListener> action) {
     for (PassListener l : listeners) {
       try {

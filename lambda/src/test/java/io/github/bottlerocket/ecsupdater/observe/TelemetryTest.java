@@ -257,6 +257,22 @@ class TelemetryTest {
   }
 
   @Test
+  void aNoteAboutTheRequestIsLoggedAsAWarning() {
+    new Telemetry(List.of(new JsonLog(out, cluster.clock)))
+        .noted("cluster 'prod' is named 2 times in 'clusters'; it gets one pass");
+
+    assertThat(logs())
+        .singleElement()
+        .satisfies(
+            n -> {
+              assertThat(n.path("level").asText()).isEqualTo("WARN");
+              assertThat(n.path("message").asText())
+                  .isEqualTo(
+                      "request: cluster 'prod' is named 2 times in 'clusters'; it gets one pass");
+            });
+  }
+
+  @Test
   void anEventIsSentForEveryChangeAndOneForThePass() {
     PassReport report = pass(PassOptions.DEFAULT);
 
