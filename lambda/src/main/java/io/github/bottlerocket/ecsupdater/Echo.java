@@ -13,17 +13,17 @@ public final class Echo {
 
   /**
    * The value in single quotes, e.g. {@code 'prod'}, or {@code 'aaaa...' (6291456 characters)} when
-   * it is longer than {@value #LIMIT} characters.
+   * it is longer than {@value #LIMIT} characters (control characters count as the escapes they are
+   * written as).
    */
   public static String quote(String value) {
     if (value == null) {
       return "nothing";
     }
-    int length = value.codePointCount(0, value.length());
-    if (length <= LIMIT) {
-      return "'" + escape(value) + "'";
-    }
-    return "'" + escape(head(value)) + "...' (" + length + " characters)";
+    Cut c = cutAt(value);
+    return c.whole()
+        ? "'" + c.text() + "'"
+        : "'" + c.text() + "...' (" + c.length() + " characters)";
   }
 
   /**
@@ -34,35 +34,48 @@ public final class Echo {
     if (text == null) {
       return "nothing";
     }
-    int length = text.codePointCount(0, text.length());
-    if (length <= LIMIT) {
-      return escape(text);
-    }
-    return escape(head(text)) + "... (" + length + " characters)";
+    Cut c = cutAt(text);
+    return c.whole() ? c.text() : c.text() + "... (" + c.length() + " characters)";
   }
 
-  private static String head(String value) {
-    return value.substring(0, value.offsetByCodePoints(0, LIMIT));
-  }
+  private record Cut(String text, boolean whole, int length) {}
 
-  private static String escape(String value) {
-    StringBuilder b = new StringBuilder(value.length());
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      switch (c) {
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (Character.isISOControl(c) || (Character.isSurrogate(c) && !pairedAt(value, i))) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
+  /** The value escaped, up to {@value #LIMIT} characters of output, and its length. */
+  private static Cut cutAt(String value) {
+    StringBuilder b = new StringBuilder(Math.min(value.length(), LIMIT) + 8);
+    int i = 0;
+    while (i < value.length()) {
+      String next = escaped(value, i);
+      if (b.length() + next.length() > LIMIT) {
+        return new Cut(b.toString(), false, value.codePointCount(0, value.length()));
       }
+      b.append(next);
+      i +=
+          Character.isSurrogatePair(
+                  value.charAt(i), i + 1 < value.length() ? value.charAt(i + 1) : 0)
+              ? 2
+              : 1;
     }
-    return b.toString();
+    return new Cut(b.toString(), true, value.codePointCount(0, value.length()));
+  }
+
+  /** The character (or surrogate pair) at {@code i}, written so that it cannot break a line. */
+  private static String escaped(String value, int i) {
+    char c = value.charAt(i);
+    return switch (c) {
+      case '\n' -> "\\n";
+      case '\r' -> "\\r";
+      case '\t' -> "\\t";
+      default -> {
+        if (Character.isHighSurrogate(c) && pairedAt(value, i)) {
+          yield value.substring(i, i + 2);
+        }
+        if (Character.isISOControl(c) || Character.isSurrogate(c)) {
+          yield String.format("\\u%04x", (int) c);
+        }
+        yield String.valueOf(c);
+      }
+    };
   }
 
   /** Whether the surrogate at {@code i} is half of a well-formed pair. */

@@ -344,7 +344,7 @@ public record Invocation(
     String type = typeNode.isTextual() ? typeNode.asText() : typeNode.toString();
     if (!ECS_INSTANCE_EVENT.equals(type)) {
       throw new InvalidRequestException(
-          "Only '"
+          "Field 'detail-type': only '"
               + ECS_INSTANCE_EVENT
               + "' events from aws.ecs are handled, got "
               + Echo.quote(type)

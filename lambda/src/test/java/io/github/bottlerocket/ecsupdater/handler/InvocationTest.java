@@ -330,7 +330,7 @@ class InvocationTest {
         Arguments.of(
             "another ECS event",
             "{\"source\":\"aws.ecs\",\"detail-type\":\"ECS Task State Change\",\"detail\":{}}",
-            "Only 'ECS Container Instance State Change' events"),
+            "Field 'detail-type': only 'ECS Container Instance State Change' events"),
         Arguments.of(
             "an ECS event without its cluster",
             "{\"source\":\"aws.ecs\",\"detail-type\":\"ECS Container Instance State Change\",\"detail\":{}}",
