@@ -5,7 +5,7 @@ import io.github.bottlerocket.ecsupdater.engine.CheckRound;
 import io.github.bottlerocket.ecsupdater.engine.InstanceView;
 import io.github.bottlerocket.ecsupdater.engine.Observation;
 import io.github.bottlerocket.ecsupdater.engine.PassOptions;
-import io.github.bottlerocket.ecsupdater.engine.Planner;
+import io.github.bottlerocket.ecsupdater.engine.plan.Planner;
 import io.github.bottlerocket.ecsupdater.host.HostCommand;
 import io.github.bottlerocket.ecsupdater.host.HostReply;
 import io.github.bottlerocket.ecsupdater.model.ClusterInfo;

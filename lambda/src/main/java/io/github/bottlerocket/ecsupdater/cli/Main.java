@@ -323,7 +323,8 @@ public final class Main {
       if (i.outcome() == Outcome.WAITING
           || i.outcome() == Outcome.IN_PROGRESS
           || i.outcome() == Outcome.NOT_CHECKED) {
-        String r = i.ec2InstanceId() + " " + i.outcome() + i.reason().map(x -> " " + x).orElse("");
+        String r =
+            i.ec2InstanceId() + " " + i.outcome() + i.reason().map(x -> " " + x.name()).orElse("");
         if (!reasons.contains(r)) {
           reasons.add(r);
         }

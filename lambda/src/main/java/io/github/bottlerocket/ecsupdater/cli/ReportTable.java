@@ -1,5 +1,6 @@
 package io.github.bottlerocket.ecsupdater.cli;
 
+import io.github.bottlerocket.ecsupdater.engine.Cause;
 import io.github.bottlerocket.ecsupdater.engine.InstanceReport;
 import io.github.bottlerocket.ecsupdater.engine.Outcome;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
@@ -51,7 +52,7 @@ final class ReportTable {
             i.targetVersion().orElse("-"),
             i.phase().map(Enum::name).orElse("-"),
             i.outcome().name(),
-            i.reason().orElse("-"),
+            i.reason().map(Cause::name).orElse("-"),
             detail
           });
     }

@@ -4,7 +4,7 @@ package io.github.bottlerocket.ecsupdater.engine;
  * Why an instance's update did not complete. Each reason says whether it counts against the
  * cluster's failure budget (and so can open the circuit breaker) or only delays this instance.
  */
-public enum FailureReason {
+public enum FailureReason implements Cause {
   /** The download to the inactive partition failed or the host refused it. */
   STAGE_FAILED(false, "the download of the update failed"),
   /** The download did not finish within STAGE_TIMEOUT. */
@@ -46,6 +46,11 @@ public enum FailureReason {
 
   /** A short explanation for reports. */
   public String summary() {
+    return summary;
+  }
+
+  @Override
+  public String explanation() {
     return summary;
   }
 }

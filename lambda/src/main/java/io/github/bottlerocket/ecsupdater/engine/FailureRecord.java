@@ -33,15 +33,21 @@ public record FailureRecord(
    * most {@code max}.
    */
   public Instant retryAfter(Duration base, Duration max) {
+    Duration wait = backoff(count, base, max);
+    return at.isAfter(Instant.MAX.minus(wait)) ? Instant.MAX : at.plus(wait);
+  }
+
+  /**
+   * The wait after the {@code count}-th failure in a row: {@code base} doubled for each failure
+   * after the first, at most {@code max}.
+   */
+  public static Duration backoff(int count, Duration base, Duration max) {
     Duration wait = base.compareTo(max) > 0 ? max : base;
     // Stops at the bound (a few dozen doublings at most), not after count steps: the count comes
     // from an attribute and may be huge, and a zero wait never grows.
     for (int i = 1; i < count && !wait.isZero() && wait.compareTo(max) < 0; i++) {
       wait = wait.multipliedBy(2);
     }
-    if (wait.compareTo(max) > 0) {
-      wait = max;
-    }
-    return at.isAfter(Instant.MAX.minus(wait)) ? Instant.MAX : at.plus(wait);
+    return wait.compareTo(max) > 0 ? max : wait;
   }
 }

@@ -29,7 +29,7 @@ public record PassReport(
     Instant finishedAt,
     StopReason stopReason,
     int observations,
-    Optional<Planner.ClusterStatus> cluster,
+    Optional<ClusterStatus> cluster,
     List<InstanceReport> instances,
     List<Transition> transitions,
     Optional<String> error) {

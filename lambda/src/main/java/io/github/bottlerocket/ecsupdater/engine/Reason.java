@@ -4,7 +4,7 @@ package io.github.bottlerocket.ecsupdater.engine;
  * Why an instance was skipped or is waiting. Each constant is one row of the README's "why wasn't
  * my instance updated?" list.
  */
-public enum Reason {
+public enum Reason implements Cause {
   NOT_BOTTLEROCKET(
       "the instance has no bottlerocket.variant attribute: it does not run Bottlerocket"),
   OPTED_OUT("the instance carries the bottlerocket-ecs-updater.opt-out attribute"),
@@ -27,7 +27,6 @@ public enum Reason {
   NO_DRAIN_SLOT("as many instances as MAX_CONCURRENT are already out of service"),
   SERVICE_BELOW_DESIRED("a service runs fewer tasks than it wants"),
   INSUFFICIENT_CAPACITY("the other ACTIVE instances lack the free CPU or memory for its tasks"),
-  IN_PROGRESS("a step is under way"),
   DEADLINE("the pass ran out of time; the next pass continues");
 
   private final String explanation;
@@ -36,7 +35,7 @@ public enum Reason {
     this.explanation = explanation;
   }
 
-  /** A sentence for reports and the README. */
+  @Override
   public String explanation() {
     return explanation;
   }

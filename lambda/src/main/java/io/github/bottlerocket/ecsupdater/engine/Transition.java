@@ -32,7 +32,7 @@ public record Transition(
     Optional<Phase> to,
     Optional<String> fromVersion,
     Optional<String> targetVersion,
-    Optional<String> reason,
+    Optional<Cause> reason,
     String detail,
     Optional<Duration> outOfService,
     Optional<Duration> phaseDuration) {

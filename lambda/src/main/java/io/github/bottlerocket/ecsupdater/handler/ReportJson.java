@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.bottlerocket.ecsupdater.Json;
+import io.github.bottlerocket.ecsupdater.engine.ClusterStatus;
 import io.github.bottlerocket.ecsupdater.engine.InstanceReport;
 import io.github.bottlerocket.ecsupdater.engine.Outcome;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
-import io.github.bottlerocket.ecsupdater.engine.Planner;
 import io.github.bottlerocket.ecsupdater.engine.Transition;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +63,7 @@ public final class ReportJson {
     return n;
   }
 
-  private static ObjectNode gates(Planner.ClusterStatus c) {
+  private static ObjectNode gates(ClusterStatus c) {
     ObjectNode n = MAPPER.createObjectNode();
     n.put("paused", c.paused());
     n.put("maintenanceWindowOpen", c.windowOpen());
@@ -87,7 +87,7 @@ public final class ReportJson {
     i.targetVersion().ifPresent(v -> n.put("targetVersion", v));
     i.phase().ifPresent(p -> n.put("phase", p.name()));
     n.put("outcome", i.outcome().name());
-    i.reason().ifPresent(r -> n.put("reason", r));
+    i.reason().ifPresent(r -> n.put("reason", r.name()));
     if (!i.detail().isEmpty()) {
       n.put("detail", i.detail());
     }
@@ -105,7 +105,7 @@ public final class ReportJson {
     t.to().ifPresent(p -> n.put("toPhase", p.name()));
     t.fromVersion().ifPresent(v -> n.put("fromVersion", v));
     t.targetVersion().ifPresent(v -> n.put("targetVersion", v));
-    t.reason().ifPresent(v -> n.put("reason", v));
+    t.reason().ifPresent(v -> n.put("reason", v.name()));
     n.put("detail", t.detail());
     t.outOfService().ifPresent(d -> n.put("outOfServiceSeconds", d.toMillis() / 1000.0));
     return n;

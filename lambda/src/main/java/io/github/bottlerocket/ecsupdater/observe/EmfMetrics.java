@@ -122,7 +122,7 @@ public final class EmfMetrics implements PassListener {
     Map<String, Integer> versions = new TreeMap<>();
     for (InstanceReport i : report.instances()) {
       if (i.outcome() == Outcome.SKIPPED) {
-        skipped.merge(i.reason().orElse("UNKNOWN"), 1, Integer::sum);
+        skipped.merge(i.reason().map(r -> r.name()).orElse("UNKNOWN"), 1, Integer::sum);
       }
       if (i.variant().isPresent()) {
         i.runningVersion().ifPresent(v -> versions.merge(v, 1, Integer::sum));

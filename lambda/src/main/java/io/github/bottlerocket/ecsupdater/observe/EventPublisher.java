@@ -92,7 +92,7 @@ public final class EventPublisher implements PassListener {
     d.put("phase", t.to().map(Enum::name).orElse("IDLE"));
     t.fromVersion().ifPresent(v -> d.put("fromVersion", v));
     t.targetVersion().ifPresent(v -> d.put("targetVersion", v));
-    t.reason().ifPresent(v -> d.put("reason", v));
+    t.reason().ifPresent(v -> d.put("reason", v.name()));
     d.put("detail", t.detail());
     t.outOfService().ifPresent(x -> d.put("outOfServiceSeconds", x.toMillis() / 1000.0));
     d.put("time", t.at().toString());

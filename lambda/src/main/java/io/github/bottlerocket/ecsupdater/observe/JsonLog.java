@@ -48,7 +48,7 @@ public final class JsonLog implements PassListener {
     n.put("phase", t.to().map(Enum::name).orElse("IDLE"));
     t.fromVersion().ifPresent(v -> n.put("fromVersion", v));
     t.targetVersion().ifPresent(v -> n.put("targetVersion", v));
-    t.reason().ifPresent(v -> n.put("reason", v));
+    t.reason().ifPresent(v -> n.put("reason", v.name()));
     n.put("detail", t.detail());
     t.outOfService().ifPresent(d -> n.put("outOfServiceSeconds", d.toMillis() / 1000.0));
     print(n);

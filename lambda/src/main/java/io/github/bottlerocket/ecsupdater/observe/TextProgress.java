@@ -49,7 +49,7 @@ public final class TextProgress implements PassListener {
             from,
             to,
             versions,
-            t.reason().map(r -> r + ": ").orElse(""),
+            t.reason().map(r -> r.name() + ": ").orElse(""),
             t.detail(),
             t.outOfService().map(d -> " (out of service " + Durations.format(d) + ")").orElse(""));
     out.println(line.stripTrailing());

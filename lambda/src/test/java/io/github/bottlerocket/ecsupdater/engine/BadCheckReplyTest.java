@@ -3,6 +3,7 @@ package io.github.bottlerocket.ecsupdater.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.bottlerocket.ecsupdater.config.Settings;
+import io.github.bottlerocket.ecsupdater.engine.run.Reconciler;
 import io.github.bottlerocket.ecsupdater.host.HostCommand;
 import io.github.bottlerocket.ecsupdater.model.CommandInvocation;
 import io.github.bottlerocket.ecsupdater.model.InstanceStatus;
@@ -153,7 +154,7 @@ class BadCheckReplyTest {
         .satisfies(
             line -> {
               assertThat(line.outcome()).isEqualTo(Outcome.SKIPPED);
-              assertThat(line.reason()).contains(Reason.CHECK_FAILED.name());
+              assertThat(line.reason()).contains(Reason.CHECK_FAILED);
               assertThat(line.detail()).isEqualTo(detail);
               assertThat(line.next()).isEqualTo("checked again by a later pass");
             });

@@ -3,6 +3,7 @@ package io.github.bottlerocket.ecsupdater.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.bottlerocket.ecsupdater.config.Settings;
+import io.github.bottlerocket.ecsupdater.engine.run.Reconciler;
 import io.github.bottlerocket.ecsupdater.model.InstanceStatus;
 import io.github.bottlerocket.ecsupdater.testing.FakeCluster;
 import io.github.bottlerocket.ecsupdater.testing.Scene;
@@ -86,7 +87,7 @@ class BadRecordTest {
         .satisfies(
             line -> {
               assertThat(line.outcome()).isEqualTo(Outcome.FAILED);
-              assertThat(line.reason()).contains(Reason.STATE_UNREADABLE.name());
+              assertThat(line.reason()).contains(Reason.STATE_UNREADABLE);
               assertThat(line.detail()).isEqualTo(detail);
               assertThat(line.next())
                   .isEqualTo("nothing until an operator fixes or deletes the attributes");

@@ -3,6 +3,7 @@ package io.github.bottlerocket.ecsupdater.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.bottlerocket.ecsupdater.config.Settings;
+import io.github.bottlerocket.ecsupdater.engine.run.Reconciler;
 import io.github.bottlerocket.ecsupdater.model.InstanceStatus;
 import io.github.bottlerocket.ecsupdater.testing.FakeCluster;
 import io.github.bottlerocket.ecsupdater.testing.Scene;
@@ -61,7 +62,7 @@ class ControlsFailClosedTest {
         .satisfies(
             line -> {
               assertThat(line.outcome()).isEqualTo(Outcome.SKIPPED);
-              assertThat(line.reason()).contains(Reason.OPTED_OUT.name());
+              assertThat(line.reason()).contains(Reason.OPTED_OUT);
             });
     assertNothingChanged(a);
     assertThat(cluster.log).noneMatch(l -> l.startsWith("ssm:SendCommand"));
@@ -105,7 +106,7 @@ class ControlsFailClosedTest {
         .singleElement()
         .satisfies(
             line -> {
-              assertThat(line.reason()).contains(Reason.PAUSED.name());
+              assertThat(line.reason()).contains(Reason.PAUSED);
               assertThat(line.detail()).isEqualTo(detail);
             });
     assertNothingChanged(a);

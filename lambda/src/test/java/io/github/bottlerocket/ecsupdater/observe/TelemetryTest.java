@@ -8,7 +8,7 @@ import io.github.bottlerocket.ecsupdater.config.Settings;
 import io.github.bottlerocket.ecsupdater.engine.Deadline;
 import io.github.bottlerocket.ecsupdater.engine.PassOptions;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
-import io.github.bottlerocket.ecsupdater.engine.Reconciler;
+import io.github.bottlerocket.ecsupdater.engine.run.Reconciler;
 import io.github.bottlerocket.ecsupdater.model.Resources;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;

@@ -1,5 +1,8 @@
-package io.github.bottlerocket.ecsupdater.engine;
+package io.github.bottlerocket.ecsupdater.engine.plan;
 
+import io.github.bottlerocket.ecsupdater.engine.InstanceView;
+import io.github.bottlerocket.ecsupdater.engine.Observation;
+import io.github.bottlerocket.ecsupdater.engine.Phase;
 import io.github.bottlerocket.ecsupdater.model.InstanceStatus;
 import io.github.bottlerocket.ecsupdater.model.Resources;
 import io.github.bottlerocket.ecsupdater.model.TaskInfo;

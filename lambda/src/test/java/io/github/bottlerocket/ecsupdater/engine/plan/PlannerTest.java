@@ -1,4 +1,4 @@
-package io.github.bottlerocket.ecsupdater.engine;
+package io.github.bottlerocket.ecsupdater.engine.plan;
 
 import static io.github.bottlerocket.ecsupdater.testing.Scene.NEW;
 import static io.github.bottlerocket.ecsupdater.testing.Scene.OLD;
@@ -16,6 +16,14 @@ import static io.github.bottlerocket.ecsupdater.testing.Scene.stoppedTask;
 import static io.github.bottlerocket.ecsupdater.testing.Scene.stoppingTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.bottlerocket.ecsupdater.engine.Decision;
+import io.github.bottlerocket.ecsupdater.engine.FailureReason;
+import io.github.bottlerocket.ecsupdater.engine.InstanceReport;
+import io.github.bottlerocket.ecsupdater.engine.Outcome;
+import io.github.bottlerocket.ecsupdater.engine.PassOptions;
+import io.github.bottlerocket.ecsupdater.engine.Phase;
+import io.github.bottlerocket.ecsupdater.engine.Reason;
+import io.github.bottlerocket.ecsupdater.engine.StateAttributes;
 import io.github.bottlerocket.ecsupdater.host.HostError;
 import io.github.bottlerocket.ecsupdater.host.HostReply;
 import io.github.bottlerocket.ecsupdater.host.UpdateState;
@@ -112,7 +120,7 @@ class PlannerTest {
 
       assertThat(plan.decisions()).isEmpty();
       assertThat(line(plan, "a").outcome()).isEqualTo(Outcome.SKIPPED);
-      assertThat(line(plan, "a").reason()).contains(reason.name());
+      assertThat(line(plan, "a").reason()).contains(reason);
     }
 
     @Test
@@ -196,7 +204,7 @@ class PlannerTest {
       Planner.Plan plan = plan(scene);
 
       assertThat(plan.decisions()).isEmpty();
-      assertThat(line(plan, "a").reason()).contains(reason.name());
+      assertThat(line(plan, "a").reason()).contains(reason);
     }
 
     @Test
@@ -267,7 +275,7 @@ class PlannerTest {
       Planner.Plan plan = plan(scene);
 
       assertThat(plan.decisions()).isEmpty();
-      assertThat(line(plan, "a").reason()).contains(Reason.CHECK_FAILED.name());
+      assertThat(line(plan, "a").reason()).contains(Reason.CHECK_FAILED);
       assertThat(line(plan, "a").detail()).contains(detail);
     }
 
@@ -300,7 +308,7 @@ class PlannerTest {
       Planner.Plan plan = plan(scene);
 
       assertThat(plan.decisions()).isEmpty();
-      assertThat(line(plan, "a").reason()).contains(Reason.STANDALONE_TASKS.name());
+      assertThat(line(plan, "a").reason()).contains(Reason.STANDALONE_TASKS);
       assertThat(line(plan, "a").detail()).contains("family:batch");
     }
 
@@ -309,7 +317,7 @@ class PlannerTest {
       Scene scene = new Scene().checked(Map.of("a", status("synthetic-ecs-staged.json")));
       scene.host("a").tasks();
 
-      assertThat(only(plan(scene), Decision.MarkStaged.class).targetVersion()).isEqualTo(NEW);
+      assertThat(only(plan(scene), Decision.MarkStaged.class).target()).isEqualTo(NEW);
     }
 
     @Test
@@ -342,7 +350,7 @@ class PlannerTest {
 
       assertThat(plan.decisions()).isEmpty();
       assertThat(line(plan, "a").outcome()).isEqualTo(Outcome.FAILED);
-      assertThat(line(plan, "a").reason()).contains(Reason.NEEDS_OPERATOR.name());
+      assertThat(line(plan, "a").reason()).contains(Reason.NEEDS_OPERATOR);
     }
 
     @Test
@@ -364,7 +372,7 @@ class PlannerTest {
       Planner.Plan plan = plan(scene);
 
       assertThat(plan.decisions()).isEmpty();
-      assertThat(line(plan, "a").reason()).contains(Reason.ATTRIBUTE_LIMIT.name());
+      assertThat(line(plan, "a").reason()).contains(Reason.ATTRIBUTE_LIMIT);
       assertThat(line(plan, "a").detail()).startsWith("9 custom attributes of ECS's 10");
     }
 
@@ -413,8 +421,8 @@ class PlannerTest {
       Planner.Plan plan = plan(scene);
 
       assertThat(plan.decisions()).isEmpty();
-      assertThat(line(plan, "b").reason()).contains(Reason.NO_DOWNLOAD_SLOT.name());
-      assertThat(line(plan, "c").reason()).contains(Reason.NO_DOWNLOAD_SLOT.name());
+      assertThat(line(plan, "b").reason()).contains(Reason.NO_DOWNLOAD_SLOT);
+      assertThat(line(plan, "c").reason()).contains(Reason.NO_DOWNLOAD_SLOT);
     }
 
     @Test
@@ -491,7 +499,7 @@ class PlannerTest {
                       UpdateState.STAGED, OLD, NEW, "prepare", "Success", "2026-11-26T10:00:00Z")));
 
       Decision.MarkStaged d = only(plan(scene), Decision.MarkStaged.class);
-      assertThat(d.targetVersion()).isEqualTo(NEW);
+      assertThat(d.target()).isEqualTo(NEW);
     }
 
     @Test
@@ -644,7 +652,7 @@ class PlannerTest {
 
       assertThat(decisions(plan)).doesNotContain("StartDrain(a)");
       assertThat(line(plan, "a").outcome()).isEqualTo(Outcome.WAITING);
-      assertThat(line(plan, "a").reason()).contains(reason.name());
+      assertThat(line(plan, "a").reason()).contains(reason);
     }
 
     @Test
@@ -708,7 +716,7 @@ class PlannerTest {
       Planner.Plan plan = plan(scene);
 
       assertThat(decisions(plan)).containsExactly("StartDrain(a)");
-      assertThat(line(plan, "b").reason()).contains(Reason.NO_DRAIN_SLOT.name());
+      assertThat(line(plan, "b").reason()).contains(Reason.NO_DRAIN_SLOT);
     }
 
     @Test
@@ -748,7 +756,7 @@ class PlannerTest {
       Planner.Plan plan = plan(scene);
 
       assertThat(decisions(plan)).containsExactly("StartDrain(a)");
-      assertThat(line(plan, "b").reason()).contains(Reason.INSUFFICIENT_CAPACITY.name());
+      assertThat(line(plan, "b").reason()).contains(Reason.INSUFFICIENT_CAPACITY);
     }
 
     @Test
@@ -769,7 +777,7 @@ class PlannerTest {
       Planner.Plan plan = plan(scene);
 
       assertThat(decisions(plan)).doesNotContain("StartDrain(b)");
-      assertThat(line(plan, "b").reason()).contains(Reason.INSUFFICIENT_CAPACITY.name());
+      assertThat(line(plan, "b").reason()).contains(Reason.INSUFFICIENT_CAPACITY);
     }
   }
 
@@ -1126,7 +1134,7 @@ class PlannerTest {
       Planner.Plan plan = plan(scene);
 
       assertThat(plan.decisions()).isEmpty();
-      assertThat(line(plan, "a").reason()).contains(Reason.STATE_UNREADABLE.name());
+      assertThat(line(plan, "a").reason()).contains(Reason.STATE_UNREADABLE);
       assertThat(line(plan, "a").detail()).contains("expected 6 parts");
     }
 

@@ -1,4 +1,4 @@
-package io.github.bottlerocket.ecsupdater.engine;
+package io.github.bottlerocket.ecsupdater.engine.run;
 
 import static io.github.bottlerocket.ecsupdater.testing.Scene.NEW;
 import static io.github.bottlerocket.ecsupdater.testing.Scene.OLD;
@@ -7,6 +7,17 @@ import static io.github.bottlerocket.ecsupdater.testing.Scene.standaloneTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.bottlerocket.ecsupdater.config.Settings;
+import io.github.bottlerocket.ecsupdater.engine.Deadline;
+import io.github.bottlerocket.ecsupdater.engine.FailureReason;
+import io.github.bottlerocket.ecsupdater.engine.InstanceReport;
+import io.github.bottlerocket.ecsupdater.engine.Outcome;
+import io.github.bottlerocket.ecsupdater.engine.PassListener;
+import io.github.bottlerocket.ecsupdater.engine.PassOptions;
+import io.github.bottlerocket.ecsupdater.engine.PassReport;
+import io.github.bottlerocket.ecsupdater.engine.Phase;
+import io.github.bottlerocket.ecsupdater.engine.Reason;
+import io.github.bottlerocket.ecsupdater.engine.StateAttributes;
+import io.github.bottlerocket.ecsupdater.engine.Transition;
 import io.github.bottlerocket.ecsupdater.model.InstanceStatus;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
@@ -202,7 +213,7 @@ class ReconcilerTest {
 
     assertThat(cluster.host("a").rebootedWithTasks).isEmpty();
     assertThat(cluster.drainedWithoutRecord).isEmpty();
-    assertThat(report.instances().get(0).reason()).contains(FailureReason.DRAIN_TIMEOUT.name());
+    assertThat(report.instances().get(0).reason()).contains(FailureReason.DRAIN_TIMEOUT);
     assertThat(cluster.host("a").status).isEqualTo(InstanceStatus.ACTIVE);
     assertThat(cluster.host("a").attributes)
         .containsKey(StateAttributes.FAILURE)
@@ -217,7 +228,7 @@ class ReconcilerTest {
     PassReport report = pass();
 
     assertThat(cluster.changes()).isEmpty();
-    assertThat(report.instances().get(0).reason()).contains(Reason.STANDALONE_TASKS.name());
+    assertThat(report.instances().get(0).reason()).contains(Reason.STANDALONE_TASKS);
   }
 
   @Test
@@ -337,7 +348,7 @@ class ReconcilerTest {
 
     assertThat(cluster.changes()).isEmpty();
     assertThat(cluster.log).noneMatch(l -> l.contains("PREPARE"));
-    assertThat(report.instances().get(0).reason()).contains(Reason.ATTRIBUTE_LIMIT.name());
+    assertThat(report.instances().get(0).reason()).contains(Reason.ATTRIBUTE_LIMIT);
   }
 
   @Test
