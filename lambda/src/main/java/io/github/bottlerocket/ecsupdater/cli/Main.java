@@ -1,7 +1,10 @@
 package io.github.bottlerocket.ecsupdater.cli;
 
 import io.github.bottlerocket.ecsupdater.Echo;
-import io.github.bottlerocket.ecsupdater.Updater;
+import io.github.bottlerocket.ecsupdater.app.InvalidRequestException;
+import io.github.bottlerocket.ecsupdater.app.Invocation;
+import io.github.bottlerocket.ecsupdater.app.ReportJson;
+import io.github.bottlerocket.ecsupdater.app.Updater;
 import io.github.bottlerocket.ecsupdater.aws.AwsClients;
 import io.github.bottlerocket.ecsupdater.aws.EcsAdapter;
 import io.github.bottlerocket.ecsupdater.aws.SsmAdapter;
@@ -15,12 +18,9 @@ import io.github.bottlerocket.ecsupdater.engine.PassListener;
 import io.github.bottlerocket.ecsupdater.engine.PassOptions;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
 import io.github.bottlerocket.ecsupdater.engine.Sleeper;
-import io.github.bottlerocket.ecsupdater.handler.InvalidRequestException;
-import io.github.bottlerocket.ecsupdater.handler.Invocation;
-import io.github.bottlerocket.ecsupdater.handler.ReportJson;
-import io.github.bottlerocket.ecsupdater.observe.TextProgress;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
 import io.github.bottlerocket.ecsupdater.port.SsmPort;
+import io.github.bottlerocket.ecsupdater.telemetry.TextProgress;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +37,6 @@ import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * The command-line runner: the same engine as the Lambda function, with local credentials.
@@ -135,7 +134,7 @@ public final class Main {
       OptionalInt maxConcurrent,
       boolean json,
       Optional<URI> endpoint,
-      Optional<Region> region) {}
+      Optional<String> region) {}
 
   private Main() {}
 
@@ -150,7 +149,7 @@ public final class Main {
             err,
             Clock.systemUTC(),
             Sleeper.REAL,
-            o -> new AwsClients(o.endpoint(), o.region()));
+            o -> AwsClients.of(o.endpoint(), o.region()));
     System.exit(code);
   }
 
@@ -209,8 +208,7 @@ public final class Main {
       err.println("error: " + e.getMessage());
       return USAGE;
     }
-    Optional<String> region =
-        options.region().map(Region::id).or(() -> Optional.ofNullable(env.get("AWS_REGION")));
+    Optional<String> region = options.region().or(() -> Optional.ofNullable(env.get("AWS_REGION")));
     Invocation invocation;
     try {
       String payload = "{\"cluster\":" + quote(options.cluster()) + "}";
@@ -370,7 +368,7 @@ public final class Main {
     OptionalInt maxConcurrent = OptionalInt.empty();
     boolean json = false;
     Optional<URI> endpoint = Optional.empty();
-    Optional<Region> region = Optional.empty();
+    Optional<String> region = Optional.empty();
     Set<String> given = new HashSet<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -410,7 +408,7 @@ public final class Main {
             throw new UsageException(
                 "--region must be an AWS region such as us-east-1, got " + Echo.quote(v));
           }
-          region = Optional.of(Region.of(v));
+          region = Optional.of(v);
         }
         default -> throw new UsageException("unknown option " + Echo.quote(a));
       }

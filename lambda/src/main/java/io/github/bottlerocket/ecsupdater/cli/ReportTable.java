@@ -35,7 +35,7 @@ final class ReportTable {
                     .append(c.failureBudget())
                     .append("), window ")
                     .append(c.windowOpen() ? "open" : "closed")
-                    .append(c.paused() ? ", PAUSED" : "")
+                    .append(c.stopped() ? ", STOPPED" : c.paused() ? ", PAUSED" : "")
                     .append('\n'));
     List<String[]> rows = new ArrayList<>();
     rows.add(

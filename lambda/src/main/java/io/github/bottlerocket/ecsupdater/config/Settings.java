@@ -22,6 +22,7 @@ public record Settings(
     int failureBudget,
     Duration checkInterval,
     Duration checkTimeout,
+    Duration checkRetryInterval,
     Duration pollInterval,
     Duration commandPollInterval,
     Duration stageTimeout,
@@ -36,6 +37,8 @@ public record Settings(
     Duration maxPassDuration,
     MaintenanceWindow maintenanceWindow,
     boolean paused,
+    Optional<String> controlParameter,
+    Duration controlInterval,
     Optional<String> ssmDocumentPrefix,
     Duration commandDeliveryTimeout,
     Optional<String> eventBus,
@@ -68,6 +71,9 @@ public record Settings(
   private static final Pattern DOCUMENT_PREFIX = Pattern.compile("[A-Za-z0-9_.\\-]{1,100}");
   private static final Pattern BUS_NAME = Pattern.compile("[A-Za-z0-9/_.\\-:]{1,1600}");
   private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9 ._\\-/#:]{1,255}");
+  private static final Pattern PARAMETER =
+      Pattern.compile(
+          "(arn:aws[a-z-]*:ssm:[a-z0-9-]+:\\d{12}:parameter)?/?[A-Za-z0-9_.\\-/]{1,1011}");
 
   /** The defaults, as when no variable is set. */
   public static Settings defaults() {
@@ -89,6 +95,9 @@ public record Settings(
     Duration checkInterval =
         r.duration(Setting.CHECK_INTERVAL, ZERO, YEAR, "to stop checks, pause instead");
     Duration checkTimeout = r.duration(Setting.CHECK_TIMEOUT, MS, LAMBDA_MAX, LAMBDA_WHY);
+    Duration checkRetryInterval =
+        r.duration(
+            Setting.CHECK_RETRY_INTERVAL, ZERO, YEAR, "it is capped by CHECK_INTERVAL anyway");
     Duration pollInterval = r.duration(Setting.POLL_INTERVAL, MS, LAMBDA_MAX, LAMBDA_WHY);
     Duration commandPollInterval =
         r.duration(Setting.COMMAND_POLL_INTERVAL, MS, LAMBDA_MAX, LAMBDA_WHY);
@@ -110,6 +119,12 @@ public record Settings(
     ZoneId zone = r.zone(Setting.MAINTENANCE_TIMEZONE);
     MaintenanceWindow window = r.window(Setting.MAINTENANCE_WINDOW, zone);
     boolean paused = r.bool(Setting.PAUSED);
+    Optional<String> control =
+        r.optionalText(
+            Setting.CONTROL_PARAMETER,
+            PARAMETER,
+            "an SSM parameter name (e.g. /bottlerocket-ecs-updater/prod/control) or its ARN");
+    Duration controlInterval = r.duration(Setting.CONTROL_INTERVAL, MS, LAMBDA_MAX, LAMBDA_WHY);
     Optional<String> prefix =
         r.optionalText(
             Setting.SSM_DOCUMENT_PREFIX,
@@ -191,6 +206,7 @@ public record Settings(
         failureBudget,
         checkInterval,
         checkTimeout,
+        checkRetryInterval,
         pollInterval,
         commandPollInterval,
         stageTimeout,
@@ -205,6 +221,8 @@ public record Settings(
         maxPassDuration,
         window,
         paused,
+        control,
+        controlInterval,
         prefix,
         delivery,
         bus,
@@ -219,6 +237,7 @@ public record Settings(
         failureBudget,
         checkInterval,
         checkTimeout,
+        checkRetryInterval,
         pollInterval,
         commandPollInterval,
         stageTimeout,
@@ -233,6 +252,8 @@ public record Settings(
         maxPassDuration,
         maintenanceWindow,
         paused,
+        controlParameter,
+        controlInterval,
         ssmDocumentPrefix,
         commandDeliveryTimeout,
         eventBus,

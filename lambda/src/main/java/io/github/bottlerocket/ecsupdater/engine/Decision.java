@@ -65,7 +65,9 @@ public sealed interface Decision {
     default boolean needsFullRefresh() {
       return switch (kind()) {
         case STAGED, DRAIN_REVERTED, UPDATED, FAILED, RELEASED -> true;
-        case QUEUED,
+        case CHECK_FAILED,
+            CHECK_RECOVERED,
+            QUEUED,
             STAGING_STARTED,
             DRAIN_STARTED,
             ACTIVATION_STARTED,
@@ -77,8 +79,14 @@ public sealed interface Decision {
     }
   }
 
-  /** Send update checks to these idle instances and collect the replies. */
-  record CheckForUpdates(List<InstanceView> instances) implements Observe {
+  /**
+   * Send update checks to these idle instances and collect the replies.
+   *
+   * @param instances the instances to check
+   * @param full whether this is the cluster's check of all its idle instances, whose time is
+   *     recorded, rather than a check again of those whose last check failed
+   */
+  record CheckForUpdates(List<InstanceView> instances, boolean full) implements Observe {
     public CheckForUpdates {
       instances = List.copyOf(instances);
     }
@@ -242,8 +250,13 @@ public sealed interface Decision {
     }
   }
 
-  /** Send {@link HostCommand#CHECK} and record {@link Phase#VERIFYING}. */
-  record Verify(InstanceView instance) implements Change {
+  /**
+   * Send {@link HostCommand#CHECK} and record {@link Phase#VERIFYING}.
+   *
+   * @param rebootSeen whether the host was seen to reboot (kept as {@link
+   *     PhaseRecord.Mark#REBOOT_SEEN}); only then is a host back on its old version a rollback
+   */
+  record Verify(InstanceView instance, boolean rebootSeen) implements Change {
     @Override
     public Transition.Kind kind() {
       return Transition.Kind.VERIFICATION_STARTED;
@@ -324,6 +337,50 @@ public sealed interface Decision {
     CANCEL_AND_REACTIVATE,
     /** The host is not back: the instance stays DRAINING and keeps its record. */
     LEAVE_DRAINING
+  }
+
+  /**
+   * Record on an idle instance that its update check gave no usable answer ({@link
+   * FailureReason#CHECK_FAILED}), so that every later report shows it until a check succeeds.
+   */
+  record RecordCheckFailure(InstanceView instance, String detail) implements Change {
+    @Override
+    public Transition.Kind kind() {
+      return Transition.Kind.CHECK_FAILED;
+    }
+
+    @Override
+    public Optional<Phase> to() {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<Cause> cause() {
+      return Optional.of(FailureReason.CHECK_FAILED);
+    }
+
+    @Override
+    public String note() {
+      return detail;
+    }
+  }
+
+  /** An update check answered: delete the record of the checks that failed before it. */
+  record ClearCheckFailure(InstanceView instance) implements Change {
+    @Override
+    public Transition.Kind kind() {
+      return Transition.Kind.CHECK_RECOVERED;
+    }
+
+    @Override
+    public String note() {
+      return "the update check answered again";
+    }
+
+    @Override
+    public Optional<Phase> to() {
+      return Optional.empty();
+    }
   }
 
   /** Delete the updater's record without a failure (the update is no longer offered, ...). */

@@ -10,13 +10,18 @@ import java.util.Optional;
  * succeeds or an operator deletes it.
  *
  * @param reason why it failed
- * @param phase the phase it failed in
+ * @param phase the phase it failed in; empty for a failure before any update began (a failed update
+ *     check)
  * @param targetVersion the version it was moving to, if known
  * @param at when it failed
  * @param count how many times in a row it failed
  */
 public record FailureRecord(
-    FailureReason reason, Phase phase, Optional<String> targetVersion, Instant at, int count) {
+    FailureReason reason,
+    Optional<Phase> phase,
+    Optional<String> targetVersion,
+    Instant at,
+    int count) {
 
   public FailureRecord {
     Objects.requireNonNull(reason, "reason");

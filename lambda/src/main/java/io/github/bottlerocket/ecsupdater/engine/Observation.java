@@ -32,6 +32,7 @@ import java.util.Set;
  *     on a fresh reading; which services are daemons may come from an earlier one)
  * @param round this pass's update check of idle instances
  * @param seenDisconnected instances whose agent was seen disconnected while they rebooted
+ * @param control what the stack-wide control switch says
  */
 public record Observation(
     Instant now,
@@ -45,7 +46,8 @@ public record Observation(
     Optional<List<ServiceInfo>> services,
     boolean servicesFresh,
     CheckRound round,
-    Set<String> seenDisconnected) {
+    Set<String> seenDisconnected,
+    Control control) {
 
   public Observation {
     Objects.requireNonNull(now, "now");
@@ -59,6 +61,7 @@ public record Observation(
     Objects.requireNonNull(services, "services");
     Objects.requireNonNull(round, "round");
     seenDisconnected = Set.copyOf(seenDisconnected);
+    Objects.requireNonNull(control, "control");
   }
 
   /** When the cluster's idle instances were last checked, from the cluster tag. */

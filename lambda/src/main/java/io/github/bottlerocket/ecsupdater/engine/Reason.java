@@ -17,9 +17,10 @@ public enum Reason implements Cause {
   NEEDS_OPERATOR("an earlier update of it failed in a way an operator must look at"),
   STATE_UNREADABLE("the updater's attributes on it cannot be read; fix or delete them"),
   NOT_CHECKED("not checked for updates in this pass"),
-  CHECK_FAILED("the update check did not give a usable answer"),
   NO_UPDATE("no update is chosen for it (up to date, not yet in its wave, or version-locked)"),
   UPDATE_WITHDRAWN("the update is no longer offered to the host"),
+  STOPPED(
+      "the control parameter says stop (or cannot be read): nothing changes, not even work under way"),
   PAUSED("updates are paused"),
   WINDOW_CLOSED("outside the maintenance window"),
   CIRCUIT_BREAKER_OPEN("the cluster's circuit breaker is open: too many failed updates"),

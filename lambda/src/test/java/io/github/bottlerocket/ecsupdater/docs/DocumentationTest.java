@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.bottlerocket.ecsupdater.config.Setting;
 import io.github.bottlerocket.ecsupdater.engine.FailureReason;
+import io.github.bottlerocket.ecsupdater.engine.Lifecycle;
+import io.github.bottlerocket.ecsupdater.engine.Phase;
 import io.github.bottlerocket.ecsupdater.engine.Reason;
 import io.github.bottlerocket.ecsupdater.testing.Fixtures;
 import java.io.IOException;
@@ -11,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -38,6 +42,28 @@ class DocumentationTest {
       expected.add("| `" + s.key() + "` | " + def + " | " + s.description() + " |");
     }
     assertThat(rows).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void theStateDiagramDrawsExactlyTheTransitionsTheEngineCanMake() throws IOException {
+    String readme = read("README.md");
+    String diagram =
+        readme.substring(
+            readme.indexOf("```mermaid"), readme.indexOf("```", readme.indexOf("```mermaid") + 3));
+    Matcher arrow = Pattern.compile("(?m)^\\s*(\\w+) --> (\\w+):").matcher(diagram);
+    Set<String> drawn = new TreeSet<>();
+    while (arrow.find()) {
+      drawn.add(arrow.group(1) + " -> " + arrow.group(2));
+    }
+    Set<String> possible = new TreeSet<>();
+    for (Lifecycle.Arrow a : Lifecycle.ARROWS) {
+      possible.add(
+          a.from().map(Phase::name).orElse("Idle")
+              + " -> "
+              + a.to().map(Phase::name).orElse("Idle"));
+    }
+
+    assertThat(drawn).isEqualTo(possible);
   }
 
   @Test

@@ -136,6 +136,18 @@ class BadConfigurationTest {
             "maybe",
             "PAUSED must be true, yes, 1 or on, or false, no, 0 or off, got 'maybe'"),
         Arguments.of(
+            Setting.CHECK_RETRY_INTERVAL,
+            "soon",
+            "CHECK_RETRY_INTERVAL must be " + DURATION + ", at most 365d, got 'soon'"),
+        Arguments.of(
+            Setting.CONTROL_PARAMETER,
+            "my control",
+            "CONTROL_PARAMETER must be an SSM parameter name (e.g. /bottlerocket-ecs-updater/prod/control) or its ARN, got 'my control'"),
+        Arguments.of(
+            Setting.CONTROL_INTERVAL,
+            "0s",
+            "CONTROL_INTERVAL must be " + DURATION + ", at least 1ms, at most 15m, got '0s'"),
+        Arguments.of(
             Setting.SSM_DOCUMENT_PREFIX,
             "Bottlerocket Updater",
             "SSM_DOCUMENT_PREFIX must be letters, digits, '_', '-' and '.', at most 100 characters (e.g. BottlerocketUpdater-), got 'Bottlerocket Updater'"),

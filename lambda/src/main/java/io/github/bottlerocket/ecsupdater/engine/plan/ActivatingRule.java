@@ -19,15 +19,14 @@ import java.util.Optional;
 /**
  * {@link Phase#ACTIVATING}: the drained host was asked to make the staged update the next boot. The
  * reboot is sent once the host reports Ready, and never while tasks other than daemon tasks run.
+ * ACTIVATE_TIMEOUT fails the activation only when a status read sent after it still shows no Ready,
+ * or tasks other than daemon tasks are still seen then.
  */
 final class ActivatingRule {
   private ActivatingRule() {}
 
   static Step decide(InstanceView v, PlanContext c) {
     PhaseRecord r = v.record().orElseThrow();
-    if (c.elapsed(r).compareTo(c.settings().activateTimeout()) > 0) {
-      return fail(c, v, "not Ready after " + Durations.format(c.elapsed(r)));
-    }
     List<Decision> needs = Needs.forTasks(c, v);
     if (!needs.isEmpty()) {
       return new Step(
@@ -38,6 +37,15 @@ final class ActivatingRule {
     running.addAll(Capacity.standalone(tasks));
     if (!running.isEmpty()) {
       // Never reboot a host that runs tasks other than daemon tasks.
+      if (c.pastLimit(r)) {
+        return fail(
+            c,
+            v,
+            running.size()
+                + " task(s) other than daemon tasks still run "
+                + Durations.format(c.elapsed(r))
+                + " after the activation");
+      }
       return Step.of(
           v,
           Verdict.inProgress(
@@ -48,10 +56,14 @@ final class ActivatingRule {
     boolean wasLocked = false;
     switch (reply) {
       case null -> {
-        return Step.waitFor(v, "the activation's result");
+        if (!c.pastLimit(r)) {
+          return Step.waitFor(v, "the activation's result");
+        }
       }
       case HostReply.Pending p -> {
-        return Step.waitFor(v, "the activation (SSM " + p.status() + ")");
+        if (!c.pastLimit(r)) {
+          return Step.waitFor(v, "the activation (SSM " + p.status() + ")");
+        }
       }
       case HostReply.Failed f -> {
         HostError.Kind k = f.error().kind();
@@ -68,17 +80,29 @@ final class ActivatingRule {
 
   private static Step ready(InstanceView v, PhaseRecord r, boolean wasLocked, PlanContext c) {
     String target = r.targetVersion().orElse("");
-    Optional<ProbeResult> probe = c.probeSince(v, r.since());
+    boolean pastLimit = c.pastLimit(r);
+    Optional<ProbeResult> probe = c.probeFor(v, r);
     if (probe.isEmpty()) {
-      return Step.probe(v, "waiting for Ready");
+      return Step.probe(
+          v,
+          pastLimit
+              ? "ACTIVATE_TIMEOUT passed; asking the host once more before deciding"
+              : "waiting for Ready");
     }
     return switch (probe.get().reply()) {
       case HostReply.Pending p -> Step.waitFor(v, "the host's update status");
-      case HostReply.Done d -> Step.probe(v, "waiting for Ready");
-      case HostReply.Failed f ->
-          f.error().kind() == HostError.Kind.LOCKED
-              ? Step.probe(v, "waiting for Ready (locked)")
-              : fail(c, v, Describe.error(f.error()));
+      case HostReply.Done d ->
+          pastLimit
+              ? notReady(c, v, r, "the status read printed nothing")
+              : Step.probe(v, "waiting for Ready");
+      case HostReply.Failed f -> {
+        if (f.error().kind() != HostError.Kind.LOCKED) {
+          yield fail(c, v, Describe.error(f.error()));
+        }
+        yield pastLimit
+            ? notReady(c, v, r, "the update is still locked")
+            : Step.probe(v, "waiting for Ready (locked)");
+      }
       case HostReply.Status st -> {
         UpdateStatus now = st.status();
         boolean staged = now.stagedVersion().filter(target::equals).isPresent();
@@ -95,6 +119,9 @@ final class ActivatingRule {
           if (last.filter(x -> x.type().equals("activate") && x.failed()).isPresent()) {
             yield fail(c, v, "activate failed on the host: " + last.get().stderr());
           }
+          if (pastLimit) {
+            yield notReady(c, v, r, "the host reports " + now.state());
+          }
           yield wasLocked
               ? Step.resend(v, "the activation met a locked update; asking again")
               : Step.probe(v, "waiting for Ready");
@@ -102,6 +129,13 @@ final class ActivatingRule {
         yield fail(c, v, Describe.unexpected(now, target));
       }
     };
+  }
+
+  private static Step notReady(PlanContext c, InstanceView v, PhaseRecord r, String seen) {
+    return fail(
+        c,
+        v,
+        "not Ready " + Durations.format(c.elapsed(r)) + " after the activation (" + seen + ")");
   }
 
   private static Step fail(PlanContext c, InstanceView v, String detail) {

@@ -32,17 +32,6 @@ final class DrainingRule {
               "status " + i.status(),
               "continues if the instance returns"));
     }
-    if (c.elapsed(r).compareTo(c.settings().drainTimeout()) > 0) {
-      List<TaskInfo> tasks = c.tasks(v).orElse(List.of());
-      return Step.fail(
-          c,
-          v,
-          FailureReason.DRAIN_TIMEOUT,
-          Capacity.movable(tasks, c.daemonServices()).size()
-              + " service task(s) still running after "
-              + Durations.format(c.elapsed(r)),
-          Decision.Undo.REACTIVATE);
-    }
     List<Decision> needs = Needs.forTasks(c, v);
     if (!needs.isEmpty()) {
       return new Step(
@@ -54,11 +43,23 @@ final class DrainingRule {
       return Step.fail(
           c,
           v,
-          FailureReason.STANDALONE_TASKS,
+          FailureReason.STANDALONE_TASKS_APPEARED,
           Download.describeTasks(standalone) + " appeared during the drain",
           Decision.Undo.REACTIVATE);
     }
     List<TaskInfo> moving = Capacity.movable(tasks, c.daemonServices());
+    if (!moving.isEmpty() && c.pastLimit(r)) {
+      // The tasks were read in this observation, after DRAIN_TIMEOUT: the drain really is stuck.
+      return Step.fail(
+          c,
+          v,
+          FailureReason.DRAIN_TIMEOUT,
+          moving.size()
+              + " service task(s) still running "
+              + Durations.format(c.elapsed(r))
+              + " after the drain began",
+          Decision.Undo.REACTIVATE);
+    }
     if (!moving.isEmpty()) {
       return Step.of(
           v,
@@ -74,20 +75,13 @@ final class DrainingRule {
 
   /**
    * The drain was recorded but ECS did not apply it (the pass stopped in between): apply it only if
-   * every gate still allows it, otherwise go back to {@link Phase#STAGED}.
+   * every gate still allows it and the host shows the staged update still there, otherwise go back
+   * to {@link Phase#STAGED}.
    */
   private static Step resume(InstanceView v, PlanContext c) {
     return switch (DrainCheck.of(c, v)) {
-      case DrainCheck.Clear ok -> {
-        c.slots().takeDrain(v);
-        c.slots().grant(v);
-        yield Step.of(
-            v,
-            new Decision.StartDrain(v),
-            Verdict.inProgress(
-                "setting DRAINING (recorded, not yet applied)",
-                "reboot once only daemon tasks remain"));
-      }
+      case DrainCheck.Clear ok ->
+          StagedRule.confirmThenDrain(v, c, "setting DRAINING (recorded, not yet applied)");
       case DrainCheck.NeedsData n ->
           new Step(
               v,

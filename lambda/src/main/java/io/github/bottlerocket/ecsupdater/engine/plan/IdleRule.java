@@ -3,6 +3,7 @@ package io.github.bottlerocket.ecsupdater.engine.plan;
 import io.github.bottlerocket.ecsupdater.config.Durations;
 import io.github.bottlerocket.ecsupdater.engine.CheckRound;
 import io.github.bottlerocket.ecsupdater.engine.Decision;
+import io.github.bottlerocket.ecsupdater.engine.FailureReason;
 import io.github.bottlerocket.ecsupdater.engine.FailureRecord;
 import io.github.bottlerocket.ecsupdater.engine.InstanceView;
 import io.github.bottlerocket.ecsupdater.engine.Outcome;
@@ -17,9 +18,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Idle instances: who may be checked for an update, the check itself, and what each reply means. A
- * new update check runs only when a download slot is free, nothing is queued and CHECK_INTERVAL has
- * passed.
+ * Idle instances: who may be checked for an update, the check itself, and what each reply means.
+ * The cluster's idle instances are checked when a download slot is free, nothing is queued and
+ * CHECK_INTERVAL has passed; an instance whose last check failed is checked again sooner, after
+ * CHECK_RETRY_INTERVAL (doubling). A failed check is recorded on the instance and shown in every
+ * report until a check succeeds.
  */
 final class IdleRule {
   private IdleRule() {}
@@ -48,15 +51,7 @@ final class IdleRule {
       case CheckRound.NotStarted ignored -> planCheck(checkable, anyQueued, c, steps);
       case CheckRound.Running running -> {
         for (InstanceView v : checkable) {
-          steps.add(
-              Step.of(
-                  v,
-                  new Verdict(
-                      Outcome.NOT_CHECKED,
-                      Optional.empty(),
-                      "update check sent",
-                      "waiting for the host's reply",
-                      Optional.empty())));
+          steps.add(Step.of(v, checking(v, running.instanceArns().contains(v.arn()), c)));
         }
         yield new Batch(List.of(), steps);
       }
@@ -99,7 +94,19 @@ final class IdleRule {
                   "",
                   "checked again once the agent reconnects")));
     }
-    Optional<FailureRecord> f = v.failure().filter(x -> !x.reason().countsAgainstBudget());
+    Optional<FailureRecord> check = PlanContext.failedCheck(v);
+    if (check.isPresent() && c.checkAgainAt(check.get()).isAfter(c.now())) {
+      return Optional.of(
+          Step.of(
+              v,
+              Verdict.of(
+                  Outcome.SKIPPED,
+                  FailureReason.CHECK_FAILED,
+                  failedChecks(check.get()),
+                  "checked again after " + c.checkAgainAt(check.get()))));
+    }
+    Optional<FailureRecord> f =
+        v.failure().filter(x -> x.reason().retry() == FailureReason.Retry.BACK_OFF);
     if (f.isPresent() && c.retryAfter(f.get()).isAfter(c.now())) {
       return Optional.of(
           Step.of(
@@ -111,8 +118,7 @@ final class IdleRule {
                       + f.get().count()
                       + " time(s), last: "
                       + f.get().reason()
-                      + " in "
-                      + f.get().phase(),
+                      + f.get().phase().map(p -> " in " + p).orElse(""),
                   "tried again after " + c.retryAfter(f.get()))));
     }
     return Optional.empty();
@@ -120,9 +126,9 @@ final class IdleRule {
 
   private static Batch planCheck(
       List<InstanceView> checkable, boolean anyQueued, PlanContext c, List<Step> steps) {
+    Optional<Block> block = c.startBlock();
     Optional<String> notNow = Optional.empty();
     Reason why = Reason.NOT_CHECKED;
-    Optional<Block> block = c.startBlock();
     if (block.isPresent()) {
       why = block.get().reason();
       notNow = Optional.of(block.get().detail());
@@ -131,36 +137,74 @@ final class IdleRule {
       notNow = Optional.of("no download slot is free");
     } else if (anyQueued) {
       notNow = Optional.of("queued updates go first");
-    } else if (!c.observation().options().checkNow()
-        && c.gates().cluster().nextCheck().isPresent()) {
-      notNow =
-          Optional.of(
-              "checked less than CHECK_INTERVAL ("
-                  + Durations.format(c.settings().checkInterval())
-                  + ") ago; next check after "
-                  + c.gates().cluster().nextCheck().get());
     }
-    if (notNow.isEmpty() && !checkable.isEmpty()) {
-      for (InstanceView v : checkable) {
-        steps.add(
-            Step.of(
-                v,
-                new Verdict(
-                    Outcome.NOT_CHECKED,
-                    Optional.empty(),
-                    "update check",
-                    "waiting for the host's reply",
-                    Optional.empty())));
-      }
-      return new Batch(List.of(new Decision.CheckForUpdates(checkable)), steps);
-    }
+    boolean clusterDue =
+        c.observation().options().checkNow() || c.gates().cluster().nextCheck().isEmpty();
+    List<InstanceView> due =
+        notNow.isPresent()
+            ? List.of()
+            : checkable.stream()
+                .filter(v -> clusterDue || PlanContext.failedCheck(v).isPresent())
+                .toList();
     for (InstanceView v : checkable) {
+      if (due.contains(v)) {
+        steps.add(Step.of(v, checking(v, true, c)));
+        continue;
+      }
+      String detail =
+          notNow.orElseGet(
+              () ->
+                  "checked less than CHECK_INTERVAL ("
+                      + Durations.format(c.settings().checkInterval())
+                      + ") ago; next check after "
+                      + c.gates().cluster().nextCheck().orElseThrow());
+      Optional<FailureRecord> failed = PlanContext.failedCheck(v);
       steps.add(
           Step.of(
               v,
-              Verdict.of(Outcome.NOT_CHECKED, why, notNow.orElse(""), "checked by a later pass")));
+              failed.isPresent()
+                  ? Verdict.of(
+                      Outcome.SKIPPED,
+                      FailureReason.CHECK_FAILED,
+                      failedChecks(failed.get()) + "; not checked again yet: " + detail,
+                      "checked again by a later pass once this no longer holds it back")
+                  : Verdict.of(Outcome.NOT_CHECKED, why, detail, "checked by a later pass")));
     }
-    return new Batch(List.of(), steps);
+    return new Batch(
+        due.isEmpty()
+            ? List.of()
+            : List.of(new Decision.CheckForUpdates(due, clusterDue && due.equals(checkable))),
+        steps);
+  }
+
+  /** The line of an instance whose update check is being sent or awaited. */
+  private static Verdict checking(InstanceView v, boolean inThisCheck, PlanContext c) {
+    Optional<FailureRecord> failed = PlanContext.failedCheck(v);
+    if (!inThisCheck) {
+      return failed.isPresent()
+          ? Verdict.of(
+              Outcome.SKIPPED,
+              FailureReason.CHECK_FAILED,
+              failedChecks(failed.get()),
+              "checked again by a later pass")
+          : Verdict.of(
+              Outcome.NOT_CHECKED,
+              Reason.NOT_CHECKED,
+              "not part of this pass's check",
+              "checked by a later pass");
+    }
+    return failed.isPresent()
+        ? Verdict.of(
+            Outcome.NOT_CHECKED,
+            FailureReason.CHECK_FAILED,
+            failedChecks(failed.get()) + "; checking again now",
+            "waiting for the host's reply")
+        : new Verdict(
+            Outcome.NOT_CHECKED,
+            Optional.empty(),
+            "update check sent",
+            "waiting for the host's reply",
+            Optional.empty());
   }
 
   private static List<Step> checked(
@@ -170,15 +214,7 @@ final class IdleRule {
     for (InstanceView v : checkable) {
       HostReply reply = done.replies().get(v.arn());
       switch (reply) {
-        case null ->
-            steps.add(
-                Step.of(
-                    v,
-                    Verdict.of(
-                        Outcome.NOT_CHECKED,
-                        Reason.NOT_CHECKED,
-                        "not part of this pass's check",
-                        "checked by a later pass")));
+        case null -> steps.add(Step.of(v, checking(v, false, c)));
         case HostReply.Pending p ->
             steps.add(
                 checkFailed(
@@ -186,15 +222,21 @@ final class IdleRule {
                     "no reply within CHECK_TIMEOUT ("
                         + Durations.format(c.settings().checkTimeout())
                         + "); SSM status "
-                        + p.status()));
-        case HostReply.Failed f -> steps.add(checkFailed(v, Describe.error(f.error())));
-        case HostReply.Done d -> steps.add(checkFailed(v, "the check printed no status"));
+                        + p.status(),
+                    c));
+        case HostReply.Failed f -> steps.add(checkFailed(v, Describe.error(f.error()), c));
+        case HostReply.Done d -> steps.add(checkFailed(v, "the check printed no status", c));
         case HostReply.Status st -> {
           UpdateStatus status = st.status();
+          List<Decision> recovered =
+              PlanContext.failedCheck(v).isPresent()
+                  ? List.of(new Decision.ClearCheckFailure(v))
+                  : List.of();
           if (!status.hasUpdate()) {
             steps.add(
-                Step.of(
+                new Step(
                     v,
+                    recovered,
                     Verdict.of(
                             Outcome.UP_TO_DATE,
                             Reason.NO_UPDATE,
@@ -227,7 +269,11 @@ final class IdleRule {
             .thenComparingInt(x -> x.view().instance().runningTasks())
             .thenComparing(x -> x.view().arn()));
     for (Candidate x : candidates) {
-      steps.add(candidate(x.view(), x.status(), c));
+      Step step = candidate(x.view(), x.status(), c);
+      steps.add(
+          PlanContext.failedCheck(x.view()).isPresent()
+              ? step.after(List.of(new Decision.ClearCheckFailure(x.view())))
+              : step);
     }
     return steps;
   }
@@ -270,9 +316,27 @@ final class IdleRule {
             .with(status));
   }
 
-  private static Step checkFailed(InstanceView v, String detail) {
-    return Step.of(
-        v,
-        Verdict.of(Outcome.SKIPPED, Reason.CHECK_FAILED, detail, "checked again by a later pass"));
+  /**
+   * A check with no usable answer: recorded on the instance (unless a failure that needs an
+   * operator is already there, which stays), and checked again after CHECK_RETRY_INTERVAL.
+   */
+  private static Step checkFailed(InstanceView v, String detail, PlanContext c) {
+    boolean keepOperatorFailure =
+        v.failure().filter(f -> f.reason().countsAgainstBudget()).isPresent();
+    String next =
+        keepOperatorFailure
+            ? "checked again by a later pass"
+            : "checked again after " + c.checkAgainAfterNextFailure(v);
+    Verdict verdict = Verdict.of(Outcome.SKIPPED, FailureReason.CHECK_FAILED, detail, next);
+    return keepOperatorFailure
+        ? Step.of(v, verdict)
+        : Step.of(v, new Decision.RecordCheckFailure(v, detail), verdict);
+  }
+
+  private static String failedChecks(FailureRecord f) {
+    return "the update check at "
+        + f.at()
+        + " gave no usable answer"
+        + (f.count() > 1 ? " (" + f.count() + " checks in a row)" : "");
   }
 }

@@ -1,6 +1,7 @@
 package io.github.bottlerocket.ecsupdater.engine.plan;
 
 import io.github.bottlerocket.ecsupdater.config.Settings;
+import io.github.bottlerocket.ecsupdater.engine.FailureReason;
 import io.github.bottlerocket.ecsupdater.engine.FailureRecord;
 import io.github.bottlerocket.ecsupdater.engine.InstanceView;
 import io.github.bottlerocket.ecsupdater.engine.Observation;
@@ -75,6 +76,29 @@ final class PlanContext {
     return Duration.between(r.since(), o.now());
   }
 
+  /**
+   * When the phase of {@code r} reaches its time limit, if it has one. A phase fails for its time
+   * limit only on evidence: a look taken after this instant that still shows the step unfinished.
+   */
+  Optional<Instant> limitAt(PhaseRecord r) {
+    return r.phase().limit(o.settings()).map(r.since()::plus);
+  }
+
+  /** Whether this observation is taken after the phase's time limit. */
+  boolean pastLimit(PhaseRecord r) {
+    return limitAt(r).filter(o.now()::isAfter).isPresent();
+  }
+
+  /**
+   * The probe that can tell whether the phase of {@code r} is done: one sent in this pass after the
+   * phase began, and, once the phase is past its limit, after the limit, so that a reply read
+   * before the limit never fails the instance.
+   */
+  Optional<ProbeResult> probeFor(InstanceView v, PhaseRecord r) {
+    Instant since = pastLimit(r) ? limitAt(r).orElseThrow() : r.since();
+    return probeSince(v, since);
+  }
+
   /** The latest status probe of {@code v} sent at or after {@code since}, in this pass. */
   Optional<ProbeResult> probeSince(InstanceView v, Instant since) {
     return Optional.ofNullable(o.probes().get(v.arn())).filter(p -> !p.sentAt().isBefore(since));
@@ -83,6 +107,32 @@ final class PlanContext {
   /** When an instance whose last failure is {@code f} may be tried again. */
   Instant retryAfter(FailureRecord f) {
     return f.retryAfter(o.settings().retryBackoff(), o.settings().retryBackoffMax());
+  }
+
+  /** When an instance whose last update check failed as {@code f} is checked again. */
+  Instant checkAgainAt(FailureRecord f) {
+    return f.at()
+        .plus(
+            FailureRecord.backoff(
+                f.count(), o.settings().checkRetryInterval(), o.settings().checkInterval()));
+  }
+
+  /** When {@code v} is checked again if its check fails now. */
+  Instant checkAgainAfterNextFailure(InstanceView v) {
+    int count =
+        v.failure()
+            .filter(f -> f.reason() == FailureReason.CHECK_FAILED)
+            .map(f -> f.count() + 1)
+            .orElse(1);
+    return o.now()
+        .plus(
+            FailureRecord.backoff(
+                count, o.settings().checkRetryInterval(), o.settings().checkInterval()));
+  }
+
+  /** The failed update check {@code v} carries, if its last failure is one. */
+  static Optional<FailureRecord> failedCheck(InstanceView v) {
+    return v.failure().filter(f -> f.reason() == FailureReason.CHECK_FAILED);
   }
 
   /** When {@code v} would be tried again if it failed now. */

@@ -8,6 +8,7 @@ import io.github.bottlerocket.ecsupdater.engine.Observation;
 import io.github.bottlerocket.ecsupdater.engine.Outcome;
 import io.github.bottlerocket.ecsupdater.engine.Phase;
 import io.github.bottlerocket.ecsupdater.engine.Reason;
+import io.github.bottlerocket.ecsupdater.engine.StateAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -73,7 +74,12 @@ public final class Planner {
                 Verdict.of(
                     Outcome.SKIPPED,
                     Reason.NOT_BOTTLEROCKET,
-                    "",
+                    v.instance().attributes().containsKey(StateAttributes.FAILURE)
+                        ? "it carries a "
+                            + StateAttributes.FAILURE
+                            + " attribute, which is ignored: only Bottlerocket hosts count against"
+                            + " FAILURE_BUDGET"
+                        : "",
                     "nothing: only Bottlerocket hosts are updated")),
             decisions,
             reports);
@@ -95,6 +101,24 @@ public final class Planner {
       } else {
         inFlight.add(v);
       }
+    }
+    if (c.gates().stop().isPresent()) {
+      Block stop = c.gates().stop().get();
+      for (List<InstanceView> group : List.of(inFlight, queued, idle)) {
+        for (InstanceView v : group) {
+          add(
+              Step.of(
+                  v,
+                  Verdict.of(
+                      v.phase().isPresent() ? Outcome.WAITING : Outcome.NOT_CHECKED,
+                      stop.reason(),
+                      stop.detail(),
+                      "nothing changes until the control parameter says run or pause")),
+              decisions,
+              reports);
+        }
+      }
+      return new Plan(decisions, List.copyOf(reports.values()), c.gates().cluster());
     }
     // Later phases first, so that finishing work is decided before new work; within a phase the
     // instance that has waited longest goes first.

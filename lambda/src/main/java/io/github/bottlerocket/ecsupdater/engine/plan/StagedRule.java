@@ -46,7 +46,11 @@ final class StagedRule {
     switch (DrainCheck.of(c, v)) {
       case DrainCheck.Blocked b when b.block().reason() == Reason.STANDALONE_TASKS -> {
         return Step.fail(
-            c, v, FailureReason.STANDALONE_TASKS, b.block().detail(), Decision.Undo.NOTHING);
+            c,
+            v,
+            FailureReason.STANDALONE_TASKS_APPEARED,
+            b.block().detail(),
+            Decision.Undo.NOTHING);
       }
       case DrainCheck.Blocked b -> {
         return Step.of(
@@ -70,11 +74,16 @@ final class StagedRule {
       }
       case DrainCheck.Clear ok -> {}
     }
-    return confirm(v, c);
+    return confirmThenDrain(v, c, "draining");
   }
 
-  /** Confirms the staged image with a status probe, then drains. Holds the drain slot meanwhile. */
-  private static Step confirm(InstanceView v, PlanContext c) {
+  /**
+   * Confirms with a status probe that the staged image is still there and is the target, then
+   * drains. Holds the drain slot meanwhile.
+   *
+   * @param draining the detail of the report line once the drain is decided
+   */
+  static Step confirmThenDrain(InstanceView v, PlanContext c, String draining) {
     PhaseRecord r = v.record().orElseThrow();
     String target = r.targetVersion().orElse("");
     Optional<ProbeResult> probe = c.probeSince(v, r.since());
@@ -117,7 +126,7 @@ final class StagedRule {
         yield Step.of(
             v,
             new Decision.StartDrain(v),
-            Verdict.inProgress("draining", "reboot once only daemon tasks remain").with(now));
+            Verdict.inProgress(draining, "reboot once only daemon tasks remain").with(now));
       }
     };
   }

@@ -83,21 +83,26 @@ final class Executor {
   /** Carries the plan out; returns whether anything in the cluster or on a host changed. */
   boolean execute(Planner.Plan plan, Observation o) {
     boolean changed = false;
-    List<Decision.Queue> queue = new ArrayList<>();
+    List<Decision.Change> batched = new ArrayList<>();
     for (Decision d : plan.decisions()) {
       if (outOfTime()) {
         // The rest waits for the next pass; so does recording the check whose findings
         // were not all acted on.
         observer.dropCheckToRecord();
+        defer(plan.decisions().subList(plan.decisions().indexOf(d), plan.decisions().size()));
         break;
+      }
+      if (d instanceof Decision.ForInstance fi && log.refused(fi.instance().arn())) {
+        // AWS refused a step on this instance in a way retrying cannot fix: not again this pass.
+        continue;
       }
       if (options.dryRun() && d instanceof Decision.Change c) {
         log.wouldDo(c, o.now());
         continue;
       }
-      if (d instanceof Decision.Queue q) {
-        // Queue records are written together below, ten to a call.
-        queue.add(q);
+      if (batchable(d)) {
+        // Records of idle and queued instances are written together below, ten to a call.
+        batched.add((Decision.Change) d);
         continue;
       }
       try {
@@ -119,24 +124,56 @@ final class Executor {
           throw e;
         }
         observer.dropCheckToRecord();
-        log.stepFailed(fi.instance().arn(), d.getClass().getSimpleName(), e.getMessage());
+        log.stepFailed(fi.instance().arn(), d.getClass().getSimpleName(), e);
         LOG.log(Level.FINE, "step failed", e);
       }
     }
-    if (!queue.isEmpty() && !outOfTime()) {
+    if (!batched.isEmpty() && !outOfTime()) {
       try {
-        queue.forEach(q -> observer.forgetCheck(q.instance().arn()));
-        changed |= queueAll(queue, o.now());
+        batched.forEach(q -> observer.forgetCheck(q.instance().arn()));
+        changed |= writeBatch(batched, o.now());
+        // The record of a failed check has no room for why it failed; this pass's line says it.
+        for (Decision.Change q : batched) {
+          if (q instanceof Decision.RecordCheckFailure) {
+            plan.reports().stream()
+                .filter(line -> line.containerInstanceArn().equals(q.instance().arn()))
+                .findFirst()
+                .ifPresent(log::finalLine);
+          }
+        }
       } catch (AwsFault e) {
         observer.dropCheckToRecord();
-        for (Decision.Queue q : queue) {
-          log.stepFailed(q.instance().arn(), "Queue", e.getMessage());
+        for (Decision.Change q : batched) {
+          log.stepFailed(q.instance().arn(), q.getClass().getSimpleName(), e);
         }
       }
-    } else if (!queue.isEmpty()) {
+    } else if (!batched.isEmpty()) {
       observer.dropCheckToRecord();
+      defer(batched);
     }
     return changed;
+  }
+
+  /** Tells the log which instances' decisions the pass had no time left for. */
+  private void defer(List<? extends Decision> left) {
+    for (Decision d : left) {
+      switch (d) {
+        case Decision.CheckForUpdates c ->
+            c.instances().forEach(v -> log.deferred(v.arn(), "its update check could be sent"));
+        case Decision.Change ch ->
+            log.deferred(ch.instance().arn(), "its next step (" + ch.kind() + ") could be taken");
+        case Decision.ForInstance fi ->
+            log.deferred(fi.instance().arn(), "the updater could look at it more closely");
+        case Decision.InspectServices is -> {}
+      }
+    }
+  }
+
+  /** Changes that touch only the updater's attributes of an instance that is not drained. */
+  private static boolean batchable(Decision d) {
+    return d instanceof Decision.Queue
+        || d instanceof Decision.RecordCheckFailure
+        || d instanceof Decision.ClearCheckFailure;
   }
 
   /**
@@ -154,30 +191,67 @@ final class Executor {
     observer.dropCheckToRecord();
   }
 
-  /** Records queued updates, ten attributes to a PutAttributes call. */
-  private boolean queueAll(List<Decision.Queue> queue, Instant now) {
-    List<EcsPort.InstanceAttribute> records = new ArrayList<>();
-    List<PhaseRecord> phases = new ArrayList<>();
-    for (Decision.Queue q : queue) {
-      PhaseRecord r =
-          new PhaseRecord(
-              Phase.QUEUED,
-              q.fromVersion(),
-              q.targetVersion(),
-              now,
-              Optional.empty(),
-              Optional.empty());
-      phases.add(r);
-      records.add(
-          new EcsPort.InstanceAttribute(
-              q.instance().arn(), StateAttributes.STATE, StateAttributes.encode(r)));
+  /**
+   * Writes queue records and failed-check records, ten attributes to a PutAttributes call, and
+   * deletes the records of checks that answered again, ten to a DeleteAttributes call.
+   */
+  private boolean writeBatch(List<Decision.Change> changes, Instant now) {
+    List<EcsPort.InstanceAttribute> writes = new ArrayList<>();
+    List<EcsPort.InstanceAttribute> deletes = new ArrayList<>();
+    List<Runnable> reports = new ArrayList<>();
+    for (Decision.Change d : changes) {
+      InstanceView v = d.instance();
+      switch (d) {
+        case Decision.Queue q -> {
+          PhaseRecord r =
+              new PhaseRecord(
+                  Phase.QUEUED,
+                  q.fromVersion(),
+                  q.targetVersion(),
+                  now,
+                  Optional.empty(),
+                  Optional.empty());
+          writes.add(
+              new EcsPort.InstanceAttribute(
+                  v.arn(), StateAttributes.STATE, StateAttributes.encode(r)));
+          reports.add(() -> emit(q, r, "update found; waiting for a download slot", now));
+        }
+        case Decision.RecordCheckFailure f -> {
+          int count =
+              v.failure()
+                  .filter(x -> x.reason() == FailureReason.CHECK_FAILED)
+                  .map(x -> x.count() + 1)
+                  .orElse(1);
+          FailureRecord record =
+              new FailureRecord(
+                  FailureReason.CHECK_FAILED, Optional.empty(), Optional.empty(), now, count);
+          writes.add(
+              new EcsPort.InstanceAttribute(
+                  v.arn(), StateAttributes.FAILURE, StateAttributes.encode(record)));
+          reports.add(() -> idleChange(f, now));
+        }
+        case Decision.ClearCheckFailure cl -> {
+          deletes.add(new EcsPort.InstanceAttribute(v.arn(), StateAttributes.FAILURE, null));
+          reports.add(() -> idleChange(cl, now));
+        }
+        default -> throw new IllegalArgumentException("not written in batches: " + d);
+      }
     }
-    ecs.putAttributes(clusterArn(), records);
-    for (int i = 0; i < queue.size(); i++) {
-      observer.touched(queue.get(i).instance().arn());
-      emit(queue.get(i), phases.get(i), "update found; waiting for a download slot", now);
+    if (!writes.isEmpty()) {
+      ecs.putAttributes(clusterArn(), writes);
     }
+    if (!deletes.isEmpty()) {
+      ecs.deleteAttributes(clusterArn(), deletes);
+    }
+    changes.forEach(d -> observer.touched(d.instance().arn()));
+    reports.forEach(Runnable::run);
     return true;
+  }
+
+  /** Reports a change that leaves an idle instance idle. */
+  private void idleChange(Decision.Change d, Instant now) {
+    log.transition(
+        d, Optional.empty(), Optional.empty(), Optional.empty(), d.note(), Optional.empty(), now);
   }
 
   private boolean carryOut(Decision d, Instant now) {
@@ -185,9 +259,10 @@ final class Executor {
       case Decision.CheckForUpdates c -> {
         if (timeLeft.get().compareTo(s.deadlineMargin().plus(s.checkTimeout())) <= 0) {
           // Not enough time to collect the replies; the next pass checks.
+          defer(List.of(c));
           return false;
         }
-        startRound(c.instances(), now);
+        startRound(c.instances(), c.full(), now);
         return false;
       }
       case Decision.InspectTasks it -> {
@@ -208,7 +283,9 @@ final class Executor {
 
   private void change(Decision.Change d, Instant now) {
     switch (d) {
-      case Decision.Queue q -> queueAll(List.of(q), now);
+      case Decision.Queue q -> writeBatch(List.of(q), now);
+      case Decision.RecordCheckFailure f -> writeBatch(List.of(f), now);
+      case Decision.ClearCheckFailure cl -> writeBatch(List.of(cl), now);
       case Decision.StartStaging st -> {
         String id = send(HostCommand.PREPARE, st.instance());
         PhaseRecord r =
@@ -253,7 +330,13 @@ final class Executor {
       case Decision.Reboot rb -> advance(rb, HostCommand.REBOOT, "update Ready; reboot sent", now);
       case Decision.Verify vf -> {
         observer.forgetDisconnect(vf.instance().arn());
-        advance(vf, HostCommand.CHECK, "agent reconnected; reading the running version", now);
+        advance(
+            vf,
+            HostCommand.CHECK,
+            vf.rebootSeen()
+                ? "the host rebooted; reading the running version"
+                : "agent connected, no sign of a reboot; reading the running version",
+            now);
       }
       case Decision.Resend rs -> resend(rs, now);
       case Decision.Complete c -> complete(c, now);
@@ -276,7 +359,7 @@ final class Executor {
     }
   }
 
-  private void startRound(List<InstanceView> checkable, Instant now) {
+  private void startRound(List<InstanceView> checkable, boolean full, Instant now) {
     List<String> commandIds = new ArrayList<>();
     List<String> arns = new ArrayList<>();
     List<InstanceView> withIds =
@@ -294,7 +377,7 @@ final class Executor {
     observer.roundStarted(
         commandIds.isEmpty()
             ? new CheckRound.Done(Map.of(), now)
-            : new CheckRound.Running(commandIds, arns, now));
+            : new CheckRound.Running(commandIds, arns, now, full));
   }
 
   private void startDrain(Decision.StartDrain d, Instant now) {
@@ -326,6 +409,9 @@ final class Executor {
     InstanceView v = d.instance();
     String id = send(command, v);
     PhaseRecord r = v.record().orElseThrow().next(d.to().orElseThrow(), now, Optional.of(id));
+    if (d instanceof Decision.Verify vf && vf.rebootSeen()) {
+      r = r.with(PhaseRecord.Mark.REBOOT_SEEN);
+    }
     writeRecord(v, r);
     emit(d, r, detail, now);
   }
@@ -338,14 +424,7 @@ final class Executor {
             .awaitedCommand()
             .orElseThrow(() -> new IllegalStateException("nothing to resend in " + old.phase()));
     String id = send(command, v);
-    PhaseRecord r =
-        new PhaseRecord(
-            old.phase(),
-            old.fromVersion(),
-            old.targetVersion(),
-            old.since(),
-            old.outOfServiceSince(),
-            Optional.of(id));
+    PhaseRecord r = old.resent(id);
     writeRecord(v, r);
     observer.forgetProbe(v.arn());
     emit(d, r, command.name() + " sent again", now);
@@ -379,7 +458,7 @@ final class Executor {
     PhaseRecord old = v.record().orElseThrow();
     int count = v.failure().map(x -> x.count() + 1).orElse(1);
     FailureRecord record =
-        new FailureRecord(f.reason(), old.phase(), old.targetVersion(), now, count);
+        new FailureRecord(f.reason(), Optional.of(old.phase()), old.targetVersion(), now, count);
     ecs.putAttributes(
         clusterArn(),
         List.of(
@@ -391,7 +470,7 @@ final class Executor {
       } catch (AwsFault e) {
         // The instance is still recorded as failed; an unplanned reboot would boot the new
         // version, which is what the update wanted anyway.
-        log.stepFailed(v.arn(), "Cancel", e.getMessage());
+        log.stepFailed(v.arn(), "Cancel", e);
       }
     }
     boolean drainedByUs = old.phase().isOutOfService();

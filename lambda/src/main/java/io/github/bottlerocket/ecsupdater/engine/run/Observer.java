@@ -2,6 +2,7 @@ package io.github.bottlerocket.ecsupdater.engine.run;
 
 import io.github.bottlerocket.ecsupdater.config.Settings;
 import io.github.bottlerocket.ecsupdater.engine.CheckRound;
+import io.github.bottlerocket.ecsupdater.engine.Control;
 import io.github.bottlerocket.ecsupdater.engine.Decision;
 import io.github.bottlerocket.ecsupdater.engine.InstanceView;
 import io.github.bottlerocket.ecsupdater.engine.Observation;
@@ -17,6 +18,7 @@ import io.github.bottlerocket.ecsupdater.model.CommandInvocation;
 import io.github.bottlerocket.ecsupdater.model.ContainerInstance;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.model.TaskInfo;
+import io.github.bottlerocket.ecsupdater.port.AwsFault;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
 import io.github.bottlerocket.ecsupdater.port.SsmPort;
 import java.time.Clock;
@@ -77,6 +79,9 @@ final class Observer {
   /** Instances whose record this pass changed since the last observation. */
   private final Set<String> touched = new HashSet<>();
 
+  private Control control = Control.NONE;
+  private Optional<Instant> controlReadAt = Optional.empty();
+
   Observer(EcsPort ecs, SsmPort ssm, Clock clock, Settings s, PassOptions options) {
     this.ecs = ecs;
     this.ssm = ssm;
@@ -119,7 +124,9 @@ final class Observer {
       }
     }
     instances.values().forEach(i -> ec2ToArn.put(i.ec2InstanceId(), i.arn()));
-    List<InstanceView> views = instances.values().stream().map(InstanceView::of).toList();
+    readControl(now);
+    List<InstanceView> views =
+        instances.values().stream().map(i -> InstanceView.of(i, now)).toList();
     moving =
         views.stream()
             .filter(v -> v.phase().filter(Phase::movesByItself).isPresent())
@@ -249,6 +256,31 @@ final class Observer {
 
   // ------------------------------------------------------------ reading
 
+  /**
+   * Reads the control switch at the first observation and then every CONTROL_INTERVAL. A transient
+   * fault keeps the value read before (a first read that fails so ends the observation, and the
+   * pass tries again); any other fault stops, as the switch cannot be read.
+   */
+  private void readControl(Instant now) {
+    if (s.controlParameter().isEmpty()
+        || controlReadAt.filter(t -> now.isBefore(t.plus(s.controlInterval()))).isPresent()) {
+      return;
+    }
+    String name = s.controlParameter().get();
+    try {
+      control = Control.of(name, ssm.parameter(name));
+    } catch (AwsFault e) {
+      if (!e.kind().isTransient()) {
+        control = Control.unreadable(name, e.getMessage());
+      } else if (controlReadAt.isEmpty()) {
+        throw e;
+      } else {
+        return;
+      }
+    }
+    controlReadAt = Optional.of(now);
+  }
+
   private Observation observation(List<InstanceView> views, Map<String, HostReply> phaseReplies) {
     return new Observation(
         clock.instant(),
@@ -262,7 +294,8 @@ final class Observer {
         services,
         servicesFresh,
         round,
-        seenDisconnected);
+        seenDisconnected,
+        control);
   }
 
   private HostReply reply(HostCommand command, String commandId, String ec2InstanceId) {
@@ -330,6 +363,6 @@ final class Observer {
     // A check no host answered usefully (SSM or the hosts' network down) is not a check: the
     // next pass tries again instead of waiting a whole CHECK_INTERVAL.
     boolean anyAnswer = replies.values().stream().anyMatch(r -> r instanceof HostReply.Status);
-    checkToRecord = anyAnswer ? Optional.of(running.sentAt()) : Optional.empty();
+    checkToRecord = anyAnswer && running.full() ? Optional.of(running.sentAt()) : Optional.empty();
   }
 }

@@ -9,17 +9,22 @@ import io.github.bottlerocket.ecsupdater.engine.PassListener;
 import io.github.bottlerocket.ecsupdater.engine.PassOptions;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
 import io.github.bottlerocket.ecsupdater.engine.Phase;
+import io.github.bottlerocket.ecsupdater.engine.Reason;
 import io.github.bottlerocket.ecsupdater.engine.Transition;
 import io.github.bottlerocket.ecsupdater.engine.plan.Planner;
 import io.github.bottlerocket.ecsupdater.model.ClusterInfo;
+import io.github.bottlerocket.ecsupdater.port.AwsFault;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -42,6 +47,9 @@ final class PassLog {
   private final List<Transition> transitions = new ArrayList<>();
   private final Map<String, InstanceReport> finalLines = new HashMap<>();
   private final Map<String, String> stepErrors = new HashMap<>();
+  private final Set<String> refused = new HashSet<>();
+  private final Map<String, Integer> faults = new LinkedHashMap<>();
+  private final Map<String, String> deferred = new LinkedHashMap<>();
   private Planner.Plan lastPlan;
   private int observations;
 
@@ -172,6 +180,8 @@ final class PassLog {
       case UPDATED -> "would set ACTIVE";
       case FAILED -> "would record the failure";
       case RELEASED -> "would remove the record";
+      case CHECK_FAILED -> "would record the failed update check";
+      case CHECK_RECOVERED -> "would delete the record of the failed update checks";
     };
   }
 
@@ -181,9 +191,31 @@ final class PassLog {
   }
 
   /** A step failed on AWS; the next observation decides again. */
-  void stepFailed(String arn, String step, String message) {
-    stepErrors.put(arn, message);
-    safely(() -> listener.stepFailed(clusterArn(), arn, step, message));
+  void stepFailed(String arn, String step, AwsFault fault) {
+    fault(fault);
+    if (!fault.kind().isTransient()) {
+      refused.add(arn);
+    }
+    stepErrors.put(arn, fault.getMessage());
+    safely(() -> listener.stepFailed(clusterArn(), arn, step, fault.getMessage()));
+  }
+
+  /** Whether AWS refused a step on {@code arn} in this pass in a way retrying cannot fix. */
+  boolean refused(String arn) {
+    return refused.contains(arn);
+  }
+
+  /** An AWS call failed after the SDK's retries; counted by operation and kind for the report. */
+  void fault(AwsFault fault) {
+    faults.merge(fault.operation() + " " + fault.kind().name(), 1, Integer::sum);
+  }
+
+  /**
+   * The pass ran out of time before it could carry out what it decided about {@code arn}: its line
+   * says so, and the next pass continues.
+   */
+  void deferred(String arn, String what) {
+    deferred.putIfAbsent(arn, what);
   }
 
   PassReport finish(PassReport.StopReason stop, Optional<String> error) {
@@ -196,6 +228,22 @@ final class PassLog {
                 || line.outcome() == Outcome.SKIPPED
                 || line.outcome() == Outcome.UP_TO_DATE)) {
           line = terminal;
+        }
+        String postponed = deferred.get(line.containerInstanceArn());
+        if (postponed != null) {
+          line =
+              new InstanceReport(
+                  line.containerInstanceArn(),
+                  line.ec2InstanceId(),
+                  line.ecsStatus(),
+                  line.variant(),
+                  line.runningVersion(),
+                  line.targetVersion(),
+                  line.phase(),
+                  line.outcome(),
+                  Optional.of(Reason.DEADLINE),
+                  "the pass ran out of time before " + postponed,
+                  "the next pass continues");
         }
         String stepError = stepErrors.get(line.containerInstanceArn());
         if (stepError != null) {
@@ -228,7 +276,14 @@ final class PassLog {
             lastPlan == null ? Optional.empty() : Optional.of(lastPlan.cluster()),
             lines,
             transitions,
-            error);
+            error,
+            faults.entrySet().stream()
+                .map(
+                    e -> {
+                      String[] k = e.getKey().split(" ", 2);
+                      return new PassReport.Fault(k[0], k[1], e.getValue());
+                    })
+                .toList());
     safely(() -> listener.passFinished(report));
     return report;
   }

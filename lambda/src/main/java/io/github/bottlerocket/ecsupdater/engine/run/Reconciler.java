@@ -17,6 +17,7 @@ import io.github.bottlerocket.ecsupdater.port.SsmPort;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -24,6 +25,12 @@ import java.util.function.Supplier;
  * Runs reconcile passes: observes a cluster ({@link Observer}), lets the {@link Planner} decide,
  * carries the decisions out ({@link Executor}), and repeats while work is in flight and time is
  * left. What the pass did is kept in its {@link PassLog}.
+ *
+ * <p>A transient AWS fault (throttling beyond the SDK's retries, a 5xx, a connection reset, a call
+ * that timed out) never ends a pass: it waits, with a growing and partly random pause, and observes
+ * again while time is left. Only faults that retrying cannot fix (access denied, the cluster not
+ * found, a request AWS rejects) end it. A fault that hits one instance's step is kept on that
+ * instance's line; the next observation decides again.
  */
 public final class Reconciler {
   /** Guards against a plan that keeps changing state without ever waiting. */
@@ -90,6 +97,7 @@ public final class Reconciler {
     private final Observer observer;
     private final PassLog log;
     private final Executor executor;
+    private final SplittableRandom jitter;
 
     Pass(String clusterRef, PassOptions options, Deadline deadline, Settings s) {
       this.clusterRef = clusterRef;
@@ -99,14 +107,31 @@ public final class Reconciler {
       this.observer = new Observer(ecs, ssm, clock, s, options);
       this.log = new PassLog(clusterRef, runId, options, clock.instant(), listener, clock);
       this.executor = new Executor(ecs, ssm, s, options, observer, log, deadline::remaining, runId);
+      this.jitter = new SplittableRandom(runId.hashCode());
     }
 
     PassReport run() {
-      ClusterInfo cluster;
       try {
-        cluster = observer.describeCluster(clusterRef);
-      } catch (AwsFault e) {
-        return log.finish(PassReport.StopReason.ERROR, Optional.of(e.getMessage()));
+        return pass();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return log.finish(PassReport.StopReason.DEADLINE, Optional.of("interrupted"));
+      }
+    }
+
+    private PassReport pass() throws InterruptedException {
+      ClusterInfo cluster = null;
+      for (int n = 1; cluster == null; n++) {
+        try {
+          cluster = observer.describeCluster(clusterRef);
+        } catch (AwsFault e) {
+          log.fault(e);
+          Duration pause = backoff(n);
+          if (!e.kind().isTransient() || outOfTime(pause)) {
+            return log.finish(PassReport.StopReason.ERROR, Optional.of(e.getMessage()));
+          }
+          sleeper.sleep(pause);
+        }
       }
       if (!s.allowedClusters().isEmpty()
           && !s.allowedClusters().contains(cluster.name())
@@ -122,49 +147,87 @@ public final class Reconciler {
       }
       log.cluster(cluster);
       int withoutWait = 0;
-      try {
-        while (true) {
-          if (outOfTime(Duration.ZERO)) {
-            return log.finish(PassReport.StopReason.DEADLINE, Optional.empty());
+      int faultsInARow = 0;
+      while (true) {
+        if (outOfTime(Duration.ZERO)) {
+          return log.finish(PassReport.StopReason.DEADLINE, Optional.empty());
+        }
+        Iteration it;
+        try {
+          it = iterate();
+          faultsInARow = 0;
+        } catch (AwsFault e) {
+          log.fault(e);
+          if (!e.kind().isTransient()) {
+            return log.finish(PassReport.StopReason.ERROR, Optional.of(e.getMessage()));
           }
-          Observation o = observer.observe();
-          Planner.Plan plan = observer.planWithData(o);
-          log.planned(plan);
-          boolean changed = executor.execute(plan, o);
-          executor.recordCheck();
-          log.flush();
-          if (outOfTime(Duration.ZERO)) {
-            return log.finish(PassReport.StopReason.DEADLINE, Optional.empty());
-          }
-          boolean waiting = observer.awaitingReplies() || hasActiveWork(o);
-          if (options.dryRun()) {
-            boolean wouldChange = plan.decisions().stream().anyMatch(Decision::changesState);
-            if (wouldChange || !observer.awaitingReplies()) {
-              return log.finish(PassReport.StopReason.PLANNED, Optional.empty());
-            }
-          } else if (changed && withoutWait < MAX_ITERATIONS_WITHOUT_WAIT) {
-            withoutWait++;
-            continue;
-          } else if (!changed && !waiting) {
-            return log.finish(PassReport.StopReason.SETTLED, Optional.empty());
-          }
-          withoutWait = 0;
-          // Host commands answer within seconds: while one is awaited, look again sooner.
-          Duration pause =
-              observer.awaitingReplies() && s.commandPollInterval().compareTo(s.pollInterval()) < 0
-                  ? s.commandPollInterval()
-                  : s.pollInterval();
+          // Throttling, a 5xx or a time-out is no verdict on anything: wait, then look again.
+          faultsInARow++;
+          Duration pause = backoff(faultsInARow);
           if (outOfTime(pause)) {
+            // The faults are in the report; the next pass looks again.
             return log.finish(PassReport.StopReason.DEADLINE, Optional.empty());
           }
           sleeper.sleep(pause);
+          continue;
         }
-      } catch (AwsFault e) {
-        return log.finish(PassReport.StopReason.ERROR, Optional.of(e.getMessage()));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return log.finish(PassReport.StopReason.DEADLINE, Optional.of("interrupted"));
+        if (it.end().isPresent()) {
+          return log.finish(it.end().get(), Optional.empty());
+        }
+        if (it.changed() && withoutWait < MAX_ITERATIONS_WITHOUT_WAIT) {
+          withoutWait++;
+          continue;
+        }
+        withoutWait = 0;
+        // Host commands answer within seconds: while one is awaited, look again sooner.
+        Duration pause =
+            observer.awaitingReplies() && s.commandPollInterval().compareTo(s.pollInterval()) < 0
+                ? s.commandPollInterval()
+                : s.pollInterval();
+        if (outOfTime(pause)) {
+          return log.finish(PassReport.StopReason.DEADLINE, Optional.empty());
+        }
+        sleeper.sleep(pause);
       }
+    }
+
+    /** What one observation led to: whether anything changed, and whether the pass ends here. */
+    private record Iteration(boolean changed, Optional<PassReport.StopReason> end) {}
+
+    /** Observes, plans and carries the plan out once. */
+    private Iteration iterate() {
+      Observation o = observer.observe();
+      Planner.Plan plan = observer.planWithData(o);
+      log.planned(plan);
+      boolean changed = executor.execute(plan, o);
+      executor.recordCheck();
+      log.flush();
+      if (outOfTime(Duration.ZERO)) {
+        return new Iteration(changed, Optional.of(PassReport.StopReason.DEADLINE));
+      }
+      if (options.dryRun()) {
+        boolean wouldChange = plan.decisions().stream().anyMatch(Decision::changesState);
+        return new Iteration(
+            false,
+            wouldChange || !observer.awaitingReplies()
+                ? Optional.of(PassReport.StopReason.PLANNED)
+                : Optional.empty());
+      }
+      boolean waiting = observer.awaitingReplies() || hasActiveWork(o);
+      return new Iteration(
+          changed,
+          !changed && !waiting ? Optional.of(PassReport.StopReason.SETTLED) : Optional.empty());
+    }
+
+    /**
+     * The wait after the {@code n}-th failed observation in a row: POLL_INTERVAL doubled each time,
+     * at most eight times POLL_INTERVAL, with a random part so that passes over several clusters do
+     * not retry in step.
+     */
+    private Duration backoff(int n) {
+      Duration base = s.pollInterval().multipliedBy(1L << Math.min(n - 1, 3));
+      double share = 0.5 + 0.5 * jitter.nextDouble();
+      return Duration.ofNanos((long) (base.toNanos() * share));
     }
 
     /** Whether less than DEADLINE_MARGIN would be left after {@code wait}. */

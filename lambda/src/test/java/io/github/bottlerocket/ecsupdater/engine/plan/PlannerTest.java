@@ -16,9 +16,11 @@ import static io.github.bottlerocket.ecsupdater.testing.Scene.stoppedTask;
 import static io.github.bottlerocket.ecsupdater.testing.Scene.stoppingTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.bottlerocket.ecsupdater.engine.Control;
 import io.github.bottlerocket.ecsupdater.engine.Decision;
 import io.github.bottlerocket.ecsupdater.engine.FailureReason;
 import io.github.bottlerocket.ecsupdater.engine.InstanceReport;
+import io.github.bottlerocket.ecsupdater.engine.InstanceView;
 import io.github.bottlerocket.ecsupdater.engine.Outcome;
 import io.github.bottlerocket.ecsupdater.engine.PassOptions;
 import io.github.bottlerocket.ecsupdater.engine.Phase;
@@ -33,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -268,14 +271,15 @@ class PlannerTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("unusableReplies")
-    void anUnusableReplyIsReportedAndNothingIsTouched(String name, HostReply reply, String detail) {
+    void anUnusableReplyIsRecordedAsAFailedCheckAndNothingElseIsTouched(
+        String name, HostReply reply, String detail) {
       Scene scene = new Scene().checked(Map.of("a", reply));
       scene.host("a");
 
       Planner.Plan plan = plan(scene);
 
-      assertThat(plan.decisions()).isEmpty();
-      assertThat(line(plan, "a").reason()).contains(Reason.CHECK_FAILED);
+      assertThat(decisions(plan)).containsExactly("RecordCheckFailure(a)");
+      assertThat(line(plan, "a").reason()).contains(FailureReason.CHECK_FAILED);
       assertThat(line(plan, "a").detail()).contains(detail);
     }
 
@@ -568,12 +572,13 @@ class PlannerTest {
     }
 
     @Test
-    void aDownloadThatTakesTooLongFails() {
+    void aDownloadThatAStatusReadAfterTheLimitShowsUnfinishedFails() {
       Scene scene = new Scene();
       scene
           .host("a")
           .phase(Phase.STAGING, Duration.ofMinutes(21), "cmd-a")
-          .replied(checkedAtRequest());
+          .replied(checkedAtRequest())
+          .probed(Duration.ofSeconds(5), error(HostError.Kind.LOCKED));
 
       assertThat(only(plan(scene), Decision.Fail.class).reason())
           .isEqualTo(FailureReason.STAGE_TIMEOUT);
@@ -674,7 +679,7 @@ class PlannerTest {
       scene.host("a").tasks(standaloneTask("job"));
 
       Decision.Fail f = only(plan(scene), Decision.Fail.class);
-      assertThat(f.reason()).isEqualTo(FailureReason.STANDALONE_TASKS);
+      assertThat(f.reason()).isEqualTo(FailureReason.STANDALONE_TASKS_APPEARED);
       assertThat(f.reactivate()).isFalse();
     }
 
@@ -837,16 +842,33 @@ class PlannerTest {
       scene.host("a").tasks(standaloneTask("job"));
 
       Decision.Fail f = only(plan(scene), Decision.Fail.class);
-      assertThat(f.reason()).isEqualTo(FailureReason.STANDALONE_TASKS);
+      assertThat(f.reason()).isEqualTo(FailureReason.STANDALONE_TASKS_APPEARED);
       assertThat(f.reactivate()).isTrue();
     }
 
     @Test
-    void aRecordedDrainThatEcsDidNotApplyIsAppliedWhenStillSafe() {
+    void aRecordedDrainThatEcsDidNotApplyIsAppliedOnlyOnceTheHostShowsTheUpdateStaged() {
       Scene scene = new Scene().services(service("web", 2, 2));
       scene.host("a").phase(Phase.DRAINING).tasks();
 
+      assertThat(decisions(plan(scene))).containsExactly("Probe(a)");
+
+      scene.host("a").probed(Duration.ofSeconds(1), status("synthetic-ecs-staged.json"));
       assertThat(decisions(plan(scene))).containsExactly("StartDrain(a)");
+    }
+
+    @Test
+    void aRecordedDrainThatEcsDidNotApplyIsDroppedWhenNothingIsStaged() {
+      Scene scene = new Scene().services(service("web", 2, 2));
+      scene
+          .host("a")
+          .phase(Phase.DRAINING)
+          .tasks()
+          .probed(Duration.ofSeconds(1), status("synthetic-ecs-after-reboot.json"));
+
+      Decision.Fail f = only(plan(scene), Decision.Fail.class);
+      assertThat(f.reason()).isEqualTo(FailureReason.STAGE_LOST);
+      assertThat(f.reactivate()).isFalse();
     }
 
     @Test
@@ -923,14 +945,15 @@ class PlannerTest {
     }
 
     @Test
-    void anActivationThatNeverGetsReadyFails() {
+    void anActivationThatAStatusReadAfterTheLimitShowsNotReadyFails() {
       Scene scene = new Scene().services(daemon("agent"));
       scene
           .host("a")
           .phase(Phase.ACTIVATING, Duration.ofMinutes(3), "cmd-a")
           .status(InstanceStatus.DRAINING)
           .tasks()
-          .replied(done());
+          .replied(done())
+          .probed(Duration.ofSeconds(5), status("synthetic-ecs-staged.json"));
 
       assertThat(only(plan(scene), Decision.Fail.class).reason())
           .isEqualTo(FailureReason.ACTIVATE_FAILED);
@@ -971,8 +994,71 @@ class PlannerTest {
     }
 
     @Test
-    void verifiesAfterTheGraceEvenIfTheDisconnectWasMissed() {
-      assertThat(decisions(plan(rebooting(Duration.ofSeconds(31))))).containsExactly("Verify(a)");
+    void aConnectedAgentAfterTheGraceIsAskedWhetherTheHostRebooted() {
+      assertThat(decisions(plan(rebooting(Duration.ofSeconds(31))))).containsExactly("Probe(a)");
+    }
+
+    static Stream<Arguments> rebootEvidence() {
+      return Stream.of(
+          Arguments.of(
+              "the status was lost with the old boot (404)",
+              error(HostError.Kind.UNINITIALIZED),
+              "Verify(a)",
+              true),
+          Arguments.of(
+              "the host runs the target",
+              status(
+                  hostStatus(
+                      UpdateState.IDLE, NEW, null, "refresh", "Success", "2026-11-26T10:00:05Z")),
+              "Verify(a)",
+              true),
+          Arguments.of(
+              "a status begun after the reboot, no longer Ready",
+              status(
+                  hostStatus(
+                      UpdateState.AVAILABLE,
+                      OLD,
+                      null,
+                      "refresh",
+                      "Success",
+                      "2026-11-26T10:00:05Z")),
+              "Verify(a)",
+              true),
+          Arguments.of(
+              "still Ready: the reboot has not happened yet",
+              status(
+                  hostStatus(
+                      UpdateState.READY, OLD, NEW, "activate", "Success", "2026-11-26T09:58:00Z")),
+              "",
+              false),
+          Arguments.of(
+              "a status from before the reboot was sent, no longer Ready",
+              status(
+                  hostStatus(
+                      UpdateState.STAGED, OLD, NEW, "refresh", "Success", "2026-11-26T09:50:00Z")),
+              "Fail(a)",
+              false));
+    }
+
+    @ParameterizedTest(name = "{0} -> {2}")
+    @MethodSource("rebootEvidence")
+    void aRebootIsTakenAsDoneOnlyOnEvidence(
+        String name, HostReply probe, String decision, boolean seen) {
+      Scene scene = rebooting(Duration.ofMinutes(2));
+      scene.host("a").probed(Duration.ofSeconds(1), probe);
+
+      Planner.Plan plan = plan(scene);
+
+      assertThat(String.join("", decisions(plan))).isEqualTo(decision);
+      plan.decisions().stream()
+          .filter(d -> d instanceof Decision.Verify)
+          .forEach(d -> assertThat(((Decision.Verify) d).rebootSeen()).isEqualTo(seen));
+      plan.decisions().stream()
+          .filter(d -> d instanceof Decision.Fail)
+          .forEach(
+              d ->
+                  assertThat(((Decision.Fail) d).reason())
+                      .isEqualTo(FailureReason.REBOOT_NOT_PERFORMED));
     }
 
     @Test
@@ -1015,7 +1101,12 @@ class PlannerTest {
 
     private Scene verifying(HostReply reply) {
       Scene scene = new Scene();
-      scene.host("a").phase(Phase.VERIFYING).status(InstanceStatus.DRAINING).replied(reply);
+      scene
+          .host("a")
+          .phase(Phase.VERIFYING)
+          .rebootSeen()
+          .status(InstanceStatus.DRAINING)
+          .replied(reply);
       return scene;
     }
 
@@ -1044,9 +1135,13 @@ class PlannerTest {
       Scene scene = new Scene();
       scene
           .host("a")
-          .phase(Phase.VERIFYING, Duration.ofMinutes(10), "cmd-a")
+          .phase(Phase.VERIFYING, Duration.ofMinutes(11), "cmd-a")
+          .rebootSeen()
           .status(InstanceStatus.DRAINING)
-          .replied(status(hostStatus(UpdateState.READY, OLD, NEW, "refresh", "Success", "x")));
+          .replied(status(hostStatus(UpdateState.READY, OLD, NEW, "refresh", "Success", "x")))
+          .probed(
+              Duration.ofSeconds(5),
+              status(hostStatus(UpdateState.READY, OLD, NEW, "refresh", "Success", "x")));
 
       Decision.Fail f = only(plan(scene), Decision.Fail.class);
       assertThat(f.reason()).isEqualTo(FailureReason.REBOOT_NOT_PERFORMED);
@@ -1109,16 +1204,33 @@ class PlannerTest {
     }
 
     @Test
-    void givesUpAfterTheVerifyTimeout() {
+    void givesUpWhenAStatusReadAfterTheVerifyTimeoutGivesNoAnswer() {
       Scene scene = new Scene();
       scene
           .host("a")
           .phase(Phase.VERIFYING, Duration.ofMinutes(11), "cmd-a")
+          .rebootSeen()
           .status(InstanceStatus.DRAINING)
-          .replied(pending());
+          .replied(pending())
+          .probed(Duration.ofSeconds(5), error(HostError.Kind.NOT_RUN));
 
       Decision.Fail f = only(plan(scene), Decision.Fail.class);
       assertThat(f.reason()).isEqualTo(FailureReason.VERIFY_FAILED);
+      assertThat(f.reactivate()).isTrue();
+    }
+
+    @Test
+    void aHostBackOnItsOldVersionWithoutASignOfARebootIsNoRollback() {
+      Scene scene = new Scene();
+      scene
+          .host("a")
+          .phase(Phase.VERIFYING)
+          .status(InstanceStatus.DRAINING)
+          .replied(status(hostStatus(UpdateState.AVAILABLE, OLD, null, "refresh", "Success", "x")));
+
+      Decision.Fail f = only(plan(scene), Decision.Fail.class);
+      assertThat(f.reason()).isEqualTo(FailureReason.REBOOT_NOT_PERFORMED);
+      assertThat(f.reason().countsAgainstBudget()).isFalse();
       assertThat(f.reactivate()).isTrue();
     }
   }
@@ -1136,6 +1248,68 @@ class PlannerTest {
       assertThat(plan.decisions()).isEmpty();
       assertThat(line(plan, "a").reason()).contains(Reason.STATE_UNREADABLE);
       assertThat(line(plan, "a").detail()).contains("expected 6 parts");
+    }
+
+    @Test
+    void aPhaseThatStartsInTheFutureIsUnreadableAndHoldsNoSlot() {
+      Scene scene = new Scene();
+      scene.host("a").phase(Phase.STAGING, Duration.ofHours(-2), "cmd-a");
+      scene.host("b");
+
+      Planner.Plan plan = plan(scene);
+
+      assertThat(line(plan, "a").reason()).contains(Reason.STATE_UNREADABLE);
+      assertThat(line(plan, "a").detail()).contains("lies in the future");
+      assertThat(decisions(plan)).containsExactly("CheckForUpdates[b]");
+    }
+
+    @Test
+    void aPhaseWrittenInAnotherCaseIsNotRead() {
+      Scene scene = new Scene();
+      scene.host("a").rawState("draining/1.20.0/1.20.1/1/-/-");
+
+      assertThat(line(plan(scene), "a").detail()).contains("unknown phase 'draining'");
+    }
+
+    @Test
+    void aRecordOfAFormatThisUpdaterDoesNotKnowIsLeftAlone() {
+      Scene scene = new Scene();
+      scene.host("a").rawState("3/DRAINING/1.20.0/1.20.1/1/1/-/-/more");
+
+      Planner.Plan plan = plan(scene);
+
+      assertThat(plan.decisions()).isEmpty();
+      assertThat(line(plan, "a").reason()).contains(Reason.STATE_UNREADABLE);
+      assertThat(line(plan, "a").detail()).contains("record format 3");
+    }
+
+    @Test
+    void aFailureOnAnInstanceThatIsNotBottlerocketOpensNoBreaker() {
+      Scene scene = new Scene();
+      scene
+          .host("a")
+          .notBottlerocket()
+          .failed(FailureReason.ROLLED_BACK, Duration.ofHours(1), 1, NEW);
+      scene.host("b");
+
+      Planner.Plan plan = plan(scene);
+
+      assertThat(plan.cluster().circuitBreakerOpen()).isFalse();
+      assertThat(line(plan, "a").detail()).contains("is ignored");
+      assertThat(decisions(plan)).containsExactly("CheckForUpdates[b]");
+    }
+
+    @Test
+    void theOpenBreakerNamesTheInstancesThatHoldIt() {
+      Scene scene = new Scene();
+      scene.host("a").failed(FailureReason.ROLLED_BACK, Duration.ofHours(1), 1, NEW);
+      scene.host("b");
+
+      Planner.Plan plan = plan(scene);
+
+      assertThat(plan.cluster().budgetHolders()).containsExactly("i-a ROLLED_BACK");
+      assertThat(line(plan, "b").reason()).contains(Reason.CIRCUIT_BREAKER_OPEN);
+      assertThat(line(plan, "b").detail()).contains("(i-a ROLLED_BACK)");
     }
 
     @Test
@@ -1162,6 +1336,275 @@ class PlannerTest {
 
       assertThat(plan(early).decisions()).isEmpty();
       assertThat(decisions(plan(late))).containsExactly("CheckForUpdates[a]");
+    }
+  }
+
+  /**
+   * Time limits fail an instance only on evidence: a look taken in this pass, after the limit, that
+   * still shows the step unfinished. Time in which nobody looked fails nothing by itself, and a
+   * pass that stopped between a step and its check leaves nothing the next pass would hold against
+   * it.
+   */
+  @Nested
+  class TimeoutsOnEvidence {
+    private static final String DOWNLOADED = "2026-11-26T09:59:00Z";
+
+    private static Scene past(Phase phase, Duration ago, Consumer<Scene.Host> setup) {
+      Scene scene = new Scene().services(daemon("agent"), service("web", 2, 2));
+      Scene.Host a =
+          scene
+              .host("a")
+              .phase(phase, ago, phase.awaitedCommand().isPresent() ? "cmd-a" : null)
+              .status(phase.isOutOfService() ? InstanceStatus.DRAINING : InstanceStatus.ACTIVE);
+      setup.accept(a);
+      scene.host("b").free(2048, 4096);
+      return scene;
+    }
+
+    private static HostReply staged() {
+      return status(hostStatus(UpdateState.STAGED, OLD, NEW, "prepare", "Success", DOWNLOADED));
+    }
+
+    static Stream<Arguments> looks() {
+      return Stream.of(
+          // STAGING, 21 minutes into a 20-minute limit.
+          Arguments.of(
+              "STAGING: limit passed while nobody looked: look now",
+              past(Phase.STAGING, Duration.ofMinutes(21), h -> h.replied(pending())),
+              "Probe(a)"),
+          Arguments.of(
+              "STAGING: first look after the limit shows the update staged: go on",
+              past(
+                  Phase.STAGING,
+                  Duration.ofMinutes(21),
+                  h -> h.replied(pending()).probed(Duration.ofSeconds(2), staged())),
+              "MarkStaged(a)"),
+          Arguments.of(
+              "STAGING: a look after the limit shows the download still running: fail",
+              past(
+                  Phase.STAGING,
+                  Duration.ofMinutes(21),
+                  h ->
+                      h.replied(pending())
+                          .probed(Duration.ofSeconds(2), error(HostError.Kind.LOCKED))),
+              "Fail(a)"),
+          Arguments.of(
+              "STAGING: a look from before the limit does not count: look again",
+              past(
+                  Phase.STAGING,
+                  Duration.ofMinutes(21),
+                  h ->
+                      h.replied(pending())
+                          .probed(Duration.ofMinutes(5), error(HostError.Kind.LOCKED))),
+              "Probe(a)"),
+          // DRAINING, 31 minutes into a 30-minute limit.
+          Arguments.of(
+              "DRAINING: limit passed while nobody looked: read the tasks first",
+              past(Phase.DRAINING, Duration.ofMinutes(31), h -> {}),
+              "InspectTasks(a)"),
+          Arguments.of(
+              "DRAINING: first look after the limit finds it drained: go on",
+              past(
+                  Phase.DRAINING,
+                  Duration.ofMinutes(31),
+                  h -> h.tasks(serviceTask("d1", "agent", 128, 128))),
+              "Activate(a)"),
+          Arguments.of(
+              "DRAINING: a look after the limit still finds service tasks: undo",
+              past(
+                  Phase.DRAINING,
+                  Duration.ofMinutes(31),
+                  h -> h.tasks(serviceTask("t1", "web", 256, 512))),
+              "Fail(a)"),
+          // ACTIVATING, 3 minutes into a 2-minute limit.
+          Arguments.of(
+              "ACTIVATING: the pass stopped before the activation's reply: look now",
+              past(Phase.ACTIVATING, Duration.ofMinutes(3), h -> h.tasks().replied(pending())),
+              "Probe(a)"),
+          Arguments.of(
+              "ACTIVATING: first look after the limit shows Ready: reboot",
+              past(
+                  Phase.ACTIVATING,
+                  Duration.ofMinutes(3),
+                  h ->
+                      h.tasks()
+                          .replied(done())
+                          .probed(Duration.ofSeconds(2), status("synthetic-ecs-ready.json"))),
+              "Reboot(a)"),
+          Arguments.of(
+              "ACTIVATING: a look after the limit still shows Staged: undo",
+              past(
+                  Phase.ACTIVATING,
+                  Duration.ofMinutes(3),
+                  h ->
+                      h.tasks()
+                          .replied(done())
+                          .probed(Duration.ofSeconds(2), status("synthetic-ecs-staged.json"))),
+              "Fail(a)"),
+          // REBOOTING, 21 minutes into a 20-minute limit.
+          Arguments.of(
+              "REBOOTING: limit passed while nobody looked, agent back: ask whether it rebooted",
+              past(Phase.REBOOTING, Duration.ofMinutes(21), h -> {}),
+              "Probe(a)"),
+          Arguments.of(
+              "REBOOTING: first look after the limit shows a new boot: verify",
+              past(
+                  Phase.REBOOTING,
+                  Duration.ofMinutes(21),
+                  h -> h.probed(Duration.ofSeconds(2), error(HostError.Kind.UNINITIALIZED))),
+              "Verify(a)"),
+          Arguments.of(
+              "REBOOTING: a look after the limit finds the agent disconnected: fail",
+              past(Phase.REBOOTING, Duration.ofMinutes(21), Scene.Host::disconnected),
+              "Fail(a)"),
+          // VERIFYING, 11 minutes into a 10-minute limit.
+          Arguments.of(
+              "VERIFYING: the pass stopped before the check's reply: look now",
+              past(Phase.VERIFYING, Duration.ofMinutes(11), h -> h.rebootSeen().replied(pending())),
+              "Probe(a)"),
+          Arguments.of(
+              "VERIFYING: first look after the limit shows the target: done",
+              past(
+                  Phase.VERIFYING,
+                  Duration.ofMinutes(11),
+                  h ->
+                      h.rebootSeen()
+                          .replied(pending())
+                          .probed(
+                              Duration.ofSeconds(2), status("synthetic-ecs-after-reboot.json"))),
+              "Complete(a)"),
+          Arguments.of(
+              "VERIFYING: a look after the limit gives no answer: fail",
+              past(
+                  Phase.VERIFYING,
+                  Duration.ofMinutes(11),
+                  h ->
+                      h.rebootSeen()
+                          .replied(pending())
+                          .probed(Duration.ofSeconds(2), error(HostError.Kind.NOT_RUN))),
+              "Fail(a)"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("looks")
+    void aLimitFailsOnlyWhatALookAfterItShowsUnfinished(String name, Scene scene, String decision) {
+      // b only offers room to a's tasks; what is decided about it does not matter here.
+      assertThat(decisions(plan(scene)).stream().filter(d -> d.endsWith("(a)")))
+          .containsExactly(decision);
+    }
+  }
+
+  /** The stack-wide control switch: pause stops new starts, stop holds everything. */
+  @Nested
+  class ControlSwitch {
+
+    @Test
+    void stopHoldsEvenWorkUnderWay() {
+      Scene scene = new Scene().control(Control.of("/u/control", Optional.of("stop")));
+      scene.host("a").phase(Phase.DRAINING).status(InstanceStatus.DRAINING).tasks();
+      scene.host("b");
+
+      Planner.Plan plan = plan(scene);
+
+      assertThat(plan.decisions()).isEmpty();
+      assertThat(line(plan, "a").reason()).contains(Reason.STOPPED);
+      assertThat(line(plan, "a").outcome()).isEqualTo(Outcome.WAITING);
+      assertThat(line(plan, "b").reason()).contains(Reason.STOPPED);
+      assertThat(plan.cluster().stopped()).isTrue();
+    }
+
+    static Stream<Arguments> unreadable() {
+      return Stream.of(
+          Arguments.of("a word it does not know", Control.of("/u/control", Optional.of("go"))),
+          Arguments.of("no such parameter", Control.of("/u/control", Optional.empty())),
+          Arguments.of("a parameter it may not read", Control.unreadable("/u/control", "denied")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unreadable")
+    void aSwitchThatCannotBeReadStops(String name, Control control) {
+      Scene scene = new Scene().control(control);
+      scene.host("a").phase(Phase.ACTIVATING).status(InstanceStatus.DRAINING).tasks();
+
+      Planner.Plan plan = plan(scene);
+
+      assertThat(plan.decisions()).isEmpty();
+      assertThat(line(plan, "a").reason()).contains(Reason.STOPPED);
+    }
+
+    @Test
+    void pauseLetsWorkUnderWayFinishButStartsNothing() {
+      Scene scene =
+          new Scene()
+              .services(service("web", 1, 1))
+              .control(Control.of("/u/control", Optional.of("pause")));
+      scene.host("a").phase(Phase.DRAINING).status(InstanceStatus.DRAINING).tasks();
+      scene.host("b");
+
+      Planner.Plan plan = plan(scene);
+
+      assertThat(decisions(plan)).containsExactly("Activate(a)");
+      assertThat(line(plan, "b").reason()).contains(Reason.PAUSED);
+      assertThat(line(plan, "b").detail()).contains("/u/control says pause");
+    }
+  }
+
+  /** A failed update check stays on the instance and in every report until a check succeeds. */
+  @Nested
+  class FailedChecks {
+
+    @Test
+    void aHostWhoseCheckFailedIsCheckedAgainAfterItsBackOffEvenWithinTheCheckInterval() {
+      Scene scene = new Scene().checkedAgo(Duration.ofMinutes(20));
+      scene.host("a").failed(FailureReason.CHECK_FAILED, Duration.ofMinutes(11), 1, null);
+      scene.host("b");
+
+      Planner.Plan plan = plan(scene);
+
+      assertThat(only(plan, Decision.CheckForUpdates.class).instances())
+          .extracting(InstanceView::arn)
+          .containsExactly(arn("a"));
+      assertThat(only(plan, Decision.CheckForUpdates.class).full()).isFalse();
+      assertThat(line(plan, "a").reason()).contains(FailureReason.CHECK_FAILED);
+      assertThat(line(plan, "a").detail()).contains("checking again now");
+      assertThat(line(plan, "b").reason()).contains(Reason.NOT_CHECKED);
+    }
+
+    @Test
+    void untilItsBackOffHasPassedItIsReportedAsAFailedCheckWithTheTime() {
+      Scene scene = new Scene().checkedAgo(Duration.ofMinutes(20));
+      scene.host("a").failed(FailureReason.CHECK_FAILED, Duration.ofMinutes(5), 2, null);
+
+      Planner.Plan plan = plan(scene);
+
+      assertThat(plan.decisions()).isEmpty();
+      assertThat(line(plan, "a").reason()).contains(FailureReason.CHECK_FAILED);
+      assertThat(line(plan, "a").detail()).contains("2 checks in a row");
+      // The second failure in a row waits twice CHECK_RETRY_INTERVAL.
+      assertThat(line(plan, "a").next())
+          .isEqualTo("checked again after " + Scene.T0.plus(Duration.ofMinutes(15)));
+    }
+
+    @Test
+    void aGoodCheckDeletesTheRecordOfTheFailedOnes() {
+      Scene scene = new Scene().checked(Map.of("a", status("synthetic-ecs-after-reboot.json")));
+      scene.host("a").failed(FailureReason.CHECK_FAILED, Duration.ofMinutes(11), 1, null);
+
+      Planner.Plan plan = plan(scene);
+
+      assertThat(decisions(plan)).containsExactly("ClearCheckFailure(a)");
+      assertThat(line(plan, "a").outcome()).isEqualTo(Outcome.UP_TO_DATE);
+    }
+
+    @Test
+    void aFailedCheckNeverReplacesAFailureThatNeedsAnOperator() {
+      Scene scene = new Scene().checked(Map.of("a", error(HostError.Kind.NOT_RUN)));
+      scene.host("a").failed(FailureReason.ROLLED_BACK, Duration.ofDays(2), 1, "1.19.0");
+
+      Planner.Plan plan = plan(scene);
+
+      assertThat(plan.decisions()).isEmpty();
+      assertThat(line(plan, "a").reason()).contains(FailureReason.CHECK_FAILED);
     }
   }
 }

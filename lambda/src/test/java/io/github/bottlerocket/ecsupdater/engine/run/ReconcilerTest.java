@@ -10,11 +10,13 @@ import io.github.bottlerocket.ecsupdater.config.Settings;
 import io.github.bottlerocket.ecsupdater.engine.Deadline;
 import io.github.bottlerocket.ecsupdater.engine.FailureReason;
 import io.github.bottlerocket.ecsupdater.engine.InstanceReport;
+import io.github.bottlerocket.ecsupdater.engine.Lifecycle;
 import io.github.bottlerocket.ecsupdater.engine.Outcome;
 import io.github.bottlerocket.ecsupdater.engine.PassListener;
 import io.github.bottlerocket.ecsupdater.engine.PassOptions;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
 import io.github.bottlerocket.ecsupdater.engine.Phase;
+import io.github.bottlerocket.ecsupdater.engine.PhaseRecord;
 import io.github.bottlerocket.ecsupdater.engine.Reason;
 import io.github.bottlerocket.ecsupdater.engine.StateAttributes;
 import io.github.bottlerocket.ecsupdater.engine.Transition;
@@ -23,15 +25,19 @@ import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
 import io.github.bottlerocket.ecsupdater.testing.FakeCluster;
+import io.github.bottlerocket.ecsupdater.testing.Scene;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The reconciler against an in-memory cluster: ordering of changes, deadlines, resumption. */
@@ -76,11 +82,15 @@ class ReconcilerTest {
   }
 
   private PassReport pass(PassOptions options) {
-    return reconciler()
-        .run(
-            FakeCluster.CLUSTER,
-            options,
-            Deadline.at(cluster.clock.instant().plus(Duration.ofMinutes(14)), cluster.clock));
+    PassReport report =
+        reconciler()
+            .run(
+                FakeCluster.CLUSTER,
+                options,
+                Deadline.at(cluster.clock.instant().plus(Duration.ofMinutes(14)), cluster.clock));
+    // Whatever a test checks, every transition of its pass is an arrow of the lifecycle.
+    assertThat(report.transitions()).allMatch(Lifecycle::allows, "an arrow of Lifecycle");
+    return report;
   }
 
   private FakeCluster.Host updatable(String id) {
@@ -188,7 +198,7 @@ class ReconcilerTest {
                 assertThat(call)
                     .extracting(EcsPort.InstanceAttribute::value)
                     .hasSize(3)
-                    .allMatch(v -> v.startsWith("QUEUED/")));
+                    .allMatch(v -> v.startsWith("2/QUEUED/")));
   }
 
   @Test
@@ -324,6 +334,157 @@ class ReconcilerTest {
 
     assertThat(report.error())
         .hasValueSatisfying(e -> assertThat(e).contains("cluster 'nope' was not found"));
+  }
+
+  @Test
+  void aThrottledObservationMakesThePassWaitAndGoOnWithoutFailingAnything() {
+    updatable("a");
+    cluster.failTimes(
+        "ecs:ListContainerInstances",
+        new AwsFault(AwsFault.Kind.THROTTLED, "ecs:ListContainerInstances", "Rate exceeded", null),
+        3);
+
+    PassReport report = pass();
+
+    assertThat(report.stopReason()).isEqualTo(PassReport.StopReason.SETTLED);
+    assertThat(report.error()).isEmpty();
+    assertThat(report.faults())
+        .containsExactly(new PassReport.Fault("ecs:ListContainerInstances", "THROTTLED", 3));
+    assertThat(cluster.host("a").active).isEqualTo(NEW);
+    assertThat(cluster.host("a").attributes).doesNotContainKey(StateAttributes.FAILURE);
+  }
+
+  @Test
+  void aServerErrorInTheMiddleOfAnUpdateIsWaitedOutAndTheUpdateFinishes() {
+    updatable("a");
+    cluster.failTimes(
+        "ecs:ListTasks",
+        new AwsFault(AwsFault.Kind.UNAVAILABLE, "ecs:ListTasks", "HTTP 500", null),
+        2);
+
+    PassReport report = pass();
+
+    assertThat(report.faults())
+        .containsExactly(new PassReport.Fault("ecs:ListTasks", "UNAVAILABLE", 2));
+    assertThat(cluster.host("a").active).isEqualTo(NEW);
+    assertThat(report.transitions()).noneMatch(t -> t.kind() == Transition.Kind.FAILED);
+  }
+
+  @Test
+  void aStepAwsRefusesForGoodIsNotTriedAgainInThePass() {
+    updatable("a");
+    cluster.faults.put(
+        "ssm:SendCommand",
+        new AwsFault(AwsFault.Kind.ACCESS_DENIED, "ssm:SendCommand", "not authorized", null));
+    cluster.tags.put(StateAttributes.LAST_CHECK_TAG, Scene.T0.minusSeconds(60).toString());
+    FakeCluster.Host a = cluster.host("a");
+    a.attributes.put(
+        StateAttributes.STATE,
+        StateAttributes.encode(
+            new PhaseRecord(
+                Phase.QUEUED,
+                Optional.of(Scene.OLD),
+                Optional.of(NEW),
+                Scene.T0.minusSeconds(30),
+                Optional.empty(),
+                Optional.empty())));
+
+    PassReport report = pass();
+
+    assertThat(cluster.log.stream().filter(l -> l.startsWith("ssm:SendCommand PREPARE")))
+        .hasSize(1);
+    assertThat(report.instances().get(0).detail()).contains("last step failed");
+  }
+
+  static Stream<Arguments> stops() {
+    return Stream.of(
+        Arguments.of("stop", Optional.of("stop")),
+        Arguments.of("a word it does not know", Optional.of("halt please")),
+        Arguments.of("no such parameter", Optional.empty()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("stops")
+  void aStopHoldsAnUpdateUnderWayWhereItIs(String name, Optional<String> value) {
+    env.put("CONTROL_PARAMETER", "/updater/control");
+    value.ifPresent(v -> cluster.parameters.put("/updater/control", v));
+    FakeCluster.Host a = updatable("a");
+    a.status = InstanceStatus.DRAINING;
+    a.drainStarted = Scene.T0.minusSeconds(30);
+    a.tasks.clear();
+    a.attributes.put(
+        StateAttributes.STATE,
+        StateAttributes.encode(
+            new PhaseRecord(
+                Phase.DRAINING,
+                Optional.of(Scene.OLD),
+                Optional.of(NEW),
+                Scene.T0.minusSeconds(30),
+                Optional.of(Scene.T0.minusSeconds(30)),
+                Optional.empty())));
+
+    PassReport report = pass();
+
+    assertThat(cluster.changes()).isEmpty();
+    assertThat(cluster.log).noneMatch(l -> l.startsWith("ssm:SendCommand"));
+    assertThat(report.instances().get(0).reason()).contains(Reason.STOPPED);
+    assertThat(a.status).isEqualTo(InstanceStatus.DRAINING);
+  }
+
+  @Test
+  void aPauseLetsTheUpdateUnderWayFinishAndStartsNothingNew() {
+    env.put("CONTROL_PARAMETER", "/updater/control");
+    cluster.parameters.put("/updater/control", "pause");
+    FakeCluster.Host a = updatable("a");
+    a.status = InstanceStatus.DRAINING;
+    a.drainStarted = Scene.T0.minusSeconds(30);
+    a.tasks.clear();
+    a.staged = NEW;
+    a.attributes.put(
+        StateAttributes.STATE,
+        StateAttributes.encode(
+            new PhaseRecord(
+                Phase.DRAINING,
+                Optional.of(Scene.OLD),
+                Optional.of(NEW),
+                Scene.T0.minusSeconds(30),
+                Optional.of(Scene.T0.minusSeconds(30)),
+                Optional.empty())));
+    updatable("b");
+
+    PassReport report = pass();
+
+    assertThat(a.active).isEqualTo(NEW);
+    assertThat(cluster.log).noneMatch(l -> l.contains(" CHECK i-b"));
+    assertThat(report.instances())
+        .filteredOn(i -> i.containerInstanceArn().endsWith("/b"))
+        .singleElement()
+        .satisfies(i -> assertThat(i.reason()).contains(Reason.PAUSED));
+  }
+
+  @Test
+  void theControlParameterIsReadOncePerControlInterval() {
+    env.put("CONTROL_PARAMETER", "/updater/control");
+    env.put("CONTROL_INTERVAL", "10m");
+    cluster.parameters.put("/updater/control", "run");
+    updatable("a");
+
+    pass();
+
+    assertThat(cluster.log.stream().filter(l -> l.startsWith("ssm:GetParameter"))).hasSize(1);
+  }
+
+  @Test
+  void aStepThePassHasNoTimeForIsReportedAsDeadline() {
+    updatable("a");
+
+    // Enough time to observe, too little to collect a check's replies.
+    PassReport report =
+        reconciler().run(FakeCluster.CLUSTER, PassOptions.DEFAULT, () -> Duration.ofMinutes(2));
+
+    assertThat(cluster.log).noneMatch(l -> l.contains(" CHECK "));
+    assertThat(report.instances().get(0).reason()).contains(Reason.DEADLINE);
+    assertThat(report.instances().get(0).next()).isEqualTo("the next pass continues");
   }
 
   @Test

@@ -1,12 +1,12 @@
-package io.github.bottlerocket.ecsupdater;
+package io.github.bottlerocket.ecsupdater.app;
 
+import io.github.bottlerocket.ecsupdater.Echo;
 import io.github.bottlerocket.ecsupdater.config.Settings;
 import io.github.bottlerocket.ecsupdater.engine.Deadline;
 import io.github.bottlerocket.ecsupdater.engine.PassListener;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
 import io.github.bottlerocket.ecsupdater.engine.Sleeper;
 import io.github.bottlerocket.ecsupdater.engine.run.Reconciler;
-import io.github.bottlerocket.ecsupdater.handler.Invocation;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
 import io.github.bottlerocket.ecsupdater.port.SsmPort;

@@ -1,4 +1,4 @@
-package io.github.bottlerocket.ecsupdater.observe;
+package io.github.bottlerocket.ecsupdater.telemetry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -35,6 +35,7 @@ import java.util.TreeMap;
  *   <tr><td>PassDuration</td><td>Seconds</td><td>Cluster; none</td><td>pass</td></tr>
  *   <tr><td>InstancesSkipped</td><td>Count</td><td>Cluster, Reason</td><td>pass</td></tr>
  *   <tr><td>HostsOnVersion</td><td>Count</td><td>Cluster, Version</td><td>pass that read versions</td></tr>
+ *   <tr><td>AwsFaults</td><td>Count</td><td>Cluster, Operation</td><td>pass with faults</td></tr>
  *   <tr><td>DrainTime, OutOfServiceTime</td><td>Seconds</td><td>Cluster; none</td><td>update</td></tr>
  * </table>
  */
@@ -134,6 +135,11 @@ public final class EmfMetrics implements PassListener {
     versions.forEach(
         (version, n) ->
             emit(cluster, Map.of("Version", version), Map.of("HostsOnVersion", n), "Count", false));
+    Map<String, Integer> faults = new TreeMap<>();
+    report.faults().forEach(f -> faults.merge(f.operation(), f.count(), Integer::sum));
+    faults.forEach(
+        (operation, n) ->
+            emit(cluster, Map.of("Operation", operation), Map.of("AwsFaults", n), "Count", false));
   }
 
   /**

@@ -1,4 +1,4 @@
-package io.github.bottlerocket.ecsupdater.handler;
+package io.github.bottlerocket.ecsupdater.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

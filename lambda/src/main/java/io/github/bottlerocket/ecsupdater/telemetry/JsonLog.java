@@ -1,4 +1,4 @@
-package io.github.bottlerocket.ecsupdater.observe;
+package io.github.bottlerocket.ecsupdater.telemetry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

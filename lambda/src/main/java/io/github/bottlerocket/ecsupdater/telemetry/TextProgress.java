@@ -1,4 +1,4 @@
-package io.github.bottlerocket.ecsupdater.observe;
+package io.github.bottlerocket.ecsupdater.telemetry;
 
 import io.github.bottlerocket.ecsupdater.config.Durations;
 import io.github.bottlerocket.ecsupdater.engine.PassListener;

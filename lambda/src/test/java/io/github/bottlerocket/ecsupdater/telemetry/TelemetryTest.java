@@ -1,4 +1,4 @@
-package io.github.bottlerocket.ecsupdater.observe;
+package io.github.bottlerocket.ecsupdater.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

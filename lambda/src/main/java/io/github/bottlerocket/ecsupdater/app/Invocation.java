@@ -1,4 +1,4 @@
-package io.github.bottlerocket.ecsupdater.handler;
+package io.github.bottlerocket.ecsupdater.app;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,4 +1,4 @@
-package io.github.bottlerocket.ecsupdater.handler;
+package io.github.bottlerocket.ecsupdater.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -60,16 +60,30 @@ public final class ReportJson {
     r.instances().forEach(i -> instances.add(instance(i)));
     ArrayNode changes = n.putArray(r.dryRun() ? "plannedChanges" : "changes");
     r.transitions().forEach(t -> changes.add(transition(t)));
+    if (!r.faults().isEmpty()) {
+      ArrayNode faults = n.putArray("faults");
+      for (PassReport.Fault f : r.faults()) {
+        faults
+            .addObject()
+            .put("operation", f.operation())
+            .put("kind", f.kind())
+            .put("count", f.count());
+      }
+    }
     return n;
   }
 
   private static ObjectNode gates(ClusterStatus c) {
     ObjectNode n = MAPPER.createObjectNode();
+    n.put("stopped", c.stopped());
     n.put("paused", c.paused());
     n.put("maintenanceWindowOpen", c.windowOpen());
     c.windowOpensAt().ifPresent(t -> n.put("maintenanceWindowOpensAt", t.toString()));
     n.put("circuitBreakerOpen", c.circuitBreakerOpen());
     n.put("failuresAgainstBudget", c.budgetFailures());
+    if (!c.budgetHolders().isEmpty()) {
+      c.budgetHolders().forEach(n.putArray("failuresAgainstBudgetHeldBy")::add);
+    }
     n.put("failureBudget", c.failureBudget());
     n.put("outOfService", c.outOfService());
     n.put("maxConcurrent", c.maxConcurrent());

@@ -1,14 +1,8 @@
-package io.github.bottlerocket.ecsupdater.observe;
+package io.github.bottlerocket.ecsupdater.telemetry;
 
-import io.github.bottlerocket.ecsupdater.aws.AwsClients;
-import io.github.bottlerocket.ecsupdater.aws.EventBridgeAdapter;
-import io.github.bottlerocket.ecsupdater.config.Settings;
 import io.github.bottlerocket.ecsupdater.engine.PassListener;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
 import io.github.bottlerocket.ecsupdater.engine.Transition;
-import java.io.PrintStream;
-import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -21,22 +15,6 @@ public final class Telemetry implements PassListener {
 
   public Telemetry(List<PassListener> listeners) {
     this.listeners = List.copyOf(listeners);
-  }
-
-  /**
-   * What the Lambda function emits: JSON log lines, embedded-format metrics on the same stream, and
-   * EventBridge events unless EVENT_BUS is {@code none}.
-   */
-  public static PassListener forLambda(
-      Settings settings, AwsClients clients, Clock clock, PrintStream out) {
-    List<PassListener> all = new ArrayList<>();
-    all.add(new JsonLog(out, clock));
-    all.add(new EmfMetrics(out, clock, settings.metricsNamespace()));
-    settings
-        .eventBus()
-        .ifPresent(
-            bus -> all.add(new EventPublisher(new EventBridgeAdapter(clients::events, bus), out)));
-    return new Telemetry(all);
   }
 
   @Override

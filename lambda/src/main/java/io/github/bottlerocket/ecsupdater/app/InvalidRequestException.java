@@ -1,4 +1,4 @@
-package io.github.bottlerocket.ecsupdater.handler;
+package io.github.bottlerocket.ecsupdater.app;
 
 /**
  * The invocation payload is not one the updater accepts. The message names the field and the fix.

@@ -1,4 +1,4 @@
-package io.github.bottlerocket.ecsupdater.observe;
+package io.github.bottlerocket.ecsupdater.telemetry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -122,6 +122,9 @@ public final class EventPublisher implements PassListener {
               d.put("outOfService", c.outOfService());
             });
     r.error().ifPresent(e -> d.put("error", e));
+    if (!r.faults().isEmpty()) {
+      d.put("faults", r.faults().stream().mapToInt(PassReport.Fault::count).sum());
+    }
     return d;
   }
 
