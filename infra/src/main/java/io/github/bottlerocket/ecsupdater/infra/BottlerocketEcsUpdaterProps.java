@@ -385,7 +385,15 @@ public final class BottlerocketEcsUpdaterProps {
       return duration(Setting.CHECK_TIMEOUT, value);
     }
 
-    /** {@code POLL_INTERVAL}: pause between observations while work is in flight. */
+    /**
+     * {@code CHECK_RETRY_INTERVAL}: wait before a host whose last update check failed is checked
+     * again; doubles with each further failure, up to {@code CHECK_INTERVAL}.
+     */
+    public Builder checkRetryInterval(Duration value) {
+      return duration(Setting.CHECK_RETRY_INTERVAL, value);
+    }
+
+    /** {@code POLL_INTERVAL}: pause between observations of the cluster while work is in flight. */
     public Builder pollInterval(Duration value) {
       return duration(Setting.POLL_INTERVAL, value);
     }
@@ -458,6 +466,14 @@ public final class BottlerocketEcsUpdaterProps {
     /** {@code PAUSED}: when true, nothing new starts in any cluster; started updates finish. */
     public Builder paused(boolean value) {
       return setting(Setting.PAUSED, Boolean.toString(value));
+    }
+
+    /**
+     * {@code CONTROL_INTERVAL}: how often a pass reads the control parameter again while it runs;
+     * a stop takes effect within this time.
+     */
+    public Builder controlInterval(Duration value) {
+      return duration(Setting.CONTROL_INTERVAL, value);
     }
 
     /** {@code COMMAND_DELIVERY_TIMEOUT}: how long SSM tries to deliver a command to a host. */

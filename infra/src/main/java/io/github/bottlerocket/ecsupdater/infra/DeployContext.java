@@ -1,5 +1,6 @@
 package io.github.bottlerocket.ecsupdater.infra;
 
+import io.github.bottlerocket.ecsupdater.config.Flag;
 import io.github.bottlerocket.ecsupdater.config.Setting;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -314,18 +315,17 @@ public record DeployContext(
       return Optional.of(out);
     }
 
+    /** Read with the same words as the function's PAUSED setting. */
     Optional<Boolean> bool(String key) {
       return text(key)
           .flatMap(
-              v ->
-                  switch (v.toLowerCase(Locale.ROOT)) {
-                    case "true" -> Optional.of(true);
-                    case "false" -> Optional.of(false);
-                    default -> {
-                      problem(key, "true or false", v);
-                      yield Optional.empty();
-                    }
-                  });
+              v -> {
+                Optional<Boolean> b = Flag.parse(v);
+                if (b.isEmpty()) {
+                  problem(key, Flag.WORDS, v);
+                }
+                return b;
+              });
     }
 
     void problem(String key, String accepted, String got) {

@@ -31,6 +31,7 @@ final class FunctionSettings {
           FAILURE_BUDGET,
           CHECK_INTERVAL,
           CHECK_TIMEOUT,
+          CHECK_RETRY_INTERVAL,
           POLL_INTERVAL,
           COMMAND_POLL_INTERVAL,
           STAGE_TIMEOUT,
@@ -46,6 +47,7 @@ final class FunctionSettings {
           MAINTENANCE_WINDOW,
           MAINTENANCE_TIMEZONE,
           PAUSED,
+          CONTROL_INTERVAL,
           COMMAND_DELIVERY_TIMEOUT,
           METRICS_NAMESPACE ->
           true;

@@ -1,7 +1,7 @@
 package io.github.bottlerocket.ecsupdater.infra;
 
 import io.github.bottlerocket.ecsupdater.engine.StateAttributes;
-import io.github.bottlerocket.ecsupdater.observe.EmfMetrics;
+import io.github.bottlerocket.ecsupdater.telemetry.EmfMetrics;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awscdk.Duration;

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -91,6 +92,12 @@ class DeployContextTest {
     assertThat(props.getDocumentPrefix()).contains("Prod-");
     assertThat(props.getInstanceTagKey()).contains("ecs-cluster");
     assertThat(props.getInstanceTagValue()).contains("prod");
+  }
+
+  @ParameterizedTest(name = "paused={0}")
+  @CsvSource({"yes,true", "ON,true", "1,true", "no,false", "0,false", "Off,false"})
+  void pausedTakesTheWordsOfThePausedSetting(String word, boolean paused) {
+    assertThat(propsFrom(Map.of("paused", word)).isPaused()).isEqualTo(paused);
   }
 
   @Test

@@ -37,6 +37,7 @@ class EverySettingTest {
     v.put(Setting.FAILURE_BUDGET, "2");
     v.put(Setting.CHECK_INTERVAL, "90m");
     v.put(Setting.CHECK_TIMEOUT, "3m");
+    v.put(Setting.CHECK_RETRY_INTERVAL, "5m");
     v.put(Setting.POLL_INTERVAL, "500ms");
     v.put(Setting.COMMAND_POLL_INTERVAL, "1s");
     v.put(Setting.STAGE_TIMEOUT, "25m");
@@ -52,6 +53,7 @@ class EverySettingTest {
     v.put(Setting.MAINTENANCE_WINDOW, "Sat,Sun 02:00-06:00");
     v.put(Setting.MAINTENANCE_TIMEZONE, "Europe/Berlin");
     v.put(Setting.PAUSED, "true");
+    v.put(Setting.CONTROL_INTERVAL, "1m");
     v.put(Setting.SSM_DOCUMENT_PREFIX, "Batch-");
     v.put(Setting.COMMAND_DELIVERY_TIMEOUT, "20m");
     v.put(Setting.EVENT_BUS, "ops-events");

@@ -183,7 +183,7 @@ class PropsValidationTest {
                 + FUNCTION_REJECTS
                 + "DRAIN_TIMEOUT must be "
                 + Durations.FORMS
-                + ", at least 1ms, got '0ms'"),
+                + ", at least 1ms, at most 30d, got '0ms'"),
         rule(
             "zero reboot timeout",
             b -> b.rebootTimeout(Duration.millis(0)),
@@ -191,7 +191,7 @@ class PropsValidationTest {
                 + FUNCTION_REJECTS
                 + "REBOOT_TIMEOUT must be "
                 + Durations.FORMS
-                + ", at least 1ms, got '0ms'"),
+                + ", at least 1ms, at most 30d, got '0ms'"),
         rule(
             "metrics namespace with a dollar",
             b -> b.metricsNamespace("bad$ns"),
