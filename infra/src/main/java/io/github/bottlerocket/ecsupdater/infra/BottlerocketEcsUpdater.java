@@ -5,7 +5,7 @@ import io.github.bottlerocket.ecsupdater.config.Setting;
 import io.github.bottlerocket.ecsupdater.config.Settings;
 import io.github.bottlerocket.ecsupdater.engine.StateAttributes;
 import io.github.bottlerocket.ecsupdater.host.HostCommand;
-import io.github.bottlerocket.ecsupdater.observe.EmfMetrics;
+import io.github.bottlerocket.ecsupdater.telemetry.EmfMetrics;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import io.github.cdklabs.cdknag.RegexAppliesTo;

@@ -1,6 +1,7 @@
 package io.github.bottlerocket.ecsupdater.infra;
 
 import io.github.bottlerocket.ecsupdater.config.Durations;
+import io.github.bottlerocket.ecsupdater.config.Flag;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -263,18 +264,17 @@ public record DeployContext(
               });
     }
 
+    /** Read with the same words as the function's PAUSED setting. */
     Optional<Boolean> bool(String key) {
       return text(key)
           .flatMap(
-              v ->
-                  switch (v.toLowerCase(Locale.ROOT)) {
-                    case "true" -> Optional.of(true);
-                    case "false" -> Optional.of(false);
-                    default -> {
-                      problem(key, "true or false", v);
-                      yield Optional.empty();
-                    }
-                  });
+              v -> {
+                Optional<Boolean> b = Flag.parse(v);
+                if (b.isEmpty()) {
+                  problem(key, Flag.WORDS, v);
+                }
+                return b;
+              });
     }
 
     Optional<Duration> duration(String key) {

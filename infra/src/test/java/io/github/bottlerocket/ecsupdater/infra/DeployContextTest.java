@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -93,6 +94,12 @@ class DeployContextTest {
     assertThat(props.getInstanceTagValue()).contains("prod");
   }
 
+  @ParameterizedTest(name = "paused={0}")
+  @CsvSource({"yes,true", "ON,true", "1,true", "no,false", "0,false", "Off,false"})
+  void pausedTakesTheWordsOfThePausedSetting(String word, boolean paused) {
+    assertThat(propsFrom(Map.of("paused", word)).isPaused()).isEqualTo(paused);
+  }
+
   @Test
   void theCdksOwnKeysAreLeftAlone() {
     Map<String, Object> all =
@@ -114,7 +121,8 @@ class DeployContextTest {
             Map.of("maxConcurrent", "two"),
             "context key 'maxConcurrent' must be a whole number, got 'two'"),
         Arguments.of(
-            Map.of("paused", "yes"), "context key 'paused' must be true or false, got 'yes'"),
+            Map.of("paused", "maybe"),
+            "context key 'paused' must be true, yes, 1 or on, or false, no, 0 or off, got 'maybe'"),
         Arguments.of(
             Map.of("drainTimeout", "half an hour"),
             "context key 'drainTimeout' must be " + Durations.FORMS + ", got 'half an hour'"),
@@ -150,7 +158,7 @@ class DeployContextTest {
 
   @Test
   void everyBadKeyIsReportedAtOnce() {
-    assertThatThrownBy(() -> DeployContext.from(Map.of("paused", "yes", "memorySize", "lots")))
+    assertThatThrownBy(() -> DeployContext.from(Map.of("paused", "maybe", "memorySize", "lots")))
         .isInstanceOfSatisfying(
             DeployContext.InvalidContextException.class, e -> assertThat(e.problems()).hasSize(2));
   }

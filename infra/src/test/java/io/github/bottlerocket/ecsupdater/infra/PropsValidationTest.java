@@ -187,7 +187,7 @@ class PropsValidationTest {
                 + FUNCTION_REJECTS
                 + "DRAIN_TIMEOUT must be "
                 + Durations.FORMS
-                + ", at least 1ms, got '0ms'"),
+                + ", at least 1ms, at most 30d, got '0ms'"),
         rule(
             "zero reboot timeout",
             b -> b.rebootTimeout(Duration.millis(0)),
@@ -195,7 +195,7 @@ class PropsValidationTest {
                 + FUNCTION_REJECTS
                 + "REBOOT_TIMEOUT must be "
                 + Durations.FORMS
-                + ", at least 1ms, got '0ms'"),
+                + ", at least 1ms, at most 30d, got '0ms'"),
         rule(
             "metrics namespace with a dollar",
             b -> b.metricsNamespace("bad$ns"),

@@ -2,10 +2,11 @@ package io.github.bottlerocket.ecsupdater.bench;
 
 import io.github.bottlerocket.ecsupdater.config.Settings;
 import io.github.bottlerocket.ecsupdater.engine.CheckRound;
+import io.github.bottlerocket.ecsupdater.engine.Control;
 import io.github.bottlerocket.ecsupdater.engine.InstanceView;
 import io.github.bottlerocket.ecsupdater.engine.Observation;
 import io.github.bottlerocket.ecsupdater.engine.PassOptions;
-import io.github.bottlerocket.ecsupdater.engine.Planner;
+import io.github.bottlerocket.ecsupdater.engine.plan.Planner;
 import io.github.bottlerocket.ecsupdater.host.HostCommand;
 import io.github.bottlerocket.ecsupdater.host.HostReply;
 import io.github.bottlerocket.ecsupdater.model.ClusterInfo;
@@ -61,7 +62,7 @@ public final class PlanningProbe {
               1,
               0,
               1);
-      views.add(InstanceView.of(ci));
+      views.add(InstanceView.of(ci, now));
       CommandInvocation inv =
           new CommandInvocation(
               "00000000-0000-4000-8000-000000000001",
@@ -85,7 +86,8 @@ public final class PlanningProbe {
             Optional.empty(),
             false,
             new CheckRound.Done(replies, now),
-            Set.of());
+            Set.of(),
+            Control.NONE);
     views = null;
     replies = null;
     System.gc();

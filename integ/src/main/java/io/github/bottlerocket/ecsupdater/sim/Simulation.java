@@ -4,8 +4,8 @@ import io.github.bottlerocket.ecsupdater.aws.AwsClients;
 import io.github.bottlerocket.ecsupdater.aws.EcsAdapter;
 import io.github.bottlerocket.ecsupdater.aws.SsmAdapter;
 import io.github.bottlerocket.ecsupdater.cli.Main;
+import io.github.bottlerocket.ecsupdater.handler.LambdaTelemetry;
 import io.github.bottlerocket.ecsupdater.handler.UpdaterHandler;
-import io.github.bottlerocket.ecsupdater.observe.Telemetry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -158,7 +158,7 @@ public final class Simulation implements AutoCloseable {
         settings ->
             new SsmAdapter(
                 fast.ssm(), settings.ssmDocumentPrefix(), settings.commandDeliveryTimeout()),
-        settings -> Telemetry.forLambda(settings, newClients(), clock, log),
+        settings -> LambdaTelemetry.of(settings, newClients(), clock, log),
         Optional.of(Region.US_EAST_1.id()),
         clock,
         sleeper);

@@ -187,11 +187,14 @@ abstract class EmulatorScenarios {
               assertThat(lines.get(arn).path("outcome").asText()).isEqualTo("SKIPPED");
               assertThat(lines.get(arn).path("reason").asText()).isEqualTo("NOT_BOTTLEROCKET");
             });
-    assertThat(c.report().path("changes")).isEmpty();
+    // The one change: each failed check is recorded on its host, to be shown until a check works.
+    assertThat(c.report().path("changes")).hasSize(c.bottlerocket().size());
+    assertThat(c.report().path("changes"))
+        .allSatisfy(change -> assertThat(change.path("change").asText()).isEqualTo("CHECK_FAILED"));
   }
 
   @Test
-  void aPassWithUnparseableChecksDrainsNothingAndLeavesNoAttributes() throws IOException {
+  void aPassWithUnparseableChecksDrainsNothingAndRecordsOnlyTheFailedChecks() throws IOException {
     LargeCluster c = passOverALargeCluster();
 
     var after = emulator.describe(cluster, c.all());
@@ -200,13 +203,19 @@ abstract class EmulatorScenarios {
         .allSatisfy(
             ci -> {
               assertThat(ci.status()).isEqualTo("ACTIVE");
-              assertThat(ci.attributes())
-                  .extracting(Attribute::name)
-                  .noneMatch(n -> n.startsWith(StateAttributes.ATTRIBUTE_PREFIX));
+              List<String> ours =
+                  ci.attributes().stream()
+                      .filter(a -> a.name().startsWith(StateAttributes.ATTRIBUTE_PREFIX))
+                      .map(a -> a.name() + "=" + a.value().split("/")[1])
+                      .toList();
+              assertThat(ours)
+                  .isEqualTo(
+                      c.bottlerocket().contains(ci.containerInstanceArn())
+                          ? List.of(StateAttributes.FAILURE + "=CHECK_FAILED")
+                          : List.of());
             });
     assertThat(requests.operations())
-        .doesNotContain(
-            "ecs:PutAttributes", "ecs:DeleteAttributes", "ecs:UpdateContainerInstancesState");
+        .doesNotContain("ecs:DeleteAttributes", "ecs:UpdateContainerInstancesState");
   }
 
   @Test
@@ -235,9 +244,11 @@ abstract class EmulatorScenarios {
     assertThat(requests.calls("ecs:ListContainerInstances"))
         .extracting(call -> call.body().path("status").asText())
         .containsExactly("ACTIVE", "DRAINING");
+    // The listing describes all 110; the observation after the failed checks were recorded
+    // describes again only the 105 hosts whose records changed.
     assertThat(requests.calls("ecs:DescribeContainerInstances"))
         .extracting(call -> call.body().path("containerInstances").size())
-        .containsExactly(100, 10);
+        .containsExactly(100, 10, 100, 5);
     List<RequestLog.Call> sends = requests.calls("ssm:SendCommand");
     assertThat(sends)
         .extracting(call -> call.body().path("InstanceIds").size())
@@ -303,17 +314,22 @@ abstract class EmulatorScenarios {
   }
 
   @Test
-  void aPassSendsItsSummaryEventAndLogsNoWarning() throws IOException {
+  void aPassSendsItsEventsTenToACallAndLogsNoWarning() throws IOException {
     LargeCluster c = passOverALargeCluster();
 
-    assertThat(requests.calls("events:PutEvents"))
-        .singleElement()
-        .satisfies(
-            call -> {
-              assertThat(call.status()).isEqualTo(200);
-              assertThat(call.body().path("Entries").get(0).path("DetailType").asText())
-                  .isEqualTo("Bottlerocket Updater Pass Finished");
-            });
+    List<RequestLog.Call> puts = requests.calls("events:PutEvents");
+    assertThat(puts).allSatisfy(call -> assertThat(call.status()).isEqualTo(200));
+    List<String> types = new ArrayList<>();
+    puts.forEach(
+        call -> {
+          assertThat(call.body().path("Entries").size()).isBetween(1, 10);
+          call.body().path("Entries").forEach(e -> types.add(e.path("DetailType").asText()));
+        });
+    // One event per recorded failed check, then the pass's summary.
+    assertThat(types).hasSize(c.bottlerocket().size() + 1);
+    assertThat(types.subList(0, c.bottlerocket().size()))
+        .containsOnly("Bottlerocket Update Phase Changed");
+    assertThat(types.get(types.size() - 1)).isEqualTo("Bottlerocket Updater Pass Finished");
     assertThat(c.log()).doesNotContain("\"level\":\"WARN\"").doesNotContain("\"level\":\"ERROR\"");
   }
 

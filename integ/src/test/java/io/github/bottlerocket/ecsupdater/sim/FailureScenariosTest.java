@@ -34,7 +34,8 @@ class FailureScenariosTest {
   }
 
   private static String failureReason(Scenario s, String host) {
-    return s.host(host).attributes().getOrDefault(StateAttributes.FAILURE, "").split("/")[0];
+    String value = s.host(host).attributes().get(StateAttributes.FAILURE);
+    return value == null ? "" : StateAttributes.decodeFailure(value).reason().name();
   }
 
   @Test

@@ -43,6 +43,16 @@ public final class AwsClients implements AutoCloseable {
   private final Lazy<SsmClient> ssm;
   private final Lazy<EventBridgeClient> events;
 
+  /**
+   * Clients with an explicit endpoint and a region given by name, for the command-line runner.
+   *
+   * @param endpoint an endpoint for every service
+   * @param region the region's name, e.g. {@code us-east-1}; otherwise the default chain decides
+   */
+  public static AwsClients of(Optional<URI> endpoint, Optional<String> region) {
+    return new AwsClients(endpoint, region.map(Region::of));
+  }
+
   /** Clients configured from the environment. */
   public AwsClients() {
     this(Optional.empty(), Optional.empty());

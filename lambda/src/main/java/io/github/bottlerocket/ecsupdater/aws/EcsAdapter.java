@@ -250,11 +250,12 @@ public final class EcsAdapter implements EcsPort {
       if (name != null && !ContainerInstance.isBuiltIn(name)) {
         custom++;
       }
+      // ECS allows an attribute without a value (its presence is what counts, as for the
+      // opt-out); it is kept as the empty value, which ECS never stores otherwise.
       if (name != null
-          && a.value() != null
           && (name.equals(ContainerInstance.VARIANT_ATTRIBUTE)
               || name.startsWith(StateAttributes.ATTRIBUTE_PREFIX))) {
-        attributes.put(name, a.value());
+        attributes.put(name, a.value() == null ? "" : a.value());
       }
     }
     return new ContainerInstance(

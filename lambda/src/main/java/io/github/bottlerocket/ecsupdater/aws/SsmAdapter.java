@@ -23,8 +23,10 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.Command;
 import software.amazon.awssdk.services.ssm.model.CommandPlugin;
 import software.amazon.awssdk.services.ssm.model.GetCommandInvocationResponse;
+import software.amazon.awssdk.services.ssm.model.GetParameterRequest;
 import software.amazon.awssdk.services.ssm.model.InvocationDoesNotExistException;
 import software.amazon.awssdk.services.ssm.model.ListCommandInvocationsResponse;
+import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 
 /**
  * {@link SsmPort} over the AWS SDK.
@@ -296,6 +298,18 @@ public final class SsmAdapter implements SsmPort {
               });
     }
     return readers;
+  }
+
+  @Override
+  public Optional<String> parameter(String name) {
+    try {
+      return Optional.of(
+          ssm.getParameter(GetParameterRequest.builder().name(name).build()).parameter().value());
+    } catch (ParameterNotFoundException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw AwsErrors.map("ssm:GetParameter", e);
+    }
   }
 
   private static <T> T call(String operation, Supplier<T> call) {

@@ -1,6 +1,10 @@
 package io.github.bottlerocket.ecsupdater.cli;
 
-import io.github.bottlerocket.ecsupdater.Updater;
+import io.github.bottlerocket.ecsupdater.Echo;
+import io.github.bottlerocket.ecsupdater.app.InvalidRequestException;
+import io.github.bottlerocket.ecsupdater.app.Invocation;
+import io.github.bottlerocket.ecsupdater.app.ReportJson;
+import io.github.bottlerocket.ecsupdater.app.Updater;
 import io.github.bottlerocket.ecsupdater.aws.AwsClients;
 import io.github.bottlerocket.ecsupdater.aws.EcsAdapter;
 import io.github.bottlerocket.ecsupdater.aws.SsmAdapter;
@@ -14,12 +18,9 @@ import io.github.bottlerocket.ecsupdater.engine.PassListener;
 import io.github.bottlerocket.ecsupdater.engine.PassOptions;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
 import io.github.bottlerocket.ecsupdater.engine.Sleeper;
-import io.github.bottlerocket.ecsupdater.handler.InvalidRequestException;
-import io.github.bottlerocket.ecsupdater.handler.Invocation;
-import io.github.bottlerocket.ecsupdater.handler.ReportJson;
-import io.github.bottlerocket.ecsupdater.observe.TextProgress;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
 import io.github.bottlerocket.ecsupdater.port.SsmPort;
+import io.github.bottlerocket.ecsupdater.telemetry.TextProgress;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +36,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import software.amazon.awssdk.regions.Region;
+import java.util.regex.Pattern;
 
 /**
  * The command-line runner: the same engine as the Lambda function, with local credentials.
@@ -51,6 +53,12 @@ public final class Main {
   static final int USAGE = 2;
   static final int NOT_CONVERGED = 3;
 
+  /** The longest --tick: a day between passes is already more than a schedule would wait. */
+  static final Duration LONGEST_TICK = Duration.ofDays(1);
+
+  /** An AWS region name: us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ... */
+  private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
+
   static final String USAGE_TEXT =
       """
       Usage: java -jar bottlerocket-ecs-updater.jar --cluster <name|ARN> [options]
@@ -66,7 +74,8 @@ public final class Main {
         --until-done            repeat passes, as successive schedule ticks would, until every
                                 instance is up to date, skipped or failed (bounded by --max-passes)
         --max-passes <n>        most passes for --until-done (default 100)
-        --tick <duration>       wait between passes for --until-done, e.g. 30s or 5m (default 1m)
+        --tick <duration>       wait between passes for --until-done, e.g. 30s or 5m
+                                (default 1m, at most 1d)
         --check-now             check for updates even if CHECK_INTERVAL has not passed
         --ignore-window         start updates even outside MAINTENANCE_WINDOW
         --max-concurrent <n>    replaces MAX_CONCURRENT for this run
@@ -125,7 +134,7 @@ public final class Main {
       OptionalInt maxConcurrent,
       boolean json,
       Optional<URI> endpoint,
-      Optional<Region> region) {}
+      Optional<String> region) {}
 
   private Main() {}
 
@@ -140,7 +149,7 @@ public final class Main {
             err,
             Clock.systemUTC(),
             Sleeper.REAL,
-            o -> new AwsClients(o.endpoint(), o.region()));
+            o -> AwsClients.of(o.endpoint(), o.region()));
     System.exit(code);
   }
 
@@ -199,8 +208,7 @@ public final class Main {
       err.println("error: " + e.getMessage());
       return USAGE;
     }
-    Optional<String> region =
-        options.region().map(Region::id).or(() -> Optional.ofNullable(env.get("AWS_REGION")));
+    Optional<String> region = options.region().or(() -> Optional.ofNullable(env.get("AWS_REGION")));
     Invocation invocation;
     try {
       String payload = "{\"cluster\":" + quote(options.cluster()) + "}";
@@ -209,13 +217,29 @@ public final class Main {
       err.println("error: " + e.getMessage().replace("Field 'cluster'", "--cluster"));
       return USAGE;
     }
-    try (Backend backend = backendFor.apply(options, settings)) {
+    Backend backend;
+    try {
+      backend = backendFor.apply(options, settings);
+    } catch (RuntimeException e) {
+      // The SDK refuses to build a client without a region, or with an unusable one.
+      err.println(
+          "error: the AWS clients could not be set up ("
+              + Echo.cut(String.valueOf(e.getMessage()))
+              + "); give --region or set AWS_REGION, and check the credentials");
+      return USAGE;
+    }
+    try (backend) {
       PassListener progress = new TextProgress(out, clock);
       Updater updater =
           new Updater(settings, backend.ecs(), backend.ssm(), clock, sleeper, progress);
       return runPasses(options, invocation.clusters(), settings, updater, clock, sleeper, out, err);
     } catch (RuntimeException e) {
-      err.println("error: " + e.getMessage());
+      // A fault of the AWS side ends the pass with a report; anything else is a defect.
+      err.println(
+          "error: the run stopped on an unexpected fault: "
+              + e.getClass().getSimpleName()
+              + ": "
+              + Echo.cut(String.valueOf(e.getMessage())));
       return PASS_FAILED;
     }
   }
@@ -238,7 +262,7 @@ public final class Main {
       Invocation invocation =
           new Invocation(Invocation.Source.MANUAL, clusters, passOptions, Optional.empty());
       Deadline deadline = Deadline.at(clock.instant().plus(settings.maxPassDuration()), clock);
-      last = updater.run(invocation, deadline).get(0);
+      last = updater.run(invocation, deadline).reports().get(0);
       if (o.untilDone()) {
         out.println(passLine(pass, last));
       }
@@ -297,7 +321,8 @@ public final class Main {
       if (i.outcome() == Outcome.WAITING
           || i.outcome() == Outcome.IN_PROGRESS
           || i.outcome() == Outcome.NOT_CHECKED) {
-        String r = i.ec2InstanceId() + " " + i.outcome() + i.reason().map(x -> " " + x).orElse("");
+        String r =
+            i.ec2InstanceId() + " " + i.outcome() + i.reason().map(x -> " " + x.name()).orElse("");
         if (!reasons.contains(r)) {
           reasons.add(r);
         }
@@ -343,23 +368,21 @@ public final class Main {
     OptionalInt maxConcurrent = OptionalInt.empty();
     boolean json = false;
     Optional<URI> endpoint = Optional.empty();
-    Optional<Region> region = Optional.empty();
+    Optional<String> region = Optional.empty();
+    Set<String> given = new HashSet<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
+      if (a.startsWith("--") && !given.add(a)) {
+        // The last of two values silently winning could be a cluster nobody meant.
+        throw new UsageException(a + " is given more than once; give it once");
+      }
       switch (a) {
         case "--help", "-h" -> throw new UsageException("");
         case "--cluster" -> cluster = value(args, ++i, a);
         case "--dry-run" -> dryRun = true;
         case "--until-done" -> untilDone = true;
         case "--max-passes" -> maxPasses = number(value(args, ++i, a), a, 1, 100_000);
-        case "--tick" -> {
-          String v = value(args, ++i, a);
-          try {
-            tick = Durations.parse(v);
-          } catch (IllegalArgumentException e) {
-            throw new UsageException("--tick must be " + Durations.FORMS + ", got '" + v + "'");
-          }
-        }
+        case "--tick" -> tick = tick(value(args, ++i, a));
         case "--check-now" -> checkNow = true;
         case "--ignore-window" -> ignoreWindow = true;
         case "--max-concurrent" ->
@@ -376,11 +399,18 @@ public final class Main {
             endpoint = Optional.of(uri);
           } catch (IllegalArgumentException e) {
             throw new UsageException(
-                "--endpoint must be a URL such as http://127.0.0.1:4566, got '" + v + "'");
+                "--endpoint must be a URL such as http://127.0.0.1:4566, got " + Echo.quote(v));
           }
         }
-        case "--region" -> region = Optional.of(Region.of(value(args, ++i, a)));
-        default -> throw new UsageException("unknown option '" + a + "'");
+        case "--region" -> {
+          String v = value(args, ++i, a);
+          if (!REGION.matcher(v).matches()) {
+            throw new UsageException(
+                "--region must be an AWS region such as us-east-1, got " + Echo.quote(v));
+          }
+          region = Optional.of(v);
+        }
+        default -> throw new UsageException("unknown option " + Echo.quote(a));
       }
     }
     if (cluster == null) {
@@ -407,6 +437,30 @@ public final class Main {
     return args[i];
   }
 
+  /** The wait between passes: from none to a day (a longer one is a typo, not a schedule). */
+  private static Duration tick(String v) {
+    String accepted = Durations.FORMS + ", at most " + Durations.format(LONGEST_TICK);
+    Duration d;
+    boolean tooLong;
+    try {
+      d = Durations.parse(v);
+      tooLong = d.compareTo(LONGEST_TICK) > 0;
+    } catch (Durations.TooLongException e) {
+      d = LONGEST_TICK;
+      tooLong = true;
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--tick must be " + accepted + ", got " + Echo.quote(v));
+    }
+    if (tooLong) {
+      throw new UsageException(
+          "--tick must be at most " + Durations.format(LONGEST_TICK) + ", got " + Echo.quote(v));
+    }
+    if (d.isNegative()) {
+      throw new UsageException("--tick must be " + accepted + ", got " + Echo.quote(v));
+    }
+    return d;
+  }
+
   private static int number(String v, String option, int min, int max) {
     try {
       int n = Integer.parseInt(v);
@@ -416,7 +470,7 @@ public final class Main {
       return n;
     } catch (NumberFormatException e) {
       throw new UsageException(
-          option + " must be a whole number from " + min + " to " + max + ", got '" + v + "'");
+          option + " must be a whole number from " + min + " to " + max + ", got " + Echo.quote(v));
     }
   }
 

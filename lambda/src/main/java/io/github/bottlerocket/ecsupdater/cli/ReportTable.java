@@ -1,5 +1,6 @@
 package io.github.bottlerocket.ecsupdater.cli;
 
+import io.github.bottlerocket.ecsupdater.engine.Cause;
 import io.github.bottlerocket.ecsupdater.engine.InstanceReport;
 import io.github.bottlerocket.ecsupdater.engine.Outcome;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
@@ -34,7 +35,7 @@ final class ReportTable {
                     .append(c.failureBudget())
                     .append("), window ")
                     .append(c.windowOpen() ? "open" : "closed")
-                    .append(c.paused() ? ", PAUSED" : "")
+                    .append(c.stopped() ? ", STOPPED" : c.paused() ? ", PAUSED" : "")
                     .append('\n'));
     List<String[]> rows = new ArrayList<>();
     rows.add(
@@ -51,7 +52,7 @@ final class ReportTable {
             i.targetVersion().orElse("-"),
             i.phase().map(Enum::name).orElse("-"),
             i.outcome().name(),
-            i.reason().orElse("-"),
+            i.reason().map(Cause::name).orElse("-"),
             detail
           });
     }

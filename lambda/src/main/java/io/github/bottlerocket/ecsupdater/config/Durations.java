@@ -17,31 +17,70 @@ public final class Durations {
   public static final String FORMS =
       "a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M)";
 
+  /**
+   * The longest duration read at all, far above every setting's own bound: whatever is parsed can
+   * be added to any time of this era and turned into milliseconds or nanoseconds without overflow.
+   */
+  public static final Duration LONGEST = Duration.ofDays(100 * 365);
+
   private Durations() {}
+
+  /** A duration written correctly but longer than {@link #LONGEST}, or too long for a number. */
+  public static final class TooLongException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    TooLongException() {
+      super("longer than " + format(LONGEST));
+    }
+  }
 
   /**
    * Parses {@code text}.
    *
+   * @throws TooLongException if it is a duration longer than {@link #LONGEST}
    * @throws IllegalArgumentException if it is neither form
    */
   public static Duration parse(String text) {
     String t = text.strip().toLowerCase(Locale.ROOT);
     Matcher m = SIMPLE.matcher(t);
+    Duration d;
     if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        case "d" -> Duration.ofDays(n);
-        default -> throw new IllegalArgumentException(text);
-      };
+      d = simple(m.group(1), m.group(2));
+    } else {
+      try {
+        d = Duration.parse(t.toUpperCase(Locale.ROOT));
+      } catch (DateTimeParseException e) {
+        // The JDK reports a number that does not fit as a parse error caused by the overflow.
+        if (e.getCause() instanceof ArithmeticException
+            || e.getCause() instanceof NumberFormatException) {
+          throw new TooLongException();
+        }
+        throw new IllegalArgumentException("not a duration", e);
+      }
     }
+    if (d.compareTo(LONGEST) > 0) {
+      throw new TooLongException();
+    }
+    return d;
+  }
+
+  private static Duration simple(String digits, String unit) {
+    String n = digits.replaceFirst("^0+(?=.)", "");
+    if (n.length() > 18) {
+      throw new TooLongException();
+    }
+    long v = Long.parseLong(n);
     try {
-      return Duration.parse(t.toUpperCase(Locale.ROOT));
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("not a duration: " + text, e);
+      return switch (unit) {
+        case "ms" -> Duration.ofMillis(v);
+        case "s" -> Duration.ofSeconds(v);
+        case "m" -> Duration.ofMinutes(v);
+        case "h" -> Duration.ofHours(v);
+        case "d" -> Duration.ofDays(v);
+        default -> throw new IllegalArgumentException("unknown unit");
+      };
+    } catch (ArithmeticException e) {
+      throw new TooLongException();
     }
   }
 

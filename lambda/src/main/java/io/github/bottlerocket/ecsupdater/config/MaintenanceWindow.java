@@ -1,5 +1,6 @@
 package io.github.bottlerocket.ecsupdater.config;
 
+import io.github.bottlerocket.ecsupdater.Echo;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -75,14 +76,22 @@ public final class MaintenanceWindow {
       }
       Matcher m = ENTRY.matcher(p);
       if (!m.matches()) {
-        throw new IllegalArgumentException("cannot read '" + p + "'");
+        throw new IllegalArgumentException("cannot read " + Echo.quote(p));
       }
       int from = minuteOfDay(m.group("from"), false);
       int to = minuteOfDay(m.group("to"), true);
       if (from == to) {
-        throw new IllegalArgumentException("'" + p + "' opens and closes at the same time");
+        throw new IllegalArgumentException(Echo.quote(p) + " opens and closes at the same time");
       }
-      entries.add(new Entry(days(m.group("days").strip()), from, to == 24 * 60 ? 0 : to));
+      Set<DayOfWeek> days = days(m.group("days").strip());
+      if (days.isEmpty()) {
+        throw new IllegalArgumentException(Echo.quote(p) + " names no day");
+      }
+      entries.add(new Entry(days, from, to == 24 * 60 ? 0 : to));
+    }
+    if (entries.isEmpty()) {
+      // Only separators: an empty window would mean "always", which is not what was written.
+      throw new IllegalArgumentException("there is no entry between the ';' separators");
     }
     return new MaintenanceWindow(entries, zone, trimmed);
   }
@@ -144,7 +153,7 @@ public final class MaintenanceWindow {
       return 24 * 60;
     }
     if (h > 23 || m > 59) {
-      throw new IllegalArgumentException("'" + hhmm + "' is not a time of day");
+      throw new IllegalArgumentException(Echo.quote(hhmm) + " is not a time of day");
     }
     return h * 60 + m;
   }
@@ -188,9 +197,8 @@ public final class MaintenanceWindow {
       }
     }
     throw new IllegalArgumentException(
-        "'"
-            + text
-            + "' is not a day (use "
+        Echo.quote(text)
+            + " is not a day (use "
             + EnumSet.allOf(DayOfWeek.class).stream()
                 .map(d -> d.getDisplayName(TextStyle.SHORT, Locale.ENGLISH))
                 .collect(Collectors.joining(", "))

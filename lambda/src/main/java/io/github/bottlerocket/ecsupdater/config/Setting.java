@@ -13,6 +13,9 @@ public enum Setting {
       "Failed updates (rolled back, did not return, wrong version) a cluster may carry before its circuit breaker stops new starts."),
   CHECK_INTERVAL("1h", "Least time between two update checks of a cluster's idle instances."),
   CHECK_TIMEOUT("2m", "How long a pass waits for the replies to one update check."),
+  CHECK_RETRY_INTERVAL(
+      "10m",
+      "Wait before a host whose last update check failed is checked again; doubles with each further failure, up to CHECK_INTERVAL."),
   POLL_INTERVAL("5s", "Pause between observations of the cluster while work is in flight."),
   COMMAND_POLL_INTERVAL(
       "2s",
@@ -42,7 +45,15 @@ public enum Setting {
       "",
       "When new updates may start, e.g. 'Sat,Sun 02:00-06:00'; empty means always. Started updates always finish."),
   MAINTENANCE_TIMEZONE("UTC", "Time zone of MAINTENANCE_WINDOW (IANA name, e.g. Europe/Berlin)."),
-  PAUSED("false", "When true, nothing new starts in any cluster; started updates finish."),
+  PAUSED(
+      "false",
+      "When true (or yes, 1, on), nothing new starts in any cluster; started updates finish. False, no, 0 or off do not pause."),
+  CONTROL_PARAMETER(
+      "",
+      "Name or ARN of an SSM String parameter read at every pass: 'run', 'pause' (nothing new starts) or 'stop' (nothing changes at all); any other value, or one that cannot be read, stops. Empty: no switch."),
+  CONTROL_INTERVAL(
+      "30s",
+      "How often a pass reads CONTROL_PARAMETER again while it runs; a stop takes effect within this time."),
   SSM_DOCUMENT_PREFIX(
       "",
       "Prefix of the fixed-command SSM documents (the prefix followed by Check, Status, Prepare, Activate, Reboot, Cancel); empty sends the same commands through AWS-RunShellScript."),

@@ -1,18 +1,17 @@
 package io.github.bottlerocket.ecsupdater.config;
 
+import io.github.bottlerocket.ecsupdater.Echo;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * The updater's configuration, validated. Built once from the environment by {@link
@@ -23,6 +22,7 @@ public record Settings(
     int failureBudget,
     Duration checkInterval,
     Duration checkTimeout,
+    Duration checkRetryInterval,
     Duration pollInterval,
     Duration commandPollInterval,
     Duration stageTimeout,
@@ -37,6 +37,8 @@ public record Settings(
     Duration maxPassDuration,
     MaintenanceWindow maintenanceWindow,
     boolean paused,
+    Optional<String> controlParameter,
+    Duration controlInterval,
     Optional<String> ssmDocumentPrefix,
     Duration commandDeliveryTimeout,
     Optional<String> eventBus,
@@ -48,9 +50,30 @@ public record Settings(
    */
   public static final int MAX_CONCURRENT_LIMIT = 100;
 
+  /** A cluster name as ECS allows it. */
+  public static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9_-]{1,255}");
+
+  /** A cluster ARN; group 2 is the region. */
+  public static final Pattern CLUSTER_ARN =
+      Pattern.compile("arn:(aws[a-z-]*):ecs:([a-z0-9-]+):(\\d{12}):cluster/([A-Za-z0-9_-]{1,255})");
+
+  /** The longest a Lambda invocation, and so a pass of the function, can last. */
+  public static final Duration LAMBDA_MAX = Duration.ofMinutes(15);
+
+  private static final String LAMBDA_WHY = "the longest a Lambda invocation lasts";
+  private static final String RETRY_WHY = "a retry a year away is none";
+  private static final String STEP_WHY = "a step still unfinished after a month has failed";
+  private static final Duration ZERO = Duration.ZERO;
+  private static final Duration MS = Duration.ofMillis(1);
+  private static final Duration MONTH = Duration.ofDays(30);
+  private static final Duration YEAR = Duration.ofDays(365);
+
   private static final Pattern DOCUMENT_PREFIX = Pattern.compile("[A-Za-z0-9_.\\-]{1,100}");
   private static final Pattern BUS_NAME = Pattern.compile("[A-Za-z0-9/_.\\-:]{1,1600}");
   private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9 ._\\-/#:]{1,255}");
+  private static final Pattern PARAMETER =
+      Pattern.compile(
+          "(arn:aws[a-z-]*:ssm:[a-z0-9-]+:\\d{12}:parameter)?/?[A-Za-z0-9_.\\-/]{1,1011}");
 
   /** The defaults, as when no variable is set. */
   public static Settings defaults() {
@@ -67,32 +90,53 @@ public record Settings(
     Reader r = new Reader(env);
     int maxConcurrent = r.integer(Setting.MAX_CONCURRENT, 1, MAX_CONCURRENT_LIMIT);
     int failureBudget = r.integer(Setting.FAILURE_BUDGET, 0, 1000);
-    Duration checkInterval = r.duration(Setting.CHECK_INTERVAL, Duration.ZERO);
-    Duration checkTimeout = r.duration(Setting.CHECK_TIMEOUT, Duration.ofMillis(1));
-    Duration pollInterval = r.duration(Setting.POLL_INTERVAL, Duration.ofMillis(1));
-    Duration commandPollInterval = r.duration(Setting.COMMAND_POLL_INTERVAL, Duration.ofMillis(1));
-    Duration stageTimeout = r.duration(Setting.STAGE_TIMEOUT, Duration.ofMillis(1));
-    Duration drainTimeout = r.duration(Setting.DRAIN_TIMEOUT, Duration.ofMillis(1));
-    Duration activateTimeout = r.duration(Setting.ACTIVATE_TIMEOUT, Duration.ofMillis(1));
-    Duration rebootTimeout = r.duration(Setting.REBOOT_TIMEOUT, Duration.ofMillis(1));
-    Duration rebootGrace = r.duration(Setting.REBOOT_GRACE, Duration.ZERO);
-    Duration verifyTimeout = r.duration(Setting.VERIFY_TIMEOUT, Duration.ofMillis(1));
-    Duration retryBackoff = r.duration(Setting.RETRY_BACKOFF, Duration.ZERO);
-    Duration retryBackoffMax = r.duration(Setting.RETRY_BACKOFF_MAX, Duration.ZERO);
-    Duration deadlineMargin = r.duration(Setting.DEADLINE_MARGIN, Duration.ZERO);
-    Duration maxPassDuration = r.duration(Setting.MAX_PASS_DURATION, Duration.ofMillis(1));
+    // Every duration has an upper bound, so that no time the updater computes from one (a
+    // deadline, a timeout, a retry) can overflow, and so that a typo of a few digits is caught.
+    Duration checkInterval =
+        r.duration(Setting.CHECK_INTERVAL, ZERO, YEAR, "to stop checks, pause instead");
+    Duration checkTimeout = r.duration(Setting.CHECK_TIMEOUT, MS, LAMBDA_MAX, LAMBDA_WHY);
+    Duration checkRetryInterval =
+        r.duration(
+            Setting.CHECK_RETRY_INTERVAL, ZERO, YEAR, "it is capped by CHECK_INTERVAL anyway");
+    Duration pollInterval = r.duration(Setting.POLL_INTERVAL, MS, LAMBDA_MAX, LAMBDA_WHY);
+    Duration commandPollInterval =
+        r.duration(Setting.COMMAND_POLL_INTERVAL, MS, LAMBDA_MAX, LAMBDA_WHY);
+    Duration stageTimeout = r.duration(Setting.STAGE_TIMEOUT, MS, MONTH, STEP_WHY);
+    Duration drainTimeout = r.duration(Setting.DRAIN_TIMEOUT, MS, MONTH, STEP_WHY);
+    Duration activateTimeout = r.duration(Setting.ACTIVATE_TIMEOUT, MS, MONTH, STEP_WHY);
+    Duration rebootTimeout = r.duration(Setting.REBOOT_TIMEOUT, MS, MONTH, STEP_WHY);
+    Duration rebootGrace = r.duration(Setting.REBOOT_GRACE, ZERO, MONTH, STEP_WHY);
+    Duration verifyTimeout = r.duration(Setting.VERIFY_TIMEOUT, MS, MONTH, STEP_WHY);
+    Duration retryBackoff = r.duration(Setting.RETRY_BACKOFF, ZERO, YEAR, RETRY_WHY);
+    Duration retryBackoffMax = r.duration(Setting.RETRY_BACKOFF_MAX, ZERO, YEAR, RETRY_WHY);
+    Duration deadlineMargin = r.duration(Setting.DEADLINE_MARGIN, ZERO, LAMBDA_MAX, LAMBDA_WHY);
+    Duration maxPassDuration =
+        r.duration(
+            Setting.MAX_PASS_DURATION,
+            MS,
+            Duration.ofDays(7),
+            "a pass is one run of the command-line runner; --until-done runs many");
     ZoneId zone = r.zone(Setting.MAINTENANCE_TIMEZONE);
     MaintenanceWindow window = r.window(Setting.MAINTENANCE_WINDOW, zone);
     boolean paused = r.bool(Setting.PAUSED);
+    Optional<String> control =
+        r.optionalText(
+            Setting.CONTROL_PARAMETER,
+            PARAMETER,
+            "an SSM parameter name (e.g. /bottlerocket-ecs-updater/prod/control) or its ARN");
+    Duration controlInterval = r.duration(Setting.CONTROL_INTERVAL, MS, LAMBDA_MAX, LAMBDA_WHY);
     Optional<String> prefix =
         r.optionalText(
             Setting.SSM_DOCUMENT_PREFIX,
             DOCUMENT_PREFIX,
             "letters, digits, '_', '-' and '.', at most 100 characters (e.g. BottlerocketUpdater-)");
-    Duration delivery = r.duration(Setting.COMMAND_DELIVERY_TIMEOUT, Duration.ofSeconds(30));
-    if (delivery.compareTo(Duration.ofHours(48)) > 0) {
-      r.problem(Setting.COMMAND_DELIVERY_TIMEOUT, "at most 48h (an SSM limit)");
-    }
+    Duration delivery =
+        r.duration(
+            Setting.COMMAND_DELIVERY_TIMEOUT,
+            Duration.ofSeconds(30),
+            Duration.ofHours(48),
+            "48h",
+            "an SSM limit");
     Optional<String> bus =
         r.optionalText(
                 Setting.EVENT_BUS,
@@ -105,12 +149,9 @@ public record Settings(
                 NAMESPACE,
                 "a CloudWatch namespace of letters, digits and . _ - / # : and spaces")
             .orElse(Setting.METRICS_NAMESPACE.defaultValue());
-    Set<String> allowed =
-        Arrays.stream(r.raw(Setting.ALLOWED_CLUSTERS).split(","))
-            .map(String::strip)
-            .filter(s -> !s.isEmpty())
-            .collect(Collectors.toUnmodifiableSet());
+    Set<String> allowed = r.clusters(Setting.ALLOWED_CLUSTERS);
 
+    // Settings that only make sense together.
     if (r.valid(Setting.DEADLINE_MARGIN, Setting.MAX_PASS_DURATION)
         && deadlineMargin.compareTo(maxPassDuration) >= 0) {
       r.problem(
@@ -118,6 +159,40 @@ public record Settings(
           "less than MAX_PASS_DURATION ("
               + Durations.format(maxPassDuration)
               + "), or no pass has any time");
+    } else if (r.valid(Setting.DEADLINE_MARGIN) && deadlineMargin.compareTo(LAMBDA_MAX) >= 0) {
+      r.problem(
+          Setting.DEADLINE_MARGIN,
+          "less than "
+              + Durations.format(LAMBDA_MAX)
+              + " ("
+              + LAMBDA_WHY
+              + "), or no pass has any time");
+    }
+    if (r.valid(Setting.CHECK_TIMEOUT, Setting.DEADLINE_MARGIN, Setting.MAX_PASS_DURATION)) {
+      // A pass sends an update check only while a whole CHECK_TIMEOUT fits before its margin.
+      Duration pass = maxPassDuration.compareTo(LAMBDA_MAX) < 0 ? maxPassDuration : LAMBDA_MAX;
+      Duration room = pass.minus(deadlineMargin);
+      if (checkTimeout.compareTo(room) >= 0) {
+        r.problem(
+            Setting.CHECK_TIMEOUT,
+            "less than the time a pass has, "
+                + Durations.format(room)
+                + " (the shorter of the Lambda's "
+                + Durations.format(LAMBDA_MAX)
+                + " and MAX_PASS_DURATION "
+                + Durations.format(maxPassDuration)
+                + ", less DEADLINE_MARGIN "
+                + Durations.format(deadlineMargin)
+                + "), or no update check is ever sent");
+      }
+    }
+    if (r.valid(Setting.REBOOT_GRACE, Setting.REBOOT_TIMEOUT)
+        && rebootGrace.compareTo(rebootTimeout) >= 0) {
+      r.problem(
+          Setting.REBOOT_GRACE,
+          "less than REBOOT_TIMEOUT ("
+              + Durations.format(rebootTimeout)
+              + "), or a host whose agent is not seen away is never taken as back");
     }
     if (r.valid(Setting.RETRY_BACKOFF, Setting.RETRY_BACKOFF_MAX)
         && retryBackoffMax.compareTo(retryBackoff) < 0) {
@@ -131,6 +206,7 @@ public record Settings(
         failureBudget,
         checkInterval,
         checkTimeout,
+        checkRetryInterval,
         pollInterval,
         commandPollInterval,
         stageTimeout,
@@ -145,6 +221,8 @@ public record Settings(
         maxPassDuration,
         window,
         paused,
+        control,
+        controlInterval,
         prefix,
         delivery,
         bus,
@@ -159,6 +237,7 @@ public record Settings(
         failureBudget,
         checkInterval,
         checkTimeout,
+        checkRetryInterval,
         pollInterval,
         commandPollInterval,
         stageTimeout,
@@ -173,6 +252,8 @@ public record Settings(
         maxPassDuration,
         maintenanceWindow,
         paused,
+        controlParameter,
+        controlInterval,
         ssmDocumentPrefix,
         commandDeliveryTimeout,
         eventBus,
@@ -205,7 +286,7 @@ public record Settings(
     }
 
     void problem(Setting s, String accepted) {
-      problems.add(s.key() + " must be " + accepted + ", got '" + raw(s) + "'");
+      problems.add(s.key() + " must be " + accepted + ", got " + Echo.quote(raw(s)));
     }
 
     int integer(Setting s, int min, int max) {
@@ -222,33 +303,46 @@ public record Settings(
           min);
     }
 
-    Duration duration(Setting s, Duration min) {
+    /**
+     * A duration from {@code min} to {@code max}; {@code whyMax} says what a longer one would mean.
+     */
+    Duration duration(Setting s, Duration min, Duration max, String whyMax) {
+      return duration(s, min, max, Durations.format(max), whyMax);
+    }
+
+    /** As above, with the bound written as the limit's owner writes it (48h, not 2d). */
+    Duration duration(Setting s, Duration min, Duration max, String maxText, String whyMax) {
       String accepted =
-          Durations.FORMS + (min.isZero() ? "" : ", at least " + Durations.format(min));
-      return parse(
-          s,
-          v -> {
-            Duration d = Durations.parse(v);
-            if (d.compareTo(min) < 0) {
-              throw new IllegalArgumentException();
-            }
-            return d;
-          },
-          accepted,
-          min);
+          Durations.FORMS
+              + (min.isZero() ? "" : ", at least " + Durations.format(min))
+              + ", at most "
+              + maxText;
+      Duration d;
+      boolean tooLong;
+      try {
+        d = Durations.parse(raw(s));
+        tooLong = d.compareTo(max) > 0;
+      } catch (Durations.TooLongException e) {
+        d = max;
+        tooLong = true;
+      } catch (IllegalArgumentException e) {
+        problem(s, accepted);
+        return min;
+      }
+      if (tooLong) {
+        problem(s, "at most " + maxText + " (" + whyMax + ")");
+        return min;
+      }
+      if (d.compareTo(min) < 0) {
+        problem(s, accepted);
+        return min;
+      }
+      return d;
     }
 
     boolean bool(Setting s) {
       return parse(
-          s,
-          v ->
-              switch (v.toLowerCase(Locale.ROOT)) {
-                case "true", "yes", "1", "on" -> true;
-                case "false", "no", "0", "off" -> false;
-                default -> throw new IllegalArgumentException();
-              },
-          "true or false",
-          false);
+          s, v -> Flag.parse(v).orElseThrow(IllegalArgumentException::new), Flag.WORDS, false);
     }
 
     ZoneId zone(Setting s) {
@@ -267,11 +361,44 @@ public record Settings(
                 + MaintenanceWindow.FORM
                 + "; "
                 + e.getMessage()
-                + " in '"
-                + v
-                + "'");
+                + " in "
+                + Echo.quote(v));
         return MaintenanceWindow.always();
       }
+    }
+
+    /** A comma-separated list of cluster names or ARNs; empty for none. */
+    Set<String> clusters(Setting s) {
+      String v = raw(s);
+      if (v.isEmpty()) {
+        return Set.of();
+      }
+      String accepted = "comma-separated cluster names or ARNs (or empty for any cluster)";
+      List<String> entries =
+          Arrays.stream(v.split(",", -1)).map(String::strip).filter(e -> !e.isEmpty()).toList();
+      if (entries.isEmpty()) {
+        problems.add(
+            s.key()
+                + " must be "
+                + accepted
+                + "; it has no cluster between its commas, got "
+                + Echo.quote(v));
+        return Set.of();
+      }
+      for (String e : entries) {
+        if (!CLUSTER_NAME.matcher(e).matches() && !CLUSTER_ARN.matcher(e).matches()) {
+          problems.add(
+              s.key()
+                  + " must be "
+                  + accepted
+                  + "; "
+                  + Echo.quote(e)
+                  + " is neither a cluster name nor a cluster ARN, in "
+                  + Echo.quote(v));
+          return Set.of();
+        }
+      }
+      return Set.copyOf(entries);
     }
 
     Optional<String> optionalText(Setting s, Pattern pattern, String accepted) {

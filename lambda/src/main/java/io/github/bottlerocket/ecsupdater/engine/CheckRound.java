@@ -17,8 +17,9 @@ public sealed interface CheckRound {
    * @param commandIds the SSM commands (one per batch of 50 instances)
    * @param instanceArns the container instances checked
    * @param sentAt when the first batch was sent
+   * @param full whether it checks all idle instances (its time is recorded on the cluster)
    */
-  record Running(List<String> commandIds, List<String> instanceArns, Instant sentAt)
+  record Running(List<String> commandIds, List<String> instanceArns, Instant sentAt, boolean full)
       implements CheckRound {
     public Running {
       commandIds = List.copyOf(commandIds);

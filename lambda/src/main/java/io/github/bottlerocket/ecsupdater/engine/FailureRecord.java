@@ -10,13 +10,18 @@ import java.util.Optional;
  * succeeds or an operator deletes it.
  *
  * @param reason why it failed
- * @param phase the phase it failed in
+ * @param phase the phase it failed in; empty for a failure before any update began (a failed update
+ *     check)
  * @param targetVersion the version it was moving to, if known
  * @param at when it failed
  * @param count how many times in a row it failed
  */
 public record FailureRecord(
-    FailureReason reason, Phase phase, Optional<String> targetVersion, Instant at, int count) {
+    FailureReason reason,
+    Optional<Phase> phase,
+    Optional<String> targetVersion,
+    Instant at,
+    int count) {
 
   public FailureRecord {
     Objects.requireNonNull(reason, "reason");
@@ -33,10 +38,21 @@ public record FailureRecord(
    * most {@code max}.
    */
   public Instant retryAfter(Duration base, Duration max) {
-    Duration wait = base;
-    for (int i = 1; i < count && wait.compareTo(max) < 0; i++) {
+    Duration wait = backoff(count, base, max);
+    return at.isAfter(Instant.MAX.minus(wait)) ? Instant.MAX : at.plus(wait);
+  }
+
+  /**
+   * The wait after the {@code count}-th failure in a row: {@code base} doubled for each failure
+   * after the first, at most {@code max}.
+   */
+  public static Duration backoff(int count, Duration base, Duration max) {
+    Duration wait = base.compareTo(max) > 0 ? max : base;
+    // Stops at the bound (a few dozen doublings at most), not after count steps: the count comes
+    // from an attribute and may be huge, and a zero wait never grows.
+    for (int i = 1; i < count && !wait.isZero() && wait.compareTo(max) < 0; i++) {
       wait = wait.multipliedBy(2);
     }
-    return at.plus(wait.compareTo(max) > 0 ? max : wait);
+    return wait.compareTo(max) > 0 ? max : wait;
   }
 }

@@ -27,7 +27,7 @@ public record InstanceReport(
     Optional<String> targetVersion,
     Optional<Phase> phase,
     Outcome outcome,
-    Optional<String> reason,
+    Optional<Cause> reason,
     String detail,
     String next) {
 

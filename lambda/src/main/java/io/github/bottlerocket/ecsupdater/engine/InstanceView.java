@@ -1,6 +1,7 @@
 package io.github.bottlerocket.ecsupdater.engine;
 
 import io.github.bottlerocket.ecsupdater.model.ContainerInstance;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -29,15 +30,22 @@ public record InstanceView(
     Objects.requireNonNull(unreadable, "unreadable");
   }
 
-  /** Reads the updater's attributes of {@code instance}. */
-  public static InstanceView of(ContainerInstance instance) {
+  /**
+   * Reads the updater's attributes of {@code instance} as observed at {@code now}. A record whose
+   * time lies in the future (beyond {@link StateAttributes#CLOCK_SKEW}) is not believed: it would
+   * hold its slot and never time out.
+   */
+  public static InstanceView of(ContainerInstance instance, Instant now) {
     List<String> problems = new ArrayList<>();
     Optional<PhaseRecord> record = Optional.empty();
     Optional<FailureRecord> failure = Optional.empty();
     String state = instance.attributes().get(StateAttributes.STATE);
     if (state != null) {
       try {
-        record = Optional.of(StateAttributes.decodePhase(state));
+        PhaseRecord r = StateAttributes.decodePhase(state);
+        future(r.since(), now, "phase start");
+        r.outOfServiceSince().ifPresent(t -> future(t, now, "out-of-service start"));
+        record = Optional.of(r);
       } catch (IllegalArgumentException e) {
         problems.add(StateAttributes.STATE + ": " + e.getMessage());
       }
@@ -45,7 +53,9 @@ public record InstanceView(
     String fail = instance.attributes().get(StateAttributes.FAILURE);
     if (fail != null) {
       try {
-        failure = Optional.of(StateAttributes.decodeFailure(fail));
+        FailureRecord f = StateAttributes.decodeFailure(fail);
+        future(f.at(), now, "failure time");
+        failure = Optional.of(f);
       } catch (IllegalArgumentException e) {
         problems.add(StateAttributes.FAILURE + ": " + e.getMessage());
       }
@@ -57,6 +67,19 @@ public record InstanceView(
         failure,
         optedOut,
         problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems)));
+  }
+
+  private static void future(Instant t, Instant now, String what) {
+    if (t.isAfter(now.plus(StateAttributes.CLOCK_SKEW))) {
+      throw new IllegalArgumentException(
+          "the "
+              + what
+              + " "
+              + t
+              + " lies in the future (now is "
+              + now
+              + "); delete the attribute if no update is under way");
+    }
   }
 
   public String arn() {

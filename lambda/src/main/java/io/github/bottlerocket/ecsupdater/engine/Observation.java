@@ -1,11 +1,14 @@
 package io.github.bottlerocket.ecsupdater.engine;
 
+import io.github.bottlerocket.ecsupdater.Echo;
+import io.github.bottlerocket.ecsupdater.config.Flag;
 import io.github.bottlerocket.ecsupdater.config.Settings;
 import io.github.bottlerocket.ecsupdater.host.HostReply;
 import io.github.bottlerocket.ecsupdater.model.ClusterInfo;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.model.TaskInfo;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,6 +32,7 @@ import java.util.Set;
  *     on a fresh reading; which services are daemons may come from an earlier one)
  * @param round this pass's update check of idle instances
  * @param seenDisconnected instances whose agent was seen disconnected while they rebooted
+ * @param control what the stack-wide control switch says
  */
 public record Observation(
     Instant now,
@@ -42,7 +46,8 @@ public record Observation(
     Optional<List<ServiceInfo>> services,
     boolean servicesFresh,
     CheckRound round,
-    Set<String> seenDisconnected) {
+    Set<String> seenDisconnected,
+    Control control) {
 
   public Observation {
     Objects.requireNonNull(now, "now");
@@ -56,6 +61,7 @@ public record Observation(
     Objects.requireNonNull(services, "services");
     Objects.requireNonNull(round, "round");
     seenDisconnected = Set.copyOf(seenDisconnected);
+    Objects.requireNonNull(control, "control");
   }
 
   /** When the cluster's idle instances were last checked, from the cluster tag. */
@@ -64,9 +70,40 @@ public record Observation(
         .flatMap(StateAttributes::decodeInstant);
   }
 
-  /** Whether the cluster carries the pause tag. */
+  /**
+   * Whether the cluster's pause tag pauses it. The tag fails closed: any value but one of the
+   * {@link Flag#NO} words pauses, a value that is not understood (the empty one included) as well.
+   */
   public boolean clusterPaused() {
     String v = cluster.tags().get(StateAttributes.PAUSED_TAG);
-    return v != null && v.strip().equalsIgnoreCase("true");
+    return v != null && !Flag.parse(v).equals(Optional.of(false));
+  }
+
+  /**
+   * Why nothing new starts, when updates are paused by the setting or the cluster's tag; a tag
+   * value that is not understood is named with the words that are.
+   */
+  public String pauseDetail() {
+    List<String> why = new ArrayList<>();
+    if (settings.paused()) {
+      why.add("the PAUSED setting is true");
+    }
+    String v = cluster.tags().get(StateAttributes.PAUSED_TAG);
+    if (clusterPaused()) {
+      if (Flag.parse(v).isPresent()) {
+        why.add("the cluster carries the tag " + StateAttributes.PAUSED_TAG + "=" + Echo.cut(v));
+      } else {
+        why.add(
+            "the cluster tag "
+                + StateAttributes.PAUSED_TAG
+                + (v.isEmpty() ? " has an empty value" : " has the value " + Echo.quote(v))
+                + ", which is not understood, so the cluster is paused; set it to one of "
+                + String.join(", ", Flag.NO)
+                + " (or delete it) to resume, or to one of "
+                + String.join(", ", Flag.YES)
+                + " to pause");
+      }
+    }
+    return String.join("; ", why);
   }
 }

@@ -19,6 +19,9 @@ public interface PassListener {
 
   default void passFinished(PassReport report) {}
 
+  /** The request asked something that was not done as written, e.g. a cluster named twice. */
+  default void noted(String message) {}
+
   /** A listener that hears nothing. */
   PassListener NONE = new PassListener() {};
 }

@@ -20,6 +20,9 @@ import java.util.Optional;
  * @param instances one line per container instance
  * @param transitions every change made (or, in a dry run, planned), in order
  * @param error what stopped the pass, if a fault did
+ * @param faults the AWS calls that failed during the pass after the SDK's own retries, by operation
+ *     and kind of fault; transient ones (throttling, 5xx, time-outs) made the pass wait and look
+ *     again, any other ended it or the one step it hit
  */
 public record PassReport(
     String clusterArn,
@@ -29,15 +32,26 @@ public record PassReport(
     Instant finishedAt,
     StopReason stopReason,
     int observations,
-    Optional<Planner.ClusterStatus> cluster,
+    Optional<ClusterStatus> cluster,
     List<InstanceReport> instances,
     List<Transition> transitions,
-    Optional<String> error) {
+    Optional<String> error,
+    List<Fault> faults) {
 
   public PassReport {
     instances = List.copyOf(instances);
     transitions = List.copyOf(transitions);
+    faults = List.copyOf(faults);
   }
+
+  /**
+   * An AWS call that failed during the pass.
+   *
+   * @param operation the operation, e.g. {@code ecs:ListContainerInstances}
+   * @param kind the kind of fault, e.g. {@code THROTTLED}
+   * @param count how many times
+   */
+  public record Fault(String operation, String kind, int count) {}
 
   /** Why a pass ended. */
   public enum StopReason {

@@ -1,8 +1,10 @@
 package io.github.bottlerocket.ecsupdater.engine;
 
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The updater's record of an instance's update in progress, kept on the container instance.
@@ -13,6 +15,7 @@ import java.util.Optional;
  * @param since when the current phase began
  * @param outOfServiceSince when the updater set the instance DRAINING, once it has
  * @param commandId the SSM command the phase waits for, if any
+ * @param marks facts the updater established and must not forget across passes
  */
 public record PhaseRecord(
     Phase phase,
@@ -20,7 +23,27 @@ public record PhaseRecord(
     Optional<String> targetVersion,
     Instant since,
     Optional<Instant> outOfServiceSince,
-    Optional<String> commandId) {
+    Optional<String> commandId,
+    Set<Mark> marks) {
+
+  /** A fact kept with the record, written as one letter. */
+  public enum Mark {
+    /**
+     * The host was seen to reboot after the reboot command (its agent disconnected, or its update
+     * status was lost with the old boot). Only then is a host back on its old version a rollback.
+     */
+    REBOOT_SEEN('R');
+
+    private final char letter;
+
+    Mark(char letter) {
+      this.letter = letter;
+    }
+
+    public char letter() {
+      return letter;
+    }
+  }
 
   public PhaseRecord {
     Objects.requireNonNull(phase, "phase");
@@ -29,6 +52,18 @@ public record PhaseRecord(
     Objects.requireNonNull(since, "since");
     Objects.requireNonNull(outOfServiceSince, "outOfServiceSince");
     Objects.requireNonNull(commandId, "commandId");
+    marks = marks.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(marks));
+  }
+
+  /** A record without marks. */
+  public PhaseRecord(
+      Phase phase,
+      Optional<String> fromVersion,
+      Optional<String> targetVersion,
+      Instant since,
+      Optional<Instant> outOfServiceSince,
+      Optional<String> commandId) {
+    this(phase, fromVersion, targetVersion, since, outOfServiceSince, commandId, Set.of());
   }
 
   /** The next phase, starting now, keeping the versions and out-of-service time. */
@@ -37,17 +72,25 @@ public record PhaseRecord(
         outOfServiceSince.isPresent() || !next.isOutOfService()
             ? outOfServiceSince
             : Optional.of(now);
-    return new PhaseRecord(next, fromVersion, targetVersion, now, out, command);
+    return new PhaseRecord(next, fromVersion, targetVersion, now, out, command, marks);
   }
 
-  /** The same phase with the versions replaced. */
-  public PhaseRecord withVersions(Optional<String> from, Optional<String> target) {
-    return new PhaseRecord(phase, from, target, since, outOfServiceSince, commandId);
-  }
-
-  /** The same phase, restarted now with another command (a retried step). */
-  public PhaseRecord withCommand(String command, Instant now) {
+  /** The same record with {@code mark} added. */
+  public PhaseRecord with(Mark mark) {
+    EnumSet<Mark> more = marks.isEmpty() ? EnumSet.noneOf(Mark.class) : EnumSet.copyOf(marks);
+    more.add(mark);
     return new PhaseRecord(
-        phase, fromVersion, targetVersion, now, outOfServiceSince, Optional.of(command));
+        phase, fromVersion, targetVersion, since, outOfServiceSince, commandId, more);
+  }
+
+  /** Whether the record carries {@code mark}. */
+  public boolean has(Mark mark) {
+    return marks.contains(mark);
+  }
+
+  /** The same phase and start with another command (a command sent again). */
+  public PhaseRecord resent(String command) {
+    return new PhaseRecord(
+        phase, fromVersion, targetVersion, since, outOfServiceSince, Optional.of(command), marks);
   }
 }

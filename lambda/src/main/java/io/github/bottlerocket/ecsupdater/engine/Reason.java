@@ -4,7 +4,7 @@ package io.github.bottlerocket.ecsupdater.engine;
  * Why an instance was skipped or is waiting. Each constant is one row of the README's "why wasn't
  * my instance updated?" list.
  */
-public enum Reason {
+public enum Reason implements Cause {
   NOT_BOTTLEROCKET(
       "the instance has no bottlerocket.variant attribute: it does not run Bottlerocket"),
   OPTED_OUT("the instance carries the bottlerocket-ecs-updater.opt-out attribute"),
@@ -17,9 +17,10 @@ public enum Reason {
   NEEDS_OPERATOR("an earlier update of it failed in a way an operator must look at"),
   STATE_UNREADABLE("the updater's attributes on it cannot be read; fix or delete them"),
   NOT_CHECKED("not checked for updates in this pass"),
-  CHECK_FAILED("the update check did not give a usable answer"),
   NO_UPDATE("no update is chosen for it (up to date, not yet in its wave, or version-locked)"),
   UPDATE_WITHDRAWN("the update is no longer offered to the host"),
+  STOPPED(
+      "the control parameter says stop (or cannot be read): nothing changes, not even work under way"),
   PAUSED("updates are paused"),
   WINDOW_CLOSED("outside the maintenance window"),
   CIRCUIT_BREAKER_OPEN("the cluster's circuit breaker is open: too many failed updates"),
@@ -27,7 +28,6 @@ public enum Reason {
   NO_DRAIN_SLOT("as many instances as MAX_CONCURRENT are already out of service"),
   SERVICE_BELOW_DESIRED("a service runs fewer tasks than it wants"),
   INSUFFICIENT_CAPACITY("the other ACTIVE instances lack the free CPU or memory for its tasks"),
-  IN_PROGRESS("a step is under way"),
   DEADLINE("the pass ran out of time; the next pass continues");
 
   private final String explanation;
@@ -36,7 +36,7 @@ public enum Reason {
     this.explanation = explanation;
   }
 
-  /** A sentence for reports and the README. */
+  @Override
   public String explanation() {
     return explanation;
   }

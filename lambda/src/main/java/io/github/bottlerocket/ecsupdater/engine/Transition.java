@@ -32,7 +32,7 @@ public record Transition(
     Optional<Phase> to,
     Optional<String> fromVersion,
     Optional<String> targetVersion,
-    Optional<String> reason,
+    Optional<Cause> reason,
     String detail,
     Optional<Duration> outOfService,
     Optional<Duration> phaseDuration) {
@@ -50,6 +50,10 @@ public record Transition(
     COMMAND_RESENT,
     UPDATED,
     FAILED,
-    RELEASED
+    RELEASED,
+    /** An idle instance's update check gave no usable answer; recorded in its failure attribute. */
+    CHECK_FAILED,
+    /** An update check answered again; the record of the failed checks was deleted. */
+    CHECK_RECOVERED
   }
 }

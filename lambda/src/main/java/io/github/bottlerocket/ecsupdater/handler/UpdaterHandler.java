@@ -2,7 +2,9 @@ package io.github.bottlerocket.ecsupdater.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import io.github.bottlerocket.ecsupdater.Updater;
+import io.github.bottlerocket.ecsupdater.app.Invocation;
+import io.github.bottlerocket.ecsupdater.app.ReportJson;
+import io.github.bottlerocket.ecsupdater.app.Updater;
 import io.github.bottlerocket.ecsupdater.aws.AwsClients;
 import io.github.bottlerocket.ecsupdater.aws.EcsAdapter;
 import io.github.bottlerocket.ecsupdater.aws.SsmAdapter;
@@ -12,7 +14,6 @@ import io.github.bottlerocket.ecsupdater.engine.Deadline;
 import io.github.bottlerocket.ecsupdater.engine.PassListener;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
 import io.github.bottlerocket.ecsupdater.engine.Sleeper;
-import io.github.bottlerocket.ecsupdater.observe.Telemetry;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
 import io.github.bottlerocket.ecsupdater.port.SsmPort;
 import java.io.IOException;
@@ -63,7 +64,7 @@ public final class UpdaterHandler implements RequestStreamHandler {
         settings ->
             new SsmAdapter(
                 clients.ssm(), settings.ssmDocumentPrefix(), settings.commandDeliveryTimeout()),
-        settings -> Telemetry.forLambda(settings, clients, clock, log),
+        settings -> LambdaTelemetry.of(settings, clients, clock, log),
         clients.region().map(Object::toString).or(() -> Optional.ofNullable(env.get("AWS_REGION"))),
         clock,
         sleeper);
@@ -118,15 +119,18 @@ public final class UpdaterHandler implements RequestStreamHandler {
     }
     Invocation invocation = Invocation.parse(input.readAllBytes(), region);
     List<PassReport> reports = List.of();
+    List<String> notes = invocation.notes();
     if (invocation.ignoredBecause().isEmpty()) {
       Deadline deadline =
           context == null
               ? Deadline.at(clock.instant().plus(settings.maxPassDuration()), clock)
               : () -> Duration.ofMillis(context.getRemainingTimeInMillis());
-      reports = updater.run(invocation, deadline);
+      Updater.Run run = updater.run(invocation, deadline);
+      reports = run.reports();
+      notes = run.notes();
     }
     byte[] body =
-        ReportJson.reply(reports, invocation.ignoredBecause())
+        ReportJson.reply(reports, invocation.ignoredBecause(), notes)
             .toString()
             .getBytes(StandardCharsets.UTF_8);
     output.write(body);

@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param status ACTIVE, DRAINING, ...
  * @param agentConnected whether the ECS agent is connected
  * @param attributes the instance's custom attributes that matter to the updater: {@code
- *     bottlerocket.variant} and the updater's own (name to value)
+ *     bottlerocket.variant} and the updater's own (name to value; an attribute ECS holds without a
+ *     value maps to the empty string)
  * @param registered the resources the instance registered with
  * @param remaining the resources not reserved by tasks
  * @param runningTasks tasks with a desired status of RUNNING, as ECS counts them

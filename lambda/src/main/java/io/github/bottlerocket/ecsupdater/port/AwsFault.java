@@ -11,12 +11,12 @@ public class AwsFault extends RuntimeException {
   public enum Kind {
     ACCESS_DENIED(
         "check the function's IAM role (or your credentials) allows this call on this resource"),
-    THROTTLED("AWS throttled the call beyond the retry budget; the next pass tries again"),
+    THROTTLED("AWS throttled the call beyond the SDK's retries; the pass waits and looks again"),
     NOT_FOUND("the resource does not exist (any more)"),
     ATTRIBUTE_LIMIT(
         "the container instance has the ECS maximum of 10 custom attributes; delete one so the updater can record its progress"),
     INVALID_REQUEST("AWS rejected the request"),
-    UNAVAILABLE("the service did not answer; the next pass tries again");
+    UNAVAILABLE("the service did not answer; the pass waits and looks again");
 
     private final String advice;
 
@@ -26,6 +26,17 @@ public class AwsFault extends RuntimeException {
 
     public String advice() {
       return advice;
+    }
+
+    /**
+     * Whether trying again later may succeed: throttling, a 5xx, a connection reset or a call that
+     * timed out. Such a fault makes a pass wait and look again; any other ends it.
+     */
+    public boolean isTransient() {
+      return switch (this) {
+        case THROTTLED, UNAVAILABLE -> true;
+        case ACCESS_DENIED, NOT_FOUND, ATTRIBUTE_LIMIT, INVALID_REQUEST -> false;
+      };
     }
   }
 

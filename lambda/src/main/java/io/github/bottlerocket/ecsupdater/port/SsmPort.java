@@ -3,6 +3,7 @@ package io.github.bottlerocket.ecsupdater.port;
 import io.github.bottlerocket.ecsupdater.host.HostCommand;
 import io.github.bottlerocket.ecsupdater.model.CommandInvocation;
 import java.util.List;
+import java.util.Optional;
 
 /** The SSM Run Command calls the updater makes. */
 public interface SsmPort {
@@ -41,6 +42,13 @@ public interface SsmPort {
   default List<CommandInvocation> invocations(String commandId, List<String> instanceIds) {
     return instanceIds.stream().map(id -> invocation(commandId, id)).toList();
   }
+
+  /**
+   * The value of an SSM parameter (the stack-wide control switch).
+   *
+   * @return the value; empty when there is no such parameter
+   */
+  Optional<String> parameter(String name);
 
   /**
    * A command's progress over its targets.

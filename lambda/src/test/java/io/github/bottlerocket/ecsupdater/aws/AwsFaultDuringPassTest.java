@@ -51,10 +51,11 @@ import software.amazon.awssdk.services.ssm.model.SendCommandRequest;
 import software.amazon.awssdk.services.ssm.model.SsmException;
 
 /**
- * AWS refusing the updater during a pass: access denied, and throttling that outlasted the SDK's
- * retries. The SDK clients are mocked to throw what AWS sends after the last retry, so the message
- * in each assertion is the one the operator reads, from the SDK exception through the adapters and
- * the engine to the handler. None of them drains or records anything.
+ * AWS refusing the updater during a pass: access denied, which ends the pass, and throttling that
+ * outlasted the SDK's retries, which makes it wait and look again. The SDK clients are mocked to
+ * throw what AWS sends after the last retry, so the message in each assertion is the one the
+ * operator reads, from the SDK exception through the adapters and the engine to the handler. None
+ * of them drains or records anything.
  */
 class AwsFaultDuringPassTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -196,7 +197,7 @@ class AwsFaultDuringPassTest {
   }
 
   @Test
-  void throttlingBeyondTheRetryBudgetEndsThePassWithTheReasonAndChangesNothing()
+  void throttlingBeyondTheRetryBudgetMakesThePassWaitAndLookAgainAndChangesNothing()
       throws IOException {
     clusterWithOneBottlerocketInstance();
     doThrow(ecsError("ThrottlingException", "Rate exceeded"))
@@ -204,19 +205,36 @@ class AwsFaultDuringPassTest {
         .listContainerInstances(any(ListContainerInstancesRequest.class));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
+    // Throttling is no verdict: the invocation does not fail, the pass waits and looks again
+    // until its time is up, and the report counts what failed.
+    invoke(handlerOverMockedEcs(), out);
+
+    JsonNode report = JSON.readTree(out.toByteArray()).path("reports").get(0);
+    assertThat(report.path("stopReason").asText()).isEqualTo("DEADLINE");
+    assertThat(report.has("error")).isFalse();
+    JsonNode fault = report.path("faults").get(0);
+    assertThat(fault.path("operation").asText()).isEqualTo("ecs:ListContainerInstances");
+    assertThat(fault.path("kind").asText()).isEqualTo("THROTTLED");
+    assertThat(fault.path("count").asInt()).isGreaterThan(10);
+    verifyNothingChangedInEcs();
+    assertThat(cluster.log).isEmpty();
+  }
+
+  @Test
+  void accessDeniedReadingTheClusterEndsThePassWithTheReasonAndChangesNothing() throws IOException {
+    clusterWithOneBottlerocketInstance();
+    doThrow(
+            ecsError(
+                "AccessDeniedException", denied("ecs:ListContainerInstances", FakeCluster.CLUSTER)))
+        .when(ecs)
+        .listContainerInstances(any(ListContainerInstancesRequest.class));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
     assertThatThrownBy(() -> invoke(handlerOverMockedEcs(), out))
         .isInstanceOf(UpdaterHandler.PassFailedException.class)
-        .hasMessage(
-            "No pass completed: "
-                + FakeCluster.CLUSTER
-                + ": ecs:ListContainerInstances failed: ThrottlingException: Rate exceeded "
-                + "(AWS throttled the call beyond the retry budget; the next pass tries again)");
+        .hasMessageContaining("ecs:ListContainerInstances failed: AccessDeniedException");
     JsonNode report = JSON.readTree(out.toByteArray()).path("reports").get(0);
     assertThat(report.path("stopReason").asText()).isEqualTo("ERROR");
-    assertThat(report.path("error").asText())
-        .isEqualTo(
-            "ecs:ListContainerInstances failed: ThrottlingException: Rate exceeded "
-                + "(AWS throttled the call beyond the retry budget; the next pass tries again)");
     verifyNothingChangedInEcs();
     assertThat(cluster.log).isEmpty();
   }

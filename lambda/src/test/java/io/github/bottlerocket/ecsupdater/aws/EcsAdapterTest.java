@@ -253,6 +253,24 @@ class EcsAdapterTest {
   }
 
   @Test
+  void anAttributeWithoutAValueIsKeptWithTheEmptyValue() {
+    var instance =
+        sdkInstance(arn(1), "ACTIVE").toBuilder()
+            .attributes(
+                Attribute.builder().name("bottlerocket.variant").value("aws-ecs-2").build(),
+                Attribute.builder().name(StateAttributes.OPT_OUT).build())
+            .build();
+    doReturn(DescribeContainerInstancesResponse.builder().containerInstances(instance).build())
+        .when(ecs)
+        .describeContainerInstances(any(DescribeContainerInstancesRequest.class));
+
+    ContainerInstance i = adapter.describeContainerInstances(CLUSTER, List.of(arn(1))).get(0);
+
+    assertThat(i.attributes()).containsEntry(StateAttributes.OPT_OUT, "");
+    assertThat(StateAttributes.isOptOut(i.attributes().get(StateAttributes.OPT_OUT))).isTrue();
+  }
+
+  @Test
   void listsRunningAndStoppingTasksOfOneInstance() {
     String ci = arn(1);
     doAnswer(

@@ -107,10 +107,76 @@ class MainTest {
         "--cluster prod --tick soon | --tick must be a number with a unit",
         "--cluster prod --endpoint localhost | --endpoint must be a URL",
         "--cluster arn:aws:ecs:eu-west-1:1:cluster/x | --cluster is not a cluster ARN",
+        "--cluster prod --tick 999999999999999d | error: --tick must be at most 1d, got '999999999999999d'",
+        "--cluster prod --tick 99999999999999999999d | error: --tick must be at most 1d, got '99999999999999999999d'",
+        "--cluster prod --tick 2d | error: --tick must be at most 1d, got '2d'",
+        "--cluster prod --tick -PT1M | error: --tick must be a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M), at most 1d, got '-PT1M'",
+        "--cluster prod --region us_east_1 | error: --region must be an AWS region such as us-east-1, got 'us_east_1'",
+        "--cluster prod --cluster staging | error: --cluster is given more than once; give it once",
+        "--cluster prod --dry-run --dry-run | error: --dry-run is given more than once; give it once",
+        "--cluster prod --max-passes 99999999999 | error: --max-passes must be a whole number from 1 to 100000, got '99999999999'",
       })
   void badArgumentsExitWithUsageAndSayWhy(String args, String message) {
     assertThat(run(args.isBlank() ? new String[0] : args.split(" "))).isEqualTo(Main.USAGE);
-    assertThat(err()).contains(message);
+    assertThat(err()).contains(message).doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(cluster.log).isEmpty();
+  }
+
+  @Test
+  void anEmptyRegionExitsWithUsageNamingTheOption() {
+    assertThat(run("--cluster", "prod", "--region", "")).isEqualTo(Main.USAGE);
+
+    assertThat(err())
+        .isEqualTo(
+            "error: --region must be an AWS region such as us-east-1, got ''\n"
+                + "Run with --help for the options.\n");
+    assertThat(cluster.log).isEmpty();
+  }
+
+  @Test
+  void aHugeArgumentIsEchoedCut() {
+    assertThat(run("--cluster", "prod", "--" + "x".repeat(10_000))).isEqualTo(Main.USAGE);
+
+    assertThat(err()).contains("(10002 characters)").hasSizeLessThan(300);
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "MAX_PASS_DURATION | 999999999999999d | MAX_PASS_DURATION must be at most 7d",
+        "CHECK_INTERVAL | 999999999999d | CHECK_INTERVAL must be at most 365d",
+        "CHECK_TIMEOUT | 14m | CHECK_TIMEOUT must be less than the time a pass has",
+        "ALLOWED_CLUSTERS | ',' | ALLOWED_CLUSTERS must be comma-separated cluster names or ARNs",
+        "MAINTENANCE_WINDOW | ';' | MAINTENANCE_WINDOW must be",
+      })
+  void aSettingThatCannotWorkExitsWithUsageNamingIt(String key, String value, String message) {
+    env.put(key, value);
+
+    assertThat(run("--cluster", "prod")).isEqualTo(Main.USAGE);
+    assertThat(err()).startsWith("error: Invalid configuration: " + message);
+    assertThat(cluster.log).isEmpty();
+  }
+
+  @Test
+  void clientsThatCannotBeBuiltExitWithUsageAndSayWhatToSet() {
+    int code =
+        Main.run(
+            new String[] {"--cluster", "prod"},
+            env,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            cluster.clock,
+            cluster.sleeper(),
+            (o, s) -> {
+              throw new IllegalStateException("Unable to load region from any of the providers");
+            });
+
+    assertThat(code).isEqualTo(Main.USAGE);
+    assertThat(err())
+        .isEqualTo(
+            "error: the AWS clients could not be set up (Unable to load region from any of the"
+                + " providers); give --region or set AWS_REGION, and check the credentials\n");
   }
 
   @Test

@@ -31,6 +31,27 @@ class DurationsTest {
     assertThatThrownBy(() -> Durations.parse(text)).isInstanceOf(IllegalArgumentException.class);
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "99999999999999999999d",
+        "9223372036854775807ms",
+        "106751991167301d",
+        "36501d",
+        "PT99999999999999999999H",
+        "P106751991167301D",
+        "P36501D"
+      })
+  void aDurationTooLongToComputeWithIsTooLongNotMalformed(String text) {
+    assertThatThrownBy(() -> Durations.parse(text)).isInstanceOf(Durations.TooLongException.class);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"0000000000000000000001s,1000", "36500d,3153600000000"})
+  void leadingZerosAndTheLongestDurationParse(String text, long millis) {
+    assertThat(Durations.parse(text)).isEqualTo(Duration.ofMillis(millis));
+  }
+
   @ParameterizedTest(name = "{0} ms prints {1}")
   @CsvSource({
     "0,0s",

@@ -94,24 +94,27 @@ class SettingsTest {
         Arguments.of(
             "CHECK_INTERVAL",
             "soon",
-            "CHECK_INTERVAL must be a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M), got 'soon'"),
+            "CHECK_INTERVAL must be a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M), at most 365d, got 'soon'"),
         Arguments.of(
             "POLL_INTERVAL",
             "0s",
-            "POLL_INTERVAL must be a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M), at least 1ms, got '0s'"),
+            "POLL_INTERVAL must be a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M), at least 1ms, at most 15m, got '0s'"),
         Arguments.of(
             "DRAIN_TIMEOUT",
             "30",
-            "DRAIN_TIMEOUT must be a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M), at least 1ms, got '30'"),
+            "DRAIN_TIMEOUT must be a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M), at least 1ms, at most 30d, got '30'"),
         Arguments.of(
             "REBOOT_TIMEOUT",
             "-5m",
-            "REBOOT_TIMEOUT must be a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M), at least 1ms, got '-5m'"),
+            "REBOOT_TIMEOUT must be a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M), at least 1ms, at most 30d, got '-5m'"),
         Arguments.of(
             "RETRY_BACKOFF_MAX",
             "1m",
             "RETRY_BACKOFF_MAX must be at least RETRY_BACKOFF (30m), got '1m'"),
-        Arguments.of("PAUSED", "maybe", "PAUSED must be true or false, got 'maybe'"),
+        Arguments.of(
+            "PAUSED",
+            "maybe",
+            "PAUSED must be true, yes, 1 or on, or false, no, 0 or off, got 'maybe'"),
         Arguments.of(
             "MAINTENANCE_TIMEZONE",
             "Mars/Olympus",
@@ -128,7 +131,7 @@ class SettingsTest {
         Arguments.of(
             "COMMAND_DELIVERY_TIMEOUT",
             "10s",
-            "COMMAND_DELIVERY_TIMEOUT must be a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M), at least 30s, got '10s'"),
+            "COMMAND_DELIVERY_TIMEOUT must be a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M), at least 30s, at most 48h, got '10s'"),
         Arguments.of(
             "COMMAND_DELIVERY_TIMEOUT",
             "3d",

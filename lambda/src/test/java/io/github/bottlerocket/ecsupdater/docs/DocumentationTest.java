@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.bottlerocket.ecsupdater.config.Setting;
 import io.github.bottlerocket.ecsupdater.engine.FailureReason;
+import io.github.bottlerocket.ecsupdater.engine.Lifecycle;
+import io.github.bottlerocket.ecsupdater.engine.Phase;
 import io.github.bottlerocket.ecsupdater.engine.Reason;
 import io.github.bottlerocket.ecsupdater.testing.Fixtures;
 import java.io.IOException;
@@ -11,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -41,13 +45,32 @@ class DocumentationTest {
   }
 
   @Test
+  void theStateDiagramDrawsExactlyTheTransitionsTheEngineCanMake() throws IOException {
+    String readme = read("README.md");
+    String diagram =
+        readme.substring(
+            readme.indexOf("```mermaid"), readme.indexOf("```", readme.indexOf("```mermaid") + 3));
+    Matcher arrow = Pattern.compile("(?m)^\\s*(\\w+) --> (\\w+):").matcher(diagram);
+    Set<String> drawn = new TreeSet<>();
+    while (arrow.find()) {
+      drawn.add(arrow.group(1) + " -> " + arrow.group(2));
+    }
+    Set<String> possible = new TreeSet<>();
+    for (Lifecycle.Arrow a : Lifecycle.ARROWS) {
+      possible.add(
+          a.from().map(Phase::name).orElse("Idle")
+              + " -> "
+              + a.to().map(Phase::name).orElse("Idle"));
+    }
+
+    assertThat(drawn).isEqualTo(possible);
+  }
+
+  @Test
   void everySkipAndFailureReasonIsExplainedInTheReadme() throws IOException {
     String readme = read("README.md");
 
     for (Reason r : Reason.values()) {
-      if (r == Reason.IN_PROGRESS) {
-        continue; // never reported: an instance with a step under way has no reason
-      }
       assertThat(readme).as("README row for %s", r).contains("| `" + r.name() + "` |");
     }
     for (FailureReason r : FailureReason.values()) {

@@ -3,6 +3,7 @@ package io.github.bottlerocket.ecsupdater.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.bottlerocket.ecsupdater.config.Settings;
+import io.github.bottlerocket.ecsupdater.engine.run.Reconciler;
 import io.github.bottlerocket.ecsupdater.host.HostCommand;
 import io.github.bottlerocket.ecsupdater.model.CommandInvocation;
 import io.github.bottlerocket.ecsupdater.model.InstanceStatus;
@@ -24,8 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Bad input from the hosts: every way an update check can fail to give a status, as SSM hands it to
- * the updater. Each leaves the instance untouched, skipped with the reason in its report line. The
- * hosts offer an update, so any change at all would show.
+ * the updater. Each leaves the instance untouched but for the record of the failed check, skipped
+ * with the reason in its report line. The hosts offer an update, so any other change would show.
  */
 class BadCheckReplyTest {
   private final FakeCluster cluster = new FakeCluster();
@@ -126,7 +127,7 @@ class BadCheckReplyTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("badReplies")
-  void aCheckWithoutAUsableStatusSkipsTheInstanceAndChangesNothing(
+  void aCheckWithoutAUsableStatusIsRecordedAndChangesNothingElse(
       String name, InvocationStatus status, String stdout, String stderr, String detail) {
     FakeCluster.Host a = cluster.host("a");
     a.offered = Scene.NEW;
@@ -153,14 +154,18 @@ class BadCheckReplyTest {
         .satisfies(
             line -> {
               assertThat(line.outcome()).isEqualTo(Outcome.SKIPPED);
-              assertThat(line.reason()).contains(Reason.CHECK_FAILED.name());
-              assertThat(line.detail()).isEqualTo(detail);
-              assertThat(line.next()).isEqualTo("checked again by a later pass");
+              assertThat(line.reason()).contains(FailureReason.CHECK_FAILED);
+              assertThat(line.detail()).contains(detail);
+              assertThat(line.next()).startsWith("checked again after ");
             });
-    assertThat(report.transitions()).isEmpty();
+    assertThat(report.transitions())
+        .singleElement()
+        .satisfies(t -> assertThat(t.kind()).isEqualTo(Transition.Kind.CHECK_FAILED));
     assertThat(ssm.sent).containsExactly(HostCommand.CHECK);
-    assertThat(cluster.changes()).isEmpty();
-    assertThat(a.attributes).isEmpty();
+    assertThat(cluster.changes()).containsExactly("ecs:PutAttributes a failure=CHECK_FAILED");
+    assertThat(a.attributes).containsOnlyKeys(StateAttributes.FAILURE);
+    assertThat(StateAttributes.decodeFailure(a.attributes.get(StateAttributes.FAILURE)).reason())
+        .isEqualTo(FailureReason.CHECK_FAILED);
     assertThat(a.status).isEqualTo(InstanceStatus.ACTIVE);
     assertThat(a.staged).isNull();
     // No host answered usefully, so the check is not recorded and the next pass checks again.
@@ -223,6 +228,11 @@ class BadCheckReplyTest {
       String id = "check-" + (checks.size() + 1);
       checks.put(id, instanceIds.size());
       return id;
+    }
+
+    @Override
+    public java.util.Optional<String> parameter(String name) {
+      return cluster.parameter(name);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.github.bottlerocket.ecsupdater.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.bottlerocket.ecsupdater.config.Settings;
+import io.github.bottlerocket.ecsupdater.engine.run.Reconciler;
 import io.github.bottlerocket.ecsupdater.model.InstanceStatus;
 import io.github.bottlerocket.ecsupdater.testing.FakeCluster;
 import io.github.bottlerocket.ecsupdater.testing.Scene;
@@ -36,6 +37,14 @@ class BadRecordTest {
             "a state whose time is not a number",
             Map.of(StateAttributes.STATE, "STAGED/1.20.0/1.20.1/yesterday/-/-"),
             "bottlerocket-ecs-updater.state: the phase start 'yesterday' is not a time in epoch milliseconds"),
+        Arguments.of(
+            "a state whose time is past the year 9999",
+            Map.of(StateAttributes.STATE, "STAGED/1.20.0/1.20.1/9223372036854775807/-/-"),
+            "bottlerocket-ecs-updater.state: the phase start '9223372036854775807' is not a time between the years 1970 and 9999"),
+        Arguments.of(
+            "a state without a value",
+            Map.of(StateAttributes.STATE, ""),
+            "bottlerocket-ecs-updater.state: the attribute has no value"),
         Arguments.of(
             "a failure with an unknown reason",
             Map.of(StateAttributes.FAILURE, "OOPS/STAGED/-/1/1"),
@@ -78,7 +87,7 @@ class BadRecordTest {
         .satisfies(
             line -> {
               assertThat(line.outcome()).isEqualTo(Outcome.FAILED);
-              assertThat(line.reason()).contains(Reason.STATE_UNREADABLE.name());
+              assertThat(line.reason()).contains(Reason.STATE_UNREADABLE);
               assertThat(line.detail()).isEqualTo(detail);
               assertThat(line.next())
                   .isEqualTo("nothing until an operator fixes or deletes the attributes");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.bottlerocket.ecsupdater.config.ConfigException;
+import io.github.bottlerocket.ecsupdater.config.MaintenanceWindow;
 import io.github.bottlerocket.ecsupdater.config.Setting;
 import io.github.bottlerocket.ecsupdater.config.Settings;
 import io.github.bottlerocket.ecsupdater.engine.PassListener;
@@ -13,7 +14,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -34,11 +34,6 @@ class BadConfigurationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String DURATION =
       "a number with a unit (500ms, 30s, 15m, 2h, 1d) or ISO-8601 (PT15M)";
-
-  /**
-   * Every name or ARN list is accepted; a wrong one refuses passes instead (see ReconcilerTest).
-   */
-  private static final Set<Setting> ANY_VALUE_ACCEPTED = Set.of(Setting.ALLOWED_CLUSTERS);
 
   private final FakeCluster cluster = new FakeCluster();
 
@@ -73,53 +68,59 @@ class BadConfigurationTest {
         Arguments.of(
             Setting.CHECK_INTERVAL,
             "hourly",
-            "CHECK_INTERVAL must be " + DURATION + ", got 'hourly'"),
+            "CHECK_INTERVAL must be " + DURATION + ", at most 365d, got 'hourly'"),
         Arguments.of(
             Setting.CHECK_TIMEOUT,
             "0s",
-            "CHECK_TIMEOUT must be " + DURATION + ", at least 1ms, got '0s'"),
+            "CHECK_TIMEOUT must be " + DURATION + ", at least 1ms, at most 15m, got '0s'"),
         Arguments.of(
             Setting.POLL_INTERVAL,
             "15",
-            "POLL_INTERVAL must be " + DURATION + ", at least 1ms, got '15'"),
+            "POLL_INTERVAL must be " + DURATION + ", at least 1ms, at most 15m, got '15'"),
         Arguments.of(
             Setting.COMMAND_POLL_INTERVAL,
             "0s",
-            "COMMAND_POLL_INTERVAL must be " + DURATION + ", at least 1ms, got '0s'"),
+            "COMMAND_POLL_INTERVAL must be " + DURATION + ", at least 1ms, at most 15m, got '0s'"),
         Arguments.of(
             Setting.STAGE_TIMEOUT,
             "20 minutes",
-            "STAGE_TIMEOUT must be " + DURATION + ", at least 1ms, got '20 minutes'"),
+            "STAGE_TIMEOUT must be " + DURATION + ", at least 1ms, at most 30d, got '20 minutes'"),
         Arguments.of(
             Setting.DRAIN_TIMEOUT,
             "-30m",
-            "DRAIN_TIMEOUT must be " + DURATION + ", at least 1ms, got '-30m'"),
+            "DRAIN_TIMEOUT must be " + DURATION + ", at least 1ms, at most 30d, got '-30m'"),
         Arguments.of(
             Setting.ACTIVATE_TIMEOUT,
             "2x",
-            "ACTIVATE_TIMEOUT must be " + DURATION + ", at least 1ms, got '2x'"),
+            "ACTIVATE_TIMEOUT must be " + DURATION + ", at least 1ms, at most 30d, got '2x'"),
         Arguments.of(
             Setting.REBOOT_TIMEOUT,
             "0",
-            "REBOOT_TIMEOUT must be " + DURATION + ", at least 1ms, got '0'"),
+            "REBOOT_TIMEOUT must be " + DURATION + ", at least 1ms, at most 30d, got '0'"),
         Arguments.of(
-            Setting.REBOOT_GRACE, "soon", "REBOOT_GRACE must be " + DURATION + ", got 'soon'"),
+            Setting.REBOOT_GRACE,
+            "soon",
+            "REBOOT_GRACE must be " + DURATION + ", at most 30d, got 'soon'"),
         Arguments.of(
             Setting.VERIFY_TIMEOUT,
             "0ms",
-            "VERIFY_TIMEOUT must be " + DURATION + ", at least 1ms, got '0ms'"),
+            "VERIFY_TIMEOUT must be " + DURATION + ", at least 1ms, at most 30d, got '0ms'"),
         Arguments.of(
-            Setting.RETRY_BACKOFF, "-30m", "RETRY_BACKOFF must be " + DURATION + ", got '-30m'"),
+            Setting.RETRY_BACKOFF,
+            "-30m",
+            "RETRY_BACKOFF must be " + DURATION + ", at most 365d, got '-30m'"),
         Arguments.of(
             Setting.RETRY_BACKOFF_MAX,
             "10m",
             "RETRY_BACKOFF_MAX must be at least RETRY_BACKOFF (30m), got '10m'"),
         Arguments.of(
-            Setting.DEADLINE_MARGIN, "30", "DEADLINE_MARGIN must be " + DURATION + ", got '30'"),
+            Setting.DEADLINE_MARGIN,
+            "30",
+            "DEADLINE_MARGIN must be " + DURATION + ", at most 15m, got '30'"),
         Arguments.of(
             Setting.MAX_PASS_DURATION,
             "0s",
-            "MAX_PASS_DURATION must be " + DURATION + ", at least 1ms, got '0s'"),
+            "MAX_PASS_DURATION must be " + DURATION + ", at least 1ms, at most 7d, got '0s'"),
         Arguments.of(
             Setting.MAINTENANCE_WINDOW,
             "Sat 02:00",
@@ -130,7 +131,22 @@ class BadConfigurationTest {
             Setting.MAINTENANCE_TIMEZONE,
             "Berlin",
             "MAINTENANCE_TIMEZONE must be an IANA time zone such as UTC or Europe/Berlin, got 'Berlin'"),
-        Arguments.of(Setting.PAUSED, "maybe", "PAUSED must be true or false, got 'maybe'"),
+        Arguments.of(
+            Setting.PAUSED,
+            "maybe",
+            "PAUSED must be true, yes, 1 or on, or false, no, 0 or off, got 'maybe'"),
+        Arguments.of(
+            Setting.CHECK_RETRY_INTERVAL,
+            "soon",
+            "CHECK_RETRY_INTERVAL must be " + DURATION + ", at most 365d, got 'soon'"),
+        Arguments.of(
+            Setting.CONTROL_PARAMETER,
+            "my control",
+            "CONTROL_PARAMETER must be an SSM parameter name (e.g. /bottlerocket-ecs-updater/prod/control) or its ARN, got 'my control'"),
+        Arguments.of(
+            Setting.CONTROL_INTERVAL,
+            "0s",
+            "CONTROL_INTERVAL must be " + DURATION + ", at least 1ms, at most 15m, got '0s'"),
         Arguments.of(
             Setting.SSM_DOCUMENT_PREFIX,
             "Bottlerocket Updater",
@@ -146,7 +162,101 @@ class BadConfigurationTest {
         Arguments.of(
             Setting.METRICS_NAMESPACE,
             "Updater$",
-            "METRICS_NAMESPACE must be a CloudWatch namespace of letters, digits and . _ - / # : and spaces, got 'Updater$'"));
+            "METRICS_NAMESPACE must be a CloudWatch namespace of letters, digits and . _ - / # : and spaces, got 'Updater$'"),
+        Arguments.of(
+            Setting.ALLOWED_CLUSTERS,
+            ",",
+            "ALLOWED_CLUSTERS must be comma-separated cluster names or ARNs (or empty for any cluster); "
+                + "it has no cluster between its commas, got ','"));
+  }
+
+  /**
+   * Values each setting reads but which would overflow later arithmetic, mean nothing, or
+   * contradict another setting: refused at start like any other invalid value.
+   */
+  static Stream<Arguments> unusableSettings() {
+    return Stream.of(
+        Arguments.of(
+            "a check interval that would overflow",
+            Map.of("CHECK_INTERVAL", "999999999999d"),
+            "CHECK_INTERVAL must be at most 365d (to stop checks, pause instead), got '999999999999d'"),
+        Arguments.of(
+            "a 20-digit check interval",
+            Map.of("CHECK_INTERVAL", "99999999999999999999d"),
+            "CHECK_INTERVAL must be at most 365d (to stop checks, pause instead), got '99999999999999999999d'"),
+        Arguments.of(
+            "an ISO-8601 duration too long for the JDK",
+            Map.of("DRAIN_TIMEOUT", "PT99999999999999999999H"),
+            "DRAIN_TIMEOUT must be at most 30d (a step still unfinished after a month has failed), got 'PT99999999999999999999H'"),
+        Arguments.of(
+            "a pass duration that would overflow",
+            Map.of("MAX_PASS_DURATION", "999999999999999d"),
+            "MAX_PASS_DURATION must be at most 7d (a pass is one run of the command-line runner; --until-done runs many), got '999999999999999d'"),
+        Arguments.of(
+            "a retry back-off of years",
+            Map.of("RETRY_BACKOFF_MAX", "3650d"),
+            "RETRY_BACKOFF_MAX must be at most 365d (a retry a year away is none), got '3650d'"),
+        Arguments.of(
+            "a poll interval longer than a Lambda invocation",
+            Map.of("POLL_INTERVAL", "1h"),
+            "POLL_INTERVAL must be at most 15m (the longest a Lambda invocation lasts), got '1h'"),
+        Arguments.of(
+            "a check timeout longer than a pass has",
+            Map.of("CHECK_TIMEOUT", "14m"),
+            "CHECK_TIMEOUT must be less than the time a pass has, 13m30s (the shorter of the Lambda's 15m and "
+                + "MAX_PASS_DURATION 14m, less DEADLINE_MARGIN 30s), or no update check is ever sent, got '14m'"),
+        Arguments.of(
+            "a check timeout longer than a short runner pass has",
+            Map.of("CHECK_TIMEOUT", "2m", "MAX_PASS_DURATION", "2m", "DEADLINE_MARGIN", "10s"),
+            "CHECK_TIMEOUT must be less than the time a pass has, 1m50s (the shorter of the Lambda's 15m and "
+                + "MAX_PASS_DURATION 2m, less DEADLINE_MARGIN 10s), or no update check is ever sent, got '2m'"),
+        Arguments.of(
+            "a deadline margin as long as a Lambda invocation",
+            Map.of("DEADLINE_MARGIN", "15m", "MAX_PASS_DURATION", "1h"),
+            "DEADLINE_MARGIN must be less than 15m (the longest a Lambda invocation lasts), or no pass has any time, got '15m'"),
+        Arguments.of(
+            "a reboot grace as long as the reboot timeout",
+            Map.of("REBOOT_GRACE", "20m"),
+            "REBOOT_GRACE must be less than REBOOT_TIMEOUT (20m), or a host whose agent is not seen away is never taken as back, got '20m'"),
+        Arguments.of(
+            "a maintenance window of separators only",
+            Map.of("MAINTENANCE_WINDOW", ";"),
+            "MAINTENANCE_WINDOW must be "
+                + MaintenanceWindow.FORM
+                + "; there is no entry between the ';' separators in ';'"),
+        Arguments.of(
+            "a maintenance window entry without days",
+            Map.of("MAINTENANCE_WINDOW", ", 02:00-03:00"),
+            "MAINTENANCE_WINDOW must be "
+                + MaintenanceWindow.FORM
+                + "; ', 02:00-03:00' names no day in ', 02:00-03:00'"),
+        Arguments.of(
+            "an allowed cluster that is no cluster name",
+            Map.of("ALLOWED_CLUSTERS", "prod, prod cluster"),
+            "ALLOWED_CLUSTERS must be comma-separated cluster names or ARNs (or empty for any cluster); "
+                + "'prod cluster' is neither a cluster name nor a cluster ARN, in 'prod, prod cluster'"),
+        Arguments.of(
+            "a huge value",
+            Map.of("CHECK_INTERVAL", "9".repeat(5000) + "x"),
+            "CHECK_INTERVAL must be "
+                + DURATION
+                + ", at most 365d, got '"
+                + "9".repeat(100)
+                + "...' (5001 characters)"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("unusableSettings")
+  void anUnusableSettingFailsEveryInvocationBeforeAnyAwsCall(
+      String name, Map<String, String> env, String problem) {
+    UpdaterHandler handler = handler(env);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    assertThatThrownBy(() -> invoke(handler, out))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("Invalid configuration: " + problem);
+    assertThat(cluster.log).isEmpty();
+    assertThat(out.size()).isZero();
   }
 
   @ParameterizedTest(name = "{0}={1}")
@@ -169,9 +279,7 @@ class BadConfigurationTest {
     Set<Setting> covered =
         invalidSettings().map(a -> (Setting) a.get()[0]).collect(Collectors.toSet());
 
-    assertThat(covered)
-        .containsExactlyInAnyOrderElementsOf(
-            Arrays.stream(Setting.values()).filter(s -> !ANY_VALUE_ACCEPTED.contains(s)).toList());
+    assertThat(covered).containsExactlyInAnyOrder(Setting.values());
   }
 
   @Test

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.bottlerocket.ecsupdater.app.InvalidRequestException;
 import io.github.bottlerocket.ecsupdater.engine.PassListener;
 import io.github.bottlerocket.ecsupdater.testing.FakeCluster;
+import io.github.bottlerocket.ecsupdater.testing.Scene;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -89,7 +91,51 @@ class BadRequestTest {
             "an ECS event of another region",
             "{\"source\":\"aws.ecs\",\"detail-type\":\"ECS Container Instance State Change\","
                 + "\"detail\":{\"clusterArn\":\"arn:aws:ecs:eu-west-1:123456789012:cluster/prod\"}}",
-            "Field 'detail.clusterArn' names a cluster in region eu-west-1, but the updater runs in us-east-1. Invoke the updater deployed in eu-west-1."));
+            "Field 'detail.clusterArn' names a cluster in region eu-west-1, but the updater runs in us-east-1. Invoke the updater deployed in eu-west-1."),
+        Arguments.of(
+            "dryRun null",
+            "{\"cluster\":\"prod\",\"dryRun\":null}",
+            "Field 'dryRun' is null. Give true or false, or leave the field out."),
+        Arguments.of(
+            "a misspelt dryRun",
+            "{\"cluster\":\"prod\",\"dryrun\":true}",
+            "Field 'dryrun' is not known; did you mean 'dryRun'? A request takes 'cluster' (or 'clusters') and the options "
+                + "'dryRun', 'ignoreMaintenanceWindow', 'checkNow' and 'maxConcurrent'."),
+        Arguments.of(
+            "an unknown field",
+            "{\"cluster\":\"prod\",\"comment\":\"from the runbook\"}",
+            "Field 'comment' is not known. A request takes 'cluster' (or 'clusters') and the options "
+                + "'dryRun', 'ignoreMaintenanceWindow', 'checkNow' and 'maxConcurrent'."),
+        Arguments.of(
+            "dryRun given twice",
+            "{\"cluster\":\"prod\",\"dryRun\":true,\"dryRun\":false}",
+            "Field 'dryRun' is given twice. Give each field once: with a key repeated, which value counts is a guess."),
+        Arguments.of(
+            "a second JSON value after the request",
+            "{\"cluster\":\"prod\"}{\"dryRun\":true}",
+            "The request holds more than one JSON value. Send one object such as {\"cluster\": \"my-cluster\", \"dryRun\": true}."),
+        Arguments.of(
+            "a misspelt dryRun beside an ECS event",
+            ecsEvent(",\"dryrun\":true"),
+            "Field 'dryrun' beside the ECS event is not known; did you mean 'dryRun'? Beside an ECS event the updater reads "
+                + "the options 'dryRun', 'ignoreMaintenanceWindow', 'checkNow' and 'maxConcurrent'."),
+        Arguments.of(
+            "an ECS event whose cluster is not a string",
+            "{\"source\":\"aws.ecs\",\"detail-type\":\"ECS Container Instance State Change\","
+                + "\"detail\":{\"clusterArn\":7}}",
+            "Field 'detail.clusterArn' must be a string (the cluster ARN), got 7."));
+  }
+
+  /** An ECS event about instance a of the fake cluster, which carries an updater record. */
+  private static String ecsEvent(String extraFields) {
+    return "{\"source\":\"aws.ecs\",\"detail-type\":\"ECS Container Instance State Change\","
+        + "\"detail\":{\"clusterArn\":\""
+        + FakeCluster.CLUSTER
+        + "\",\"containerInstanceArn\":\""
+        + Scene.arn("a")
+        + "\",\"attributes\":[{\"name\":\"bottlerocket-ecs-updater.state\",\"value\":\"STAGED/1.20.0/1.20.1/1/-/-\"}]}"
+        + extraFields
+        + "}";
   }
 
   @ParameterizedTest(name = "{0}")
@@ -102,6 +148,21 @@ class BadRequestTest {
         .hasMessage(message);
     assertThat(cluster.log).isEmpty();
     assertThat(out.size()).isZero();
+  }
+
+  @Test
+  void aDryRunBesideAnEcsEventPlansThatClusterAndChangesNothing() throws IOException {
+    cluster.host("a").offered = Scene.NEW;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    invoke(ecsEvent(",\"dryRun\":true"), out);
+
+    JsonNode report = JSON.readTree(out.toByteArray()).path("reports").get(0);
+    assertThat(report.path("dryRun").asBoolean()).isTrue();
+    assertThat(report.path("stopReason").asText()).isEqualTo("PLANNED");
+    assertThat(report.path("plannedChanges")).isNotEmpty();
+    assertThat(cluster.changes()).isEmpty();
+    assertThat(cluster.log).noneMatch(l -> l.startsWith("ecs:TagResource"));
   }
 
   @Test

@@ -9,6 +9,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.bottlerocket.ecsupdater.app.InvalidRequestException;
 import io.github.bottlerocket.ecsupdater.config.ConfigException;
 import io.github.bottlerocket.ecsupdater.engine.PassListener;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
@@ -25,6 +26,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class UpdaterHandlerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,6 +58,47 @@ class UpdaterHandlerTest {
 
   private JsonNode invoke(String payload) throws IOException {
     return invoke(handler(Map.of()), payload.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "the name first | [\"prod\",\"arn:aws:ecs:us-east-1:123456789012:cluster/prod\"]"
+            + " | clusters 'prod' and 'arn:aws:ecs:us-east-1:123456789012:cluster/prod' are one"
+            + " cluster, arn:aws:ecs:us-east-1:123456789012:cluster/prod; it gets one pass"
+            + " | 1",
+        "the ARN first | [\"arn:aws:ecs:us-east-1:123456789012:cluster/prod\",\"prod\"]"
+            + " | clusters 'arn:aws:ecs:us-east-1:123456789012:cluster/prod' and 'prod' are one"
+            + " cluster; it gets one pass"
+            + " | 2",
+        "the same name twice | [\"prod\",\"prod\"]"
+            + " | cluster 'prod' is named 2 times in 'clusters'; it gets one pass"
+            + " | 1",
+      })
+  void aClusterNamedTwiceGetsOnePassAndTheReplySaysSo(
+      String name, String clusters, String note, int describes) throws IOException {
+    FakeCluster.Host a = cluster.host("a");
+    a.offered = Scene.NEW;
+
+    JsonNode reply = invoke("{\"clusters\":" + clusters + "}");
+
+    assertThat(reply.path("reports")).hasSize(1);
+    assertThat(reply.path("notes")).singleElement().extracting(JsonNode::asText).isEqualTo(note);
+    assertThat(cluster.log).filteredOn("ecs:DescribeClusters"::equals).hasSize(describes);
+    assertThat(cluster.log)
+        .filteredOn(
+            l -> l.startsWith("ecs:UpdateContainerInstancesState") && l.endsWith("DRAINING"))
+        .hasSize(1);
+    assertThat(a.active).isEqualTo(Scene.NEW);
+  }
+
+  @Test
+  void twoClustersWithTheirOwnNamesGetTwoPassesAndNoNote() throws IOException {
+    JsonNode reply = invoke("{\"clusters\":[\"prod\",\"staging\"]}");
+
+    assertThat(reply.path("reports")).hasSize(2);
+    assertThat(reply.has("notes")).isFalse();
   }
 
   @Test

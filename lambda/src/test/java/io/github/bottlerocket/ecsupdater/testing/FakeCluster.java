@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -55,6 +56,18 @@ public final class FakeCluster implements EcsPort, SsmPort {
   /** Fails the next calls of an operation with a fault, for error-path tests. */
   public final Map<String, AwsFault> faults = new HashMap<>();
 
+  /** Faults that happen a given number of times, then the call works again. */
+  private final Map<String, java.util.ArrayDeque<AwsFault>> passingFaults = new HashMap<>();
+
+  /** {@code operation} fails with {@code fault} the next {@code times} calls, then works. */
+  public void failTimes(String operation, AwsFault fault, int times) {
+    java.util.ArrayDeque<AwsFault> q = new java.util.ArrayDeque<>();
+    for (int i = 0; i < times; i++) {
+      q.add(fault);
+    }
+    passingFaults.put(operation, q);
+  }
+
   /** A Bottlerocket (or other) host and its container instance. */
   public final class Host {
     public final String id;
@@ -80,7 +93,7 @@ public final class FakeCluster implements EcsPort, SsmPort {
     /** How long a drain takes to move the service tasks. */
     public Duration drainTakes = Duration.ZERO;
 
-    Instant drainStarted;
+    public Instant drainStarted;
     public final List<String> rebootedWithTasks = new ArrayList<>();
 
     Host(String id) {
@@ -246,6 +259,12 @@ public final class FakeCluster implements EcsPort, SsmPort {
   /** The attributes of each PutAttributes call, in order. */
   public final List<List<InstanceAttribute>> putAttributesCalls = new ArrayList<>();
 
+  /** The phase or failure reason of a record value, after its format number. */
+  private static String head(String value) {
+    String[] p = value.split("/");
+    return p[0].matches("\\d+") && p.length > 1 ? p[1] : p[0];
+  }
+
   @Override
   public void putAttributes(String clusterArn, List<InstanceAttribute> attributes) {
     putAttributesCalls.add(List.copyOf(attributes));
@@ -256,7 +275,7 @@ public final class FakeCluster implements EcsPort, SsmPort {
               + " "
               + shortName(a.name())
               + "="
-              + a.value().split("/")[0]);
+              + head(a.value()));
       hosts.get(a.containerInstanceArn()).attributes.put(a.name(), a.value());
     }
   }
@@ -276,6 +295,15 @@ public final class FakeCluster implements EcsPort, SsmPort {
   }
 
   // ------------------------------------------------------------------ SsmPort
+
+  /** SSM parameters by name, as {@code GetParameter} reads them. */
+  public final Map<String, String> parameters = new LinkedHashMap<>();
+
+  @Override
+  public Optional<String> parameter(String name) {
+    call("ssm:GetParameter " + name);
+    return Optional.ofNullable(parameters.get(name));
+  }
 
   @Override
   public String sendCommand(HostCommand command, List<String> instanceIds, String comment) {
@@ -393,6 +421,9 @@ public final class FakeCluster implements EcsPort, SsmPort {
   private void call(String what) {
     String op = what.split(" ")[0];
     AwsFault fault = faults.get(op);
+    if (fault == null && passingFaults.containsKey(op)) {
+      fault = passingFaults.get(op).poll();
+    }
     if (fault != null) {
       log.add(what + " -> " + fault.kind());
       throw fault;

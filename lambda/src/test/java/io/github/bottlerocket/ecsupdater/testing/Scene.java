@@ -2,6 +2,7 @@ package io.github.bottlerocket.ecsupdater.testing;
 
 import io.github.bottlerocket.ecsupdater.config.Settings;
 import io.github.bottlerocket.ecsupdater.engine.CheckRound;
+import io.github.bottlerocket.ecsupdater.engine.Control;
 import io.github.bottlerocket.ecsupdater.engine.FailureReason;
 import io.github.bottlerocket.ecsupdater.engine.FailureRecord;
 import io.github.bottlerocket.ecsupdater.engine.InstanceView;
@@ -54,6 +55,7 @@ public final class Scene {
   private List<ServiceInfo> services;
   private CheckRound round = new CheckRound.NotStarted();
   private final Set<String> seenDisconnected = new HashSet<>();
+  private Control control = Control.NONE;
 
   public static String arn(String id) {
     return "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/" + id;
@@ -136,6 +138,14 @@ public final class Scene {
               : null);
     }
 
+    /** The host was seen to reboot before its verification began. */
+    public Host rebootSeen() {
+      PhaseRecord r = StateAttributes.decodePhase(attributes.get(StateAttributes.STATE));
+      attributes.put(
+          StateAttributes.STATE, StateAttributes.encode(r.with(PhaseRecord.Mark.REBOOT_SEEN)));
+      return this;
+    }
+
     public Host rawState(String value) {
       attributes.put(StateAttributes.STATE, value);
       return this;
@@ -146,7 +156,13 @@ public final class Scene {
           StateAttributes.FAILURE,
           StateAttributes.encode(
               new FailureRecord(
-                  reason, Phase.DRAINING, Optional.ofNullable(target), now.minus(ago), count)));
+                  reason,
+                  reason == FailureReason.CHECK_FAILED
+                      ? Optional.empty()
+                      : Optional.of(Phase.DRAINING),
+                  Optional.ofNullable(target),
+                  now.minus(ago),
+                  count)));
       return this;
     }
 
@@ -237,7 +253,7 @@ public final class Scene {
     for (String id : ids) {
       arns.add(arn(id));
     }
-    round = new CheckRound.Running(List.of("round-1"), arns, now.minusSeconds(1));
+    round = new CheckRound.Running(List.of("round-1"), arns, now.minusSeconds(1), true);
     return this;
   }
 
@@ -246,7 +262,7 @@ public final class Scene {
     hosts.values().stream()
         .map(Host::build)
         .sorted((a, b) -> a.arn().compareTo(b.arn()))
-        .forEach(i -> views.add(InstanceView.of(i)));
+        .forEach(i -> views.add(InstanceView.of(i, now)));
     return new Observation(
         now,
         Settings.fromEnvironment(env),
@@ -259,7 +275,14 @@ public final class Scene {
         Optional.ofNullable(services),
         services != null,
         round,
-        seenDisconnected);
+        seenDisconnected,
+        control);
+  }
+
+  /** What the stack-wide control switch says in this observation. */
+  public Scene control(Control c) {
+    control = c;
+    return this;
   }
 
   // ------------------------------------------------------------------ replies and tasks

@@ -1,0 +1,127 @@
+package io.github.bottlerocket.ecsupdater.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.bottlerocket.ecsupdater.Json;
+import io.github.bottlerocket.ecsupdater.engine.ClusterStatus;
+import io.github.bottlerocket.ecsupdater.engine.InstanceReport;
+import io.github.bottlerocket.ecsupdater.engine.Outcome;
+import io.github.bottlerocket.ecsupdater.engine.PassReport;
+import io.github.bottlerocket.ecsupdater.engine.Transition;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Writes pass reports as the JSON that the handler returns and the runner prints. */
+public final class ReportJson {
+  private static final ObjectMapper MAPPER = Json.MAPPER;
+
+  private ReportJson() {}
+
+  /** The handler's reply: one report per cluster. */
+  public static ObjectNode reply(List<PassReport> reports, Optional<String> ignoredBecause) {
+    return reply(reports, ignoredBecause, List.of());
+  }
+
+  /**
+   * The handler's reply: one report per cluster, and what the request asked that was not done as
+   * written.
+   */
+  public static ObjectNode reply(
+      List<PassReport> reports, Optional<String> ignoredBecause, List<String> notes) {
+    ObjectNode root = MAPPER.createObjectNode();
+    ignoredBecause.ifPresent(r -> root.put("ignored", r));
+    if (!notes.isEmpty()) {
+      ArrayNode n = root.putArray("notes");
+      notes.forEach(n::add);
+    }
+    ArrayNode list = root.putArray("reports");
+    reports.forEach(r -> list.add(report(r)));
+    return root;
+  }
+
+  public static ObjectNode report(PassReport r) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("cluster", r.clusterArn());
+    n.put("runId", r.runId());
+    n.put("dryRun", r.dryRun());
+    n.put("startedAt", r.startedAt().toString());
+    n.put("finishedAt", r.finishedAt().toString());
+    n.put("stopReason", r.stopReason().name());
+    n.put("observations", r.observations());
+    r.error().ifPresent(e -> n.put("error", e));
+    r.cluster().ifPresent(c -> n.set("gates", gates(c)));
+    ObjectNode counts = n.putObject("summary");
+    for (Map.Entry<Outcome, Integer> e : r.counts().entrySet()) {
+      counts.put(e.getKey().name(), e.getValue());
+    }
+    ArrayNode instances = n.putArray("instances");
+    r.instances().forEach(i -> instances.add(instance(i)));
+    ArrayNode changes = n.putArray(r.dryRun() ? "plannedChanges" : "changes");
+    r.transitions().forEach(t -> changes.add(transition(t)));
+    if (!r.faults().isEmpty()) {
+      ArrayNode faults = n.putArray("faults");
+      for (PassReport.Fault f : r.faults()) {
+        faults
+            .addObject()
+            .put("operation", f.operation())
+            .put("kind", f.kind())
+            .put("count", f.count());
+      }
+    }
+    return n;
+  }
+
+  private static ObjectNode gates(ClusterStatus c) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("stopped", c.stopped());
+    n.put("paused", c.paused());
+    n.put("maintenanceWindowOpen", c.windowOpen());
+    c.windowOpensAt().ifPresent(t -> n.put("maintenanceWindowOpensAt", t.toString()));
+    n.put("circuitBreakerOpen", c.circuitBreakerOpen());
+    n.put("failuresAgainstBudget", c.budgetFailures());
+    if (!c.budgetHolders().isEmpty()) {
+      c.budgetHolders().forEach(n.putArray("failuresAgainstBudgetHeldBy")::add);
+    }
+    n.put("failureBudget", c.failureBudget());
+    n.put("outOfService", c.outOfService());
+    n.put("maxConcurrent", c.maxConcurrent());
+    c.nextCheck().ifPresent(t -> n.put("nextCheckAfter", t.toString()));
+    return n;
+  }
+
+  public static ObjectNode instance(InstanceReport i) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("containerInstanceArn", i.containerInstanceArn());
+    n.put("ec2InstanceId", i.ec2InstanceId());
+    n.put("ecsStatus", i.ecsStatus());
+    i.variant().ifPresent(v -> n.put("variant", v));
+    i.runningVersion().ifPresent(v -> n.put("runningVersion", v));
+    i.targetVersion().ifPresent(v -> n.put("targetVersion", v));
+    i.phase().ifPresent(p -> n.put("phase", p.name()));
+    n.put("outcome", i.outcome().name());
+    i.reason().ifPresent(r -> n.put("reason", r.name()));
+    if (!i.detail().isEmpty()) {
+      n.put("detail", i.detail());
+    }
+    n.put("next", i.next());
+    return n;
+  }
+
+  public static ObjectNode transition(Transition t) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("at", t.at().toString());
+    n.put("containerInstanceArn", t.containerInstanceArn());
+    n.put("ec2InstanceId", t.ec2InstanceId());
+    n.put("change", t.kind().name());
+    t.from().ifPresent(p -> n.put("fromPhase", p.name()));
+    t.to().ifPresent(p -> n.put("toPhase", p.name()));
+    t.fromVersion().ifPresent(v -> n.put("fromVersion", v));
+    t.targetVersion().ifPresent(v -> n.put("targetVersion", v));
+    t.reason().ifPresent(v -> n.put("reason", v.name()));
+    n.put("detail", t.detail());
+    t.outOfService().ifPresent(d -> n.put("outOfServiceSeconds", d.toMillis() / 1000.0));
+    return n;
+  }
+}

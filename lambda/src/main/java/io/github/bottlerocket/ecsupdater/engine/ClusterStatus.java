@@ -1,0 +1,41 @@
+package io.github.bottlerocket.ecsupdater.engine;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The cluster-wide state of the gates at one observation.
+ *
+ * @param stopped whether the control switch stops every change
+ * @param paused whether updates are paused (control switch, setting or cluster tag)
+ * @param windowOpen whether the maintenance window is open (or ignored for this pass)
+ * @param windowOpensAt when a closed window opens next
+ * @param budgetFailures failures that count against the failure budget
+ * @param budgetHolders the EC2 instance ids (or container instance ARNs) that carry those failures
+ * @param failureBudget the budget
+ * @param outOfService instances out of service now (the updater's and others' drains)
+ * @param maxConcurrent the limit in force for this pass
+ * @param nextCheck when idle instances are next due for an update check
+ */
+public record ClusterStatus(
+    boolean stopped,
+    boolean paused,
+    boolean windowOpen,
+    Optional<Instant> windowOpensAt,
+    int budgetFailures,
+    List<String> budgetHolders,
+    int failureBudget,
+    int outOfService,
+    int maxConcurrent,
+    Optional<Instant> nextCheck) {
+
+  public ClusterStatus {
+    budgetHolders = List.copyOf(budgetHolders);
+  }
+
+  /** Whether the failure budget is spent, so no new update starts. */
+  public boolean circuitBreakerOpen() {
+    return budgetFailures > failureBudget;
+  }
+}

@@ -1,0 +1,64 @@
+package io.github.bottlerocket.ecsupdater.engine.plan;
+
+import io.github.bottlerocket.ecsupdater.engine.Decision;
+import io.github.bottlerocket.ecsupdater.engine.InstanceView;
+import io.github.bottlerocket.ecsupdater.engine.Reason;
+import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
+import io.github.bottlerocket.ecsupdater.model.TaskInfo;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Whether an instance may be drained now: the gates, a drain slot, every service at its desired
+ * count, no task that a drain would not move, and room on the other instances for its tasks.
+ */
+sealed interface DrainCheck {
+
+  /** Nothing blocks the drain; the caller takes the slot. */
+  record Clear() implements DrainCheck {}
+
+  /** Something blocks it. */
+  record Blocked(Block block) implements DrainCheck {}
+
+  /** Tasks or services must be read first; a slot is held for the instance meanwhile. */
+  record NeedsData(List<Decision> needs) implements DrainCheck {}
+
+  static DrainCheck of(PlanContext c, InstanceView v) {
+    Optional<Block> start = c.startBlock();
+    if (start.isPresent()) {
+      return new Blocked(start.get());
+    }
+    if (!c.slots().drainRoom(v)) {
+      return new Blocked(new Block(Reason.NO_DRAIN_SLOT, c.slots().drainLimitDetail()));
+    }
+    List<Decision> needs = Needs.forDrain(c, v);
+    if (!needs.isEmpty()) {
+      c.slots().takeDrain(v);
+      return new NeedsData(needs);
+    }
+    List<ServiceInfo> services = c.observation().services().orElseThrow();
+    List<TaskInfo> tasks = c.tasks(v).orElseThrow();
+    List<String> below =
+        services.stream()
+            .filter(ServiceInfo::isBelowDesired)
+            .map(sv -> sv.name() + " (" + sv.running() + "/" + sv.desired() + ")")
+            .toList();
+    if (!below.isEmpty()) {
+      return new Blocked(
+          new Block(
+              Reason.SERVICE_BELOW_DESIRED,
+              String.join(", ", below.subList(0, Math.min(3, below.size())))
+                  + (below.size() > 3 ? " and " + (below.size() - 3) + " more" : "")));
+    }
+    List<TaskInfo> standalone = Capacity.standalone(tasks);
+    if (!standalone.isEmpty()) {
+      return new Blocked(new Block(Reason.STANDALONE_TASKS, Download.describeTasks(standalone)));
+    }
+    Capacity.Verdict capacity =
+        Capacity.check(v, tasks, c.observation(), c.daemonServices(), c.slots().granted());
+    if (!capacity.fits()) {
+      return new Blocked(new Block(Reason.INSUFFICIENT_CAPACITY, capacity.detail()));
+    }
+    return new Clear();
+  }
+}

@@ -1,0 +1,368 @@
+package io.github.bottlerocket.ecsupdater.engine.run;
+
+import io.github.bottlerocket.ecsupdater.config.Settings;
+import io.github.bottlerocket.ecsupdater.engine.CheckRound;
+import io.github.bottlerocket.ecsupdater.engine.Control;
+import io.github.bottlerocket.ecsupdater.engine.Decision;
+import io.github.bottlerocket.ecsupdater.engine.InstanceView;
+import io.github.bottlerocket.ecsupdater.engine.Observation;
+import io.github.bottlerocket.ecsupdater.engine.PassOptions;
+import io.github.bottlerocket.ecsupdater.engine.Phase;
+import io.github.bottlerocket.ecsupdater.engine.PhaseRecord;
+import io.github.bottlerocket.ecsupdater.engine.ProbeResult;
+import io.github.bottlerocket.ecsupdater.engine.plan.Planner;
+import io.github.bottlerocket.ecsupdater.host.HostCommand;
+import io.github.bottlerocket.ecsupdater.host.HostReply;
+import io.github.bottlerocket.ecsupdater.model.ClusterInfo;
+import io.github.bottlerocket.ecsupdater.model.CommandInvocation;
+import io.github.bottlerocket.ecsupdater.model.ContainerInstance;
+import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
+import io.github.bottlerocket.ecsupdater.model.TaskInfo;
+import io.github.bottlerocket.ecsupdater.port.AwsFault;
+import io.github.bottlerocket.ecsupdater.port.EcsPort;
+import io.github.bottlerocket.ecsupdater.port.SsmPort;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Observes one cluster for one pass: lists and describes its instances, reads the replies of host
+ * commands, the update check, and the tasks and services the planner asks for. It remembers what a
+ * pass has seen (replies that will not change, probes, agents seen disconnected) so that each
+ * observation reads only what may have changed. Nothing here outlives the pass.
+ */
+final class Observer {
+  /** How long other instances' free capacity may be reused from an earlier observation. */
+  private static final Duration FULL_REFRESH_AGE = Duration.ofMinutes(1);
+
+  /** Which services are daemons changes rarely; a reading this old is read again. */
+  private static final Duration SERVICES_MAX_AGE = Duration.ofMinutes(5);
+
+  /** The planner may ask for more data a few times before its decisions are carried out. */
+  private static final int MAX_DATA_ROUNDS = 4;
+
+  private final EcsPort ecs;
+  private final SsmPort ssm;
+  private final Clock clock;
+  private final Settings s;
+  private final PassOptions options;
+
+  private ClusterInfo cluster;
+  private final Map<String, ContainerInstance> instances = new LinkedHashMap<>();
+  private Instant lastFullRefresh = Instant.MIN;
+  private boolean fullRefreshDue = true;
+
+  private CheckRound round = new CheckRound.NotStarted();
+  private Optional<Instant> checkToRecord = Optional.empty();
+  private final Map<String, String> ec2ToArn = new HashMap<>();
+  private final Map<String, ProbeResult> probes = new HashMap<>();
+  private final Map<String, HostReply> terminalReplies = new HashMap<>();
+  private final Set<String> seenDisconnected = new HashSet<>();
+
+  private Map<String, List<TaskInfo>> tasks = new HashMap<>();
+  private Optional<List<ServiceInfo>> services = Optional.empty();
+  private Instant servicesReadAt = Instant.MIN;
+  private boolean servicesFresh;
+  private boolean repliesPending;
+
+  /** Instances whose update moved by itself at the last observation. */
+  private Set<String> moving = Set.of();
+
+  /** Instances whose record this pass changed since the last observation. */
+  private final Set<String> touched = new HashSet<>();
+
+  private Control control = Control.NONE;
+  private Optional<Instant> controlReadAt = Optional.empty();
+
+  Observer(EcsPort ecs, SsmPort ssm, Clock clock, Settings s, PassOptions options) {
+    this.ecs = ecs;
+    this.ssm = ssm;
+    this.clock = clock;
+    this.s = s;
+    this.options = options;
+  }
+
+  /** Describes the cluster; the first call of every pass. */
+  ClusterInfo describeCluster(String clusterRef) {
+    cluster = ecs.describeCluster(clusterRef);
+    return cluster;
+  }
+
+  ClusterInfo cluster() {
+    return cluster;
+  }
+
+  /** Observes the cluster afresh. */
+  Observation observe() {
+    Instant now = clock.instant();
+    // Between full listings, re-describe only the instances whose update moves by itself and
+    // those this pass just changed; queued and staged ones wait for the next full listing.
+    List<String> tracked =
+        instances.values().stream()
+            .filter(i -> touched.contains(i.arn()) || moving.contains(i.arn()))
+            .map(ContainerInstance::arn)
+            .toList();
+    touched.clear();
+    if (fullRefreshDue || !now.isBefore(lastFullRefresh.plus(FULL_REFRESH_AGE))) {
+      instances.clear();
+      for (ContainerInstance i : ecs.listContainerInstances(cluster.arn())) {
+        instances.put(i.arn(), i);
+      }
+      lastFullRefresh = now;
+      fullRefreshDue = false;
+    } else if (!tracked.isEmpty()) {
+      for (ContainerInstance i : ecs.describeContainerInstances(cluster.arn(), tracked)) {
+        instances.put(i.arn(), i);
+      }
+    }
+    instances.values().forEach(i -> ec2ToArn.put(i.ec2InstanceId(), i.arn()));
+    readControl(now);
+    List<InstanceView> views =
+        instances.values().stream().map(i -> InstanceView.of(i, now)).toList();
+    moving =
+        views.stream()
+            .filter(v -> v.phase().filter(Phase::movesByItself).isPresent())
+            .map(InstanceView::arn)
+            .collect(Collectors.toUnmodifiableSet());
+    Map<String, HostReply> phaseReplies = new HashMap<>();
+    for (InstanceView v : views) {
+      Optional<PhaseRecord> r = v.record();
+      if (r.isEmpty()) {
+        continue;
+      }
+      Phase phase = r.get().phase();
+      if (phase.watchesAgent() && !v.instance().agentConnected()) {
+        seenDisconnected.add(v.arn());
+      }
+      phase
+          .awaitedCommand()
+          .ifPresent(
+              command ->
+                  r.get()
+                      .commandId()
+                      .ifPresent(
+                          id -> phaseReplies.put(v.arn(), reply(command, id, v.ec2InstanceId()))));
+    }
+    repliesPending = phaseReplies.values().stream().anyMatch(r -> r instanceof HostReply.Pending);
+    refreshProbes();
+    refreshRound(now);
+    tasks = new HashMap<>();
+    servicesFresh = false;
+    if (!now.isBefore(servicesReadAt.plus(SERVICES_MAX_AGE))) {
+      services = Optional.empty();
+    }
+    return observation(views, phaseReplies);
+  }
+
+  /**
+   * Plans on {@code first}, reading the tasks and services the planner asks for and planning again
+   * (a few times at most) before anything is carried out.
+   */
+  Planner.Plan planWithData(Observation first) {
+    Observation o = first;
+    Planner.Plan plan = Planner.plan(o);
+    for (int i = 0; i < MAX_DATA_ROUNDS && plan.needsData(); i++) {
+      for (Decision d : plan.decisions()) {
+        switch (d) {
+          case Decision.InspectTasks it ->
+              tasks.computeIfAbsent(it.instance().arn(), arn -> ecs.listTasks(cluster.arn(), arn));
+          case Decision.InspectServices is -> {
+            if (!servicesFresh) {
+              services = Optional.of(ecs.listServices(cluster.arn()));
+              servicesReadAt = clock.instant();
+              servicesFresh = true;
+            }
+          }
+          default -> {}
+        }
+      }
+      o = observation(o.instances(), o.phaseReplies());
+      plan = Planner.plan(o);
+    }
+    return plan;
+  }
+
+  /** Whether a host command's reply or the update check is still awaited. */
+  boolean awaitingReplies() {
+    return round instanceof CheckRound.Running
+        || repliesPending
+        || probes.values().stream().anyMatch(p -> !p.isDone());
+  }
+
+  // ------------------------------------------------------------ what the executor tells it
+
+  /** {@code arn}'s record changed: describe it again at the next observation. */
+  void touched(String arn) {
+    touched.add(arn);
+  }
+
+  /** The next observation lists the whole cluster again. */
+  void fullRefreshDue() {
+    fullRefreshDue = true;
+  }
+
+  /** A status probe was sent to {@code arn}. */
+  void probeSent(String arn, String commandId, Instant at) {
+    probes.put(
+        arn,
+        new ProbeResult(
+            commandId,
+            at,
+            new HostReply.Pending(
+                io.github.bottlerocket.ecsupdater.model.InvocationStatus.PENDING)));
+  }
+
+  /** The phase's command was sent again: earlier probes no longer describe it. */
+  void forgetProbe(String arn) {
+    probes.remove(arn);
+  }
+
+  /** The agent of {@code arn} is back and verified; a later disconnect is news again. */
+  void forgetDisconnect(String arn) {
+    seenDisconnected.remove(arn);
+  }
+
+  /** A check reply describes the host before a step; never plan from it again. */
+  void forgetCheck(String arn) {
+    if (round instanceof CheckRound.Done done && done.replies().containsKey(arn)) {
+      Map<String, HostReply> rest = new HashMap<>(done.replies());
+      rest.remove(arn);
+      round = new CheckRound.Done(rest, done.finishedAt());
+    }
+  }
+
+  /** The update check was sent. */
+  void roundStarted(CheckRound started) {
+    round = started;
+  }
+
+  /** When the check whose findings were all acted on ran, to be recorded on the cluster. */
+  Optional<Instant> checkToRecord() {
+    return checkToRecord;
+  }
+
+  /** Not every finding of the check was acted on: the next pass checks again. */
+  void dropCheckToRecord() {
+    checkToRecord = Optional.empty();
+  }
+
+  // ------------------------------------------------------------ reading
+
+  /**
+   * Reads the control switch at the first observation and then every CONTROL_INTERVAL. A transient
+   * fault keeps the value read before (a first read that fails so ends the observation, and the
+   * pass tries again); any other fault stops, as the switch cannot be read.
+   */
+  private void readControl(Instant now) {
+    if (s.controlParameter().isEmpty()
+        || controlReadAt.filter(t -> now.isBefore(t.plus(s.controlInterval()))).isPresent()) {
+      return;
+    }
+    String name = s.controlParameter().get();
+    try {
+      control = Control.of(name, ssm.parameter(name));
+    } catch (AwsFault e) {
+      if (!e.kind().isTransient()) {
+        control = Control.unreadable(name, e.getMessage());
+      } else if (controlReadAt.isEmpty()) {
+        throw e;
+      } else {
+        return;
+      }
+    }
+    controlReadAt = Optional.of(now);
+  }
+
+  private Observation observation(List<InstanceView> views, Map<String, HostReply> phaseReplies) {
+    return new Observation(
+        clock.instant(),
+        s,
+        options,
+        cluster,
+        views,
+        phaseReplies,
+        probes,
+        tasks,
+        services,
+        servicesFresh,
+        round,
+        seenDisconnected,
+        control);
+  }
+
+  private HostReply reply(HostCommand command, String commandId, String ec2InstanceId) {
+    HostReply known = terminalReplies.get(commandId);
+    if (known != null) {
+      return known;
+    }
+    HostReply reply = HostReply.of(command, ssm.invocation(commandId, ec2InstanceId));
+    if (!(reply instanceof HostReply.Pending)) {
+      terminalReplies.put(commandId, reply);
+    }
+    return reply;
+  }
+
+  private void refreshProbes() {
+    for (Map.Entry<String, ProbeResult> e : probes.entrySet()) {
+      ProbeResult p = e.getValue();
+      if (!p.isDone()) {
+        ContainerInstance i = instances.get(e.getKey());
+        if (i != null) {
+          e.setValue(
+              new ProbeResult(
+                  p.commandId(),
+                  p.sentAt(),
+                  reply(HostCommand.STATUS, p.commandId(), i.ec2InstanceId())));
+        }
+      }
+    }
+  }
+
+  private void refreshRound(Instant now) {
+    if (!(round instanceof CheckRound.Running running)) {
+      return;
+    }
+    boolean complete = true;
+    for (String id : running.commandIds()) {
+      complete &= ssm.commandProgress(id).isComplete();
+    }
+    boolean timedOut = !now.isBefore(running.sentAt().plus(s.checkTimeout()));
+    if (!complete && !timedOut) {
+      return;
+    }
+    Map<String, HostReply> replies = new HashMap<>();
+    Map<String, List<String>> byCommand = new LinkedHashMap<>();
+    for (int i = 0; i < running.commandIds().size(); i++) {
+      int from = i * SsmPort.MAX_TARGETS;
+      int to = Math.min(from + SsmPort.MAX_TARGETS, running.instanceArns().size());
+      byCommand.put(running.commandIds().get(i), running.instanceArns().subList(from, to));
+    }
+    for (Map.Entry<String, List<String>> e : byCommand.entrySet()) {
+      List<String> ec2Ids =
+          e.getValue().stream()
+              .map(arn -> instances.get(arn))
+              .map(i -> i == null ? "" : i.ec2InstanceId())
+              .toList();
+      List<CommandInvocation> invocations = ssm.invocations(e.getKey(), ec2Ids);
+      for (CommandInvocation inv : invocations) {
+        String arn = ec2ToArn.get(inv.instanceId());
+        if (arn != null) {
+          replies.put(arn, HostReply.of(HostCommand.CHECK, inv));
+        }
+      }
+    }
+    round = new CheckRound.Done(replies, now);
+    // A check no host answered usefully (SSM or the hosts' network down) is not a check: the
+    // next pass tries again instead of waiting a whole CHECK_INTERVAL.
+    boolean anyAnswer = replies.values().stream().anyMatch(r -> r instanceof HostReply.Status);
+    checkToRecord = anyAnswer && running.full() ? Optional.of(running.sentAt()) : Optional.empty();
+  }
+}

@@ -1,0 +1,254 @@
+package io.github.bottlerocket.ecsupdater.engine.run;
+
+import io.github.bottlerocket.ecsupdater.config.Settings;
+import io.github.bottlerocket.ecsupdater.engine.Deadline;
+import io.github.bottlerocket.ecsupdater.engine.Decision;
+import io.github.bottlerocket.ecsupdater.engine.InstanceView;
+import io.github.bottlerocket.ecsupdater.engine.Observation;
+import io.github.bottlerocket.ecsupdater.engine.PassListener;
+import io.github.bottlerocket.ecsupdater.engine.PassOptions;
+import io.github.bottlerocket.ecsupdater.engine.PassReport;
+import io.github.bottlerocket.ecsupdater.engine.Sleeper;
+import io.github.bottlerocket.ecsupdater.engine.plan.Planner;
+import io.github.bottlerocket.ecsupdater.model.ClusterInfo;
+import io.github.bottlerocket.ecsupdater.port.AwsFault;
+import io.github.bottlerocket.ecsupdater.port.EcsPort;
+import io.github.bottlerocket.ecsupdater.port.SsmPort;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Runs reconcile passes: observes a cluster ({@link Observer}), lets the {@link Planner} decide,
+ * carries the decisions out ({@link Executor}), and repeats while work is in flight and time is
+ * left. What the pass did is kept in its {@link PassLog}.
+ *
+ * <p>A transient AWS fault (throttling beyond the SDK's retries, a 5xx, a connection reset, a call
+ * that timed out) never ends a pass: it waits, with a growing and partly random pause, and observes
+ * again while time is left. Only faults that retrying cannot fix (access denied, the cluster not
+ * found, a request AWS rejects) end it. A fault that hits one instance's step is kept on that
+ * instance's line; the next observation decides again.
+ */
+public final class Reconciler {
+  /** Guards against a plan that keeps changing state without ever waiting. */
+  private static final int MAX_ITERATIONS_WITHOUT_WAIT = 25;
+
+  private final EcsPort ecs;
+  private final SsmPort ssm;
+  private final Settings settings;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final PassListener listener;
+  private final Supplier<String> runIds;
+
+  public Reconciler(
+      EcsPort ecs,
+      SsmPort ssm,
+      Settings settings,
+      Clock clock,
+      Sleeper sleeper,
+      PassListener listener,
+      Supplier<String> runIds) {
+    this.ecs = ecs;
+    this.ssm = ssm;
+    this.settings = settings;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.listener = listener;
+    this.runIds = runIds;
+  }
+
+  public Reconciler(
+      EcsPort ecs,
+      SsmPort ssm,
+      Settings settings,
+      Clock clock,
+      Sleeper sleeper,
+      PassListener listener) {
+    this(ecs, ssm, settings, clock, sleeper, listener, () -> UUID.randomUUID().toString());
+  }
+
+  /**
+   * Runs one pass over {@code cluster}.
+   *
+   * @param cluster a cluster name or ARN
+   * @param options this pass's options
+   * @param deadline the time this pass has; it stops starting steps DEADLINE_MARGIN before the end
+   * @return the pass report; a fault that stopped the pass is in it, never thrown
+   */
+  public PassReport run(String cluster, PassOptions options, Deadline deadline) {
+    Settings effective =
+        options.maxConcurrent().isPresent()
+            ? settings.withMaxConcurrent(options.maxConcurrent().getAsInt())
+            : settings;
+    return new Pass(cluster, options, deadline, effective).run();
+  }
+
+  /** One pass: the loop. */
+  private final class Pass {
+    private final String clusterRef;
+    private final PassOptions options;
+    private final Deadline deadline;
+    private final Settings s;
+    private final String runId = runIds.get();
+    private final Observer observer;
+    private final PassLog log;
+    private final Executor executor;
+    private final SplittableRandom jitter;
+
+    Pass(String clusterRef, PassOptions options, Deadline deadline, Settings s) {
+      this.clusterRef = clusterRef;
+      this.options = options;
+      this.deadline = deadline;
+      this.s = s;
+      this.observer = new Observer(ecs, ssm, clock, s, options);
+      this.log = new PassLog(clusterRef, runId, options, clock.instant(), listener, clock);
+      this.executor = new Executor(ecs, ssm, s, options, observer, log, deadline::remaining, runId);
+      this.jitter = new SplittableRandom(runId.hashCode());
+    }
+
+    PassReport run() {
+      try {
+        return pass();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return log.finish(PassReport.StopReason.DEADLINE, Optional.of("interrupted"));
+      }
+    }
+
+    private PassReport pass() throws InterruptedException {
+      ClusterInfo cluster = null;
+      for (int n = 1; cluster == null; n++) {
+        try {
+          cluster = observer.describeCluster(clusterRef);
+        } catch (AwsFault e) {
+          log.fault(e);
+          Duration pause = backoff(n);
+          if (!e.kind().isTransient() || outOfTime(pause)) {
+            return log.finish(PassReport.StopReason.ERROR, Optional.of(e.getMessage()));
+          }
+          sleeper.sleep(pause);
+        }
+      }
+      if (!s.allowedClusters().isEmpty()
+          && !s.allowedClusters().contains(cluster.name())
+          && !s.allowedClusters().contains(cluster.arn())) {
+        return log.finish(
+            PassReport.StopReason.ERROR,
+            Optional.of(
+                "cluster '"
+                    + cluster.arn()
+                    + "' is not in ALLOWED_CLUSTERS ("
+                    + String.join(", ", s.allowedClusters())
+                    + "); add it there or invoke with an allowed cluster"));
+      }
+      log.cluster(cluster);
+      int withoutWait = 0;
+      int faultsInARow = 0;
+      while (true) {
+        if (outOfTime(Duration.ZERO)) {
+          return log.finish(PassReport.StopReason.DEADLINE, Optional.empty());
+        }
+        Iteration it;
+        try {
+          it = iterate();
+          faultsInARow = 0;
+        } catch (AwsFault e) {
+          log.fault(e);
+          if (!e.kind().isTransient()) {
+            return log.finish(PassReport.StopReason.ERROR, Optional.of(e.getMessage()));
+          }
+          // Throttling, a 5xx or a time-out is no verdict on anything: wait, then look again.
+          faultsInARow++;
+          Duration pause = backoff(faultsInARow);
+          if (outOfTime(pause)) {
+            // The faults are in the report; the next pass looks again.
+            return log.finish(PassReport.StopReason.DEADLINE, Optional.empty());
+          }
+          sleeper.sleep(pause);
+          continue;
+        }
+        if (it.end().isPresent()) {
+          return log.finish(it.end().get(), Optional.empty());
+        }
+        if (it.changed() && withoutWait < MAX_ITERATIONS_WITHOUT_WAIT) {
+          withoutWait++;
+          continue;
+        }
+        withoutWait = 0;
+        // Host commands answer within seconds: while one is awaited, look again sooner.
+        Duration pause =
+            observer.awaitingReplies() && s.commandPollInterval().compareTo(s.pollInterval()) < 0
+                ? s.commandPollInterval()
+                : s.pollInterval();
+        if (outOfTime(pause)) {
+          return log.finish(PassReport.StopReason.DEADLINE, Optional.empty());
+        }
+        sleeper.sleep(pause);
+      }
+    }
+
+    /** What one observation led to: whether anything changed, and whether the pass ends here. */
+    private record Iteration(boolean changed, Optional<PassReport.StopReason> end) {}
+
+    /** Observes, plans and carries the plan out once. */
+    private Iteration iterate() {
+      Observation o = observer.observe();
+      Planner.Plan plan = observer.planWithData(o);
+      log.planned(plan);
+      boolean changed = executor.execute(plan, o);
+      executor.recordCheck();
+      log.flush();
+      if (outOfTime(Duration.ZERO)) {
+        return new Iteration(changed, Optional.of(PassReport.StopReason.DEADLINE));
+      }
+      if (options.dryRun()) {
+        boolean wouldChange = plan.decisions().stream().anyMatch(Decision::changesState);
+        return new Iteration(
+            false,
+            wouldChange || !observer.awaitingReplies()
+                ? Optional.of(PassReport.StopReason.PLANNED)
+                : Optional.empty());
+      }
+      boolean waiting = observer.awaitingReplies() || hasActiveWork(o);
+      return new Iteration(
+          changed,
+          !changed && !waiting ? Optional.of(PassReport.StopReason.SETTLED) : Optional.empty());
+    }
+
+    /**
+     * The wait after the {@code n}-th failed observation in a row: POLL_INTERVAL doubled each time,
+     * at most eight times POLL_INTERVAL, with a random part so that passes over several clusters do
+     * not retry in step.
+     */
+    private Duration backoff(int n) {
+      Duration base = s.pollInterval().multipliedBy(1L << Math.min(n - 1, 3));
+      double share = 0.5 + 0.5 * jitter.nextDouble();
+      return Duration.ofNanos((long) (base.toNanos() * share));
+    }
+
+    /** Whether less than DEADLINE_MARGIN would be left after {@code wait}. */
+    private boolean outOfTime(Duration wait) {
+      return deadline.remaining().minus(wait).compareTo(s.deadlineMargin()) <= 0;
+    }
+
+    /** Whether an update is under way that moves on by itself (not one waiting for a gate). */
+    private boolean hasActiveWork(Observation o) {
+      for (InstanceView v : o.instances()) {
+        if (v.phase().isEmpty() || v.unreadable().isPresent()) {
+          continue;
+        }
+        boolean stuck =
+            v.failure().filter(f -> f.reason().countsAgainstBudget()).isPresent()
+                && !v.instance().agentConnected();
+        if (v.phase().get().movesByItself() && !(v.phase().get().watchesAgent() && stuck)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+}
