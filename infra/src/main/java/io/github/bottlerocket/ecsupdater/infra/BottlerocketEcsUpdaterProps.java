@@ -469,8 +469,8 @@ public final class BottlerocketEcsUpdaterProps {
     }
 
     /**
-     * {@code CONTROL_INTERVAL}: how often a pass reads the control parameter again while it runs;
-     * a stop takes effect within this time.
+     * {@code CONTROL_INTERVAL}: how often a pass reads the control parameter again while it runs; a
+     * stop takes effect within this time.
      */
     public Builder controlInterval(Duration value) {
       return duration(Setting.CONTROL_INTERVAL, value);

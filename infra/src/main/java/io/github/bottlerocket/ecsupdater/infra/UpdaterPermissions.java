@@ -156,11 +156,12 @@ final class UpdaterPermissions {
                             "StringEquals",
                             Map.of("ssm:resourceTag/" + t.key(), List.of(t.value()))))
                 .orElse(Map.of())),
-        // ListCommands and GetCommandInvocation support no resource type and no condition key:
-        // "*" is the only resource IAM accepts for them. They only read command results.
+        // ListCommands, ListCommandInvocations and GetCommandInvocation support no resource type
+        // and no condition key: "*" is the only resource IAM accepts for them. They only read
+        // command results.
         allow(
             "ReadCommandResults",
-            List.of("ssm:ListCommands", "ssm:GetCommandInvocation"),
+            List.of("ssm:ListCommands", "ssm:ListCommandInvocations", "ssm:GetCommandInvocation"),
             List.of("*"),
             Map.of()));
   }

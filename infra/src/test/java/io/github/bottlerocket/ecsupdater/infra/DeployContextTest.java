@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.bottlerocket.ecsupdater.config.Setting;
+import io.github.bottlerocket.ecsupdater.config.Settings;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +98,10 @@ class DeployContextTest {
   @ParameterizedTest(name = "paused={0}")
   @CsvSource({"yes,true", "ON,true", "1,true", "no,false", "0,false", "Off,false"})
   void pausedTakesTheWordsOfThePausedSetting(String word, boolean paused) {
-    assertThat(propsFrom(Map.of("paused", word)).isPaused()).isEqualTo(paused);
+    String value = propsFrom(Map.of("paused", word)).getSetting(Setting.PAUSED);
+
+    assertThat(Settings.fromEnvironment(Map.of(Setting.PAUSED.key(), value)).paused())
+        .isEqualTo(paused);
   }
 
   @Test

@@ -11,8 +11,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,23 +22,26 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A local AWS endpoint for ECS, SSM and EventBridge that speaks the AWS JSON 1.1 protocol (POST,
- * {@code X-Amz-Target: <prefix>.<Operation>}, {@code application/x-amz-json-1.1}), so that the real
- * SDK clients reach the {@link SimulatedCluster} through an endpoint override.
+ * A local AWS endpoint for the services the updater calls (ECS, SSM, EventBridge, CloudWatch, Auto
+ * Scaling, DynamoDB), each in the protocol the AWS SDK for Java v2 speaks to it (see {@link Wire}),
+ * so that the real SDK clients reach the {@link SimulatedCluster} through an endpoint override.
  *
- * <p>An operation the simulation does not implement gets {@code UnknownOperationException}, as from
- * AWS for an unsupported action. Throttling ({@code ThrottlingException}, which the SDK backs off
- * from), server errors and latency are injected per request as {@link Faults} say; a cut-off makes
- * every request after the k-th fail, as if the caller lost its credentials mid-pass.
+ * <p>An operation the simulation does not implement gets {@code UnknownOperationException} (or the
+ * query protocol's {@code InvalidAction}), as from AWS for an unsupported action. Throttling (which
+ * the SDK backs off from), server errors and latency are injected per request as {@link Faults}
+ * say, as are windows in which a whole service throttles and per-operation rate limits; a cut-off
+ * makes every request after the k-th fail, as if the caller lost its credentials mid-pass.
  */
 public final class AwsEndpoint implements AutoCloseable {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final String EVENTS_PREFIX = "AWSEvents";
-  private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+  private static final ObjectMapper MAPPER = Wire.JSON;
 
   private final SimulatedCluster cluster;
   private final EcsApi ecs;
   private final SsmApi ssm;
+  private final CloudWatchApi cloudWatch;
+  private final AutoScalingApi autoScaling;
+  private final DynamoDbApi dynamoDb;
+  private final RateLimiter rateLimiter;
   private final HttpServer server;
   private final ExecutorService executor;
   private final AtomicLong requests = new AtomicLong();
@@ -50,6 +53,10 @@ public final class AwsEndpoint implements AutoCloseable {
     this.cluster = cluster;
     this.ecs = new EcsApi(cluster);
     this.ssm = new SsmApi(cluster);
+    this.cloudWatch = new CloudWatchApi(cluster);
+    this.autoScaling = new AutoScalingApi(cluster);
+    this.dynamoDb = new DynamoDbApi(cluster);
+    this.rateLimiter = new RateLimiter(cluster.faults.rateLimits(), cluster.clock().instant());
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
     this.executor =
         Executors.newFixedThreadPool(
@@ -113,83 +120,108 @@ public final class AwsEndpoint implements AutoCloseable {
   static AwsError unknownOperation(String prefix, String operation) {
     return new AwsError(
         400,
-        "com.amazon.coral.service#UnknownOperationException",
+        "UnknownOperationException",
         "The operation " + prefix + "." + operation + " is not supported by this endpoint.");
   }
 
   private void exchange(HttpExchange x) throws IOException {
     try (x) {
       byte[] body = x.getRequestBody().readAllBytes();
-      String target = x.getRequestHeaders().getFirst("X-Amz-Target");
       long n = requests.incrementAndGet();
-      String operation = target == null ? "(none)" : target;
+      String requestId = "sim-" + n;
+      Wire.Call call;
       try {
-        JsonNode reply = answer(x.getRequestMethod(), target, body, n);
-        count(operation, "");
-        send(x, 200, MAPPER.writeValueAsBytes(reply), null);
+        call =
+            Wire.read(
+                x.getRequestMethod(),
+                x.getRequestURI().getPath(),
+                x.getRequestHeaders().getFirst("X-Amz-Target"),
+                x.getRequestHeaders().getFirst("Content-Type"),
+                body);
       } catch (AwsError e) {
-        count(operation, " " + e.code);
-        ObjectNode err = MAPPER.createObjectNode().put("__type", e.code);
-        if (e.getMessage() != null) {
-          err.put("message", e.getMessage());
-        }
-        send(x, e.httpStatus, MAPPER.writeValueAsBytes(err), e.code);
+        count("(unreadable)", " " + e.code);
+        send(x, Wire.error(Wire.Service.ECS, e, requestId), Wire.Protocol.JSON_1_1, requestId);
+        return;
+      }
+      if (call == null) {
+        String target = x.getRequestHeaders().getFirst("X-Amz-Target");
+        count(target == null ? "(none)" : target, " UnknownOperationException");
+        AwsError e = unknownOperation("", target == null ? x.getRequestURI().getPath() : target);
+        send(x, Wire.error(Wire.Service.ECS, e, requestId), Wire.Protocol.JSON_1_1, requestId);
+        return;
+      }
+      Wire.Protocol protocol = call.service().protocol;
+      try {
+        JsonNode reply = answer(call, n);
+        count(call.name(), "");
+        send(x, Wire.ok(call, reply, requestId), protocol, requestId);
+      } catch (AwsError e) {
+        count(call.name(), " " + e.code);
+        send(x, Wire.error(call.service(), e, requestId), protocol, requestId);
       } catch (RuntimeException e) {
         synchronized (this) {
-          internalErrors.add(operation + ": " + e);
+          internalErrors.add(call.name() + ": " + e);
         }
-        ObjectNode err =
-            MAPPER
-                .createObjectNode()
-                .put("__type", "InternalFailure")
-                .put("message", "simulation failure: " + e);
-        send(x, 500, MAPPER.writeValueAsBytes(err), "InternalFailure");
+        AwsError failure = new AwsError(500, "InternalFailure", "simulation failure: " + e);
+        send(x, Wire.error(call.service(), failure, requestId), protocol, requestId);
       }
     }
   }
 
-  private JsonNode answer(String method, String target, byte[] body, long n) throws IOException {
+  private JsonNode answer(Wire.Call call, long n) {
+    Wire.Service service = call.service();
     if (n > cutOffAfter) {
-      throw new AwsError(
-          400,
-          "UnrecognizedClientException",
-          "The security token included in the request is invalid.");
+      throw service.protocol == Wire.Protocol.QUERY || service.protocol == Wire.Protocol.RPC_V2_CBOR
+          ? new AwsError(
+              403, "InvalidClientTokenId", "The security token included in the request is invalid.")
+          : new AwsError(
+              400,
+              "UnrecognizedClientException",
+              "The security token included in the request is invalid.");
     }
-    if (!"POST".equals(method) || target == null || target.indexOf('.') < 0) {
-      throw unknownOperation("", String.valueOf(target));
-    }
-    String prefix = target.substring(0, target.indexOf('.'));
-    String operation = target.substring(target.indexOf('.') + 1);
-    JsonNode request = body.length == 0 ? MAPPER.createObjectNode() : MAPPER.readTree(body);
+    JsonNode request = call.request();
     if (request == null || !request.isObject()) {
-      throw new AwsError(400, "SerializationException", "The request body is not a JSON object.");
+      throw new AwsError(400, "SerializationException", "The request body is not an object.");
     }
     Faults f = cluster.faults;
-    String key = target + " " + new String(body, StandardCharsets.UTF_8);
+    String key = call.faultKey();
     if (f.maxLatency().isPositive()) {
       long nanos = (long) (cluster.dice.next("latency " + key) * f.maxLatency().toNanos());
       cluster.clock().advance(Duration.ofNanos(nanos));
     }
     if (cluster.dice.chance("throttle " + key, f.throttleFraction())) {
-      throw new AwsError(400, "ThrottlingException", "Rate exceeded");
+      throw throttled(service);
+    }
+    Instant now = cluster.clock().instant();
+    for (Faults.ThrottleWindow w : f.throttleWindows()) {
+      if (w.covers(service.id, now)) {
+        throw throttled(service);
+      }
+    }
+    if (!rateLimiter.take(call.name(), now)) {
+      throw throttled(service);
     }
     if (cluster.dice.chance("5xx " + key, f.serverErrorFraction())) {
-      throw prefix.equals(SsmApi.PREFIX)
-          ? new AwsError(500, "InternalServerError", "An internal error occurred.")
-          : new AwsError(500, "ServerException", "Service encountered an internal error.");
+      throw new AwsError(500, service.serverErrorCode, "An internal error occurred.");
     }
-    return switch (prefix) {
-      case EcsApi.PREFIX -> ecs.handle(operation, request);
-      case SsmApi.PREFIX -> ssm.handle(operation, request);
-      case EVENTS_PREFIX -> events(operation, request);
-      default -> throw unknownOperation(prefix, operation);
+    return switch (service) {
+      case ECS -> ecs.handle(call.operation(), request);
+      case SSM -> ssm.handle(call.operation(), request);
+      case EVENTS -> events(call.operation(), request);
+      case CLOUDWATCH -> cloudWatch.handle(call.operation(), request);
+      case AUTOSCALING -> autoScaling.handle(call.operation(), request);
+      case DYNAMODB -> dynamoDb.handle(call.operation(), request);
     };
+  }
+
+  private static AwsError throttled(Wire.Service service) {
+    return new AwsError(400, service.throttlingCode, "Rate exceeded");
   }
 
   /** EventBridge PutEvents: the entries are kept for scenarios to read. */
   private JsonNode events(String operation, JsonNode r) {
     if (!operation.equals("PutEvents")) {
-      throw unknownOperation(EVENTS_PREFIX, operation);
+      throw unknownOperation(Wire.Service.EVENTS.target, operation);
     }
     JsonNode entries = r.path("Entries");
     if (!entries.isArray() || entries.isEmpty() || entries.size() > 10) {
@@ -234,23 +266,17 @@ public final class AwsEndpoint implements AutoCloseable {
   }
 
   private synchronized void count(String operation, String outcome) {
-    String name =
-        operation
-            .replace(EcsApi.PREFIX + ".", "ecs:")
-            .replace(SsmApi.PREFIX + ".", "ssm:")
-            .replace(EVENTS_PREFIX + ".", "events:");
-    calls.merge(name + outcome, 1L, Long::sum);
+    calls.merge(operation + outcome, 1L, Long::sum);
   }
 
-  private void send(HttpExchange x, int status, byte[] body, String errorType) throws IOException {
-    x.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-    x.getResponseHeaders().set("x-amzn-RequestId", "sim-" + requests.get());
-    if (errorType != null) {
-      x.getResponseHeaders().set("x-amzn-ErrorType", errorType);
-    }
-    x.sendResponseHeaders(status, body.length);
+  private void send(HttpExchange x, Wire.Reply reply, Wire.Protocol protocol, String requestId)
+      throws IOException {
+    x.getResponseHeaders().set("Content-Type", protocol.contentType);
+    x.getResponseHeaders().set("x-amzn-RequestId", requestId);
+    reply.headers().forEach((k, v) -> x.getResponseHeaders().set(k, v));
+    x.sendResponseHeaders(reply.status(), reply.body().length);
     try (OutputStream out = x.getResponseBody()) {
-      out.write(body);
+      out.write(reply.body());
     }
   }
 }

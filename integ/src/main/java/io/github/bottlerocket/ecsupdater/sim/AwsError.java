@@ -1,14 +1,19 @@
 package io.github.bottlerocket.ecsupdater.sim;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /**
- * An error answer of the simulated endpoint, as AWS JSON 1.1 services give it: an HTTP status and a
- * body {@code {"__type": code, "message": message}}.
+ * An error answer of the simulated endpoint: an HTTP status, the service's error code and message,
+ * and any further fields the error shape carries (DynamoDB's {@code Item} on a failed condition).
+ * {@link Wire} writes it in the protocol of the service that answers.
  */
 final class AwsError extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   final int httpStatus;
   final String code;
+  final transient ObjectNode extra = JsonNodeFactory.instance.objectNode();
 
   AwsError(int httpStatus, String code, String message) {
     super(message);

@@ -31,6 +31,19 @@ public interface ClusterObserver {
       int exitCode,
       Instant at) {}
 
+  /**
+   * A scale-in is about to terminate {@code instanceName}.
+   *
+   * @param protectedByUpdater the updater had set its scale-in protection (SetInstanceProtection)
+   * @param how why the instance could go (its protection was off, or ECS turned it off)
+   */
+  default void terminating(
+      SimulatedCluster cluster,
+      String instanceName,
+      boolean protectedByUpdater,
+      String how,
+      Instant at) {}
+
   /** A host was sent a script that is none of the updater's host commands. */
   default void unrecognisedCommand(SimulatedCluster cluster, String detail, Instant at) {}
 }

@@ -22,7 +22,12 @@ import java.util.regex.Pattern;
 final class EcsApi {
   static final String PREFIX = "AmazonEC2ContainerServiceV20141113";
   static final Set<String> MUTATING =
-      Set.of("UpdateContainerInstancesState", "PutAttributes", "DeleteAttributes", "TagResource");
+      Set.of(
+          "UpdateContainerInstancesState",
+          "PutAttributes",
+          "DeleteAttributes",
+          "TagResource",
+          "UpdateTaskProtection");
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[A-Za-z0-9_.\\-/\\\\]{1,128}");
@@ -30,9 +35,11 @@ final class EcsApi {
   private static final int CUSTOM_ATTRIBUTE_LIMIT = 10;
 
   private final SimulatedCluster c;
+  private final EcsTaskProtectionApi protection;
 
   EcsApi(SimulatedCluster cluster) {
     this.c = cluster;
+    this.protection = new EcsTaskProtectionApi(cluster);
   }
 
   JsonNode handle(String operation, JsonNode r) {
@@ -51,6 +58,10 @@ final class EcsApi {
             case "PutAttributes" -> putAttributes(r);
             case "DeleteAttributes" -> deleteAttributes(r);
             case "TagResource" -> tagResource(r);
+            case "GetTaskProtection", "UpdateTaskProtection" -> {
+              cluster(r);
+              yield protection.handle(operation, r);
+            }
             default -> throw AwsEndpoint.unknownOperation(PREFIX, operation);
           };
       if (MUTATING.contains(operation)) {
@@ -142,8 +153,10 @@ final class EcsApi {
     }
     Optional<String> status = text(r, "status");
     List<String> arns = new ArrayList<>();
+    // Without a status filter ECS lists every container instance that is not INACTIVE.
     for (SimInstance i : c.instances) {
-      if (status.isEmpty() || status.get().equals(i.status.name())) {
+      String s = i.reportedStatus();
+      if (status.isEmpty() ? !s.equals("INACTIVE") : status.get().equals(s)) {
         arns.add(i.arn);
       }
     }
@@ -165,24 +178,30 @@ final class EcsApi {
       if (i.isEmpty()) {
         failures.addObject().put("arn", ref).put("reason", "MISSING");
       } else {
-        list.add(describe(i.get()));
+        list.add(containerInstance(c, i.get()));
       }
     }
     return out;
   }
 
-  private ObjectNode describe(SimInstance i) {
+  /**
+   * A container instance as DescribeContainerInstances shows it. {@code runningTasksCount} counts
+   * the tasks whose containers still run, a task that is stopping included (its {@code lastStatus}
+   * here is STOPPING; ECS reports such a task RUNNING until its containers have stopped), and
+   * {@code pendingTasksCount} those still starting.
+   */
+  static ObjectNode containerInstance(SimulatedCluster c, SimInstance i) {
     ObjectNode n = MAPPER.createObjectNode();
     n.put("containerInstanceArn", i.arn);
     n.put("ec2InstanceId", i.ec2InstanceId);
-    n.put("version", i.reboots + 1L);
+    n.put("version", i.version);
     n.putObject("versionInfo")
         .put("agentVersion", "1.89.2")
         .put("agentHash", "0f2c4b1e")
         .put("dockerVersion", "DockerVersion: 25.0.6");
     resources(n.putArray("remainingResources"), c.remainingCpu(i), c.remainingMemory(i));
     resources(n.putArray("registeredResources"), i.cpu, i.memory);
-    n.put("status", i.status.name());
+    n.put("status", i.reportedStatus());
     n.put("agentConnected", i.agentConnected);
     n.put(
         "runningTasksCount",
@@ -259,8 +278,12 @@ final class EcsApi {
         failures.addObject().put("arn", ref).put("reason", "MISSING");
         continue;
       }
+      if (i.get().terminated) {
+        failures.addObject().put("arn", ref).put("reason", "MISSING");
+        continue;
+      }
       c.setStatus(i.get(), target);
-      list.add(describe(i.get()));
+      list.add(containerInstance(c, i.get()));
     }
     return out;
   }
@@ -314,7 +337,13 @@ final class EcsApi {
     }
     ObjectNode out = MAPPER.createObjectNode();
     ArrayNode list = out.putArray("attributes");
+    Set<SimInstance> changed = new java.util.LinkedHashSet<>();
     for (Put p : puts) {
+      String before = p.target().customAttributes.get(p.name());
+      if (!p.target().customAttributes.containsKey(p.name())
+          || !java.util.Objects.equals(before, p.value())) {
+        changed.add(p.target());
+      }
       p.target().customAttributes.put(p.name(), p.value());
       ObjectNode a =
           list.addObject()
@@ -325,6 +354,8 @@ final class EcsApi {
         a.put("value", p.value());
       }
     }
+    Instant now = c.clock().instant();
+    changed.forEach(i -> c.instanceChanged(i, now));
     return out;
   }
 
@@ -339,15 +370,21 @@ final class EcsApi {
     }
     ObjectNode out = MAPPER.createObjectNode();
     ArrayNode list = out.putArray("attributes");
+    Set<SimInstance> changed = new java.util.LinkedHashSet<>();
     for (JsonNode a : attributes) {
       SimInstance target = target(a);
       String name = a.path("name").asText("");
+      if (target.customAttributes.containsKey(name)) {
+        changed.add(target);
+      }
       target.customAttributes.remove(name);
       list.addObject()
           .put("name", name)
           .put("targetType", "container-instance")
           .put("targetId", target.arn);
     }
+    Instant now = c.clock().instant();
+    changed.forEach(i -> c.instanceChanged(i, now));
     return out;
   }
 

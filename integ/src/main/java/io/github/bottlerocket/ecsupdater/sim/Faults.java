@@ -1,8 +1,11 @@
 package io.github.bottlerocket.ecsupdater.sim;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -28,6 +31,9 @@ import java.util.function.Consumer;
  * @param slowBoots by host: how much longer than usual its boots take
  * @param rerunInterruptedCommands the SSM agent runs a command that a reboot interrupted again once
  *     the host is back (amazon-ssm-agent issue 169), as it may with the reboot command itself
+ * @param throttleWindows spans of virtual time in which every call of one service is throttled
+ * @param rateLimits token buckets in virtual time: a call beyond its bucket's rate is throttled
+ * @param tableAccess DynamoDB tables the caller's role may not (fully) use
  */
 public record Faults(
     long seed,
@@ -41,7 +47,61 @@ public record Faults(
     Set<String> blockedDrains,
     Duration extraStopTime,
     Map<String, Duration> slowBoots,
-    boolean rerunInterruptedCommands) {
+    boolean rerunInterruptedCommands,
+    List<ThrottleWindow> throttleWindows,
+    List<RateLimit> rateLimits,
+    Map<String, TableAccess> tableAccess) {
+
+  /**
+   * Every call of {@code service} ({@code ecs}, {@code ssm}, {@code cloudwatch}, {@code
+   * autoscaling}, {@code dynamodb}, {@code events}) from {@code from} for {@code length} of virtual
+   * time is throttled, whatever its rate: a regional throttling event.
+   */
+  public record ThrottleWindow(String service, Instant from, Duration length) {
+    public ThrottleWindow {
+      if (length.isNegative() || length.isZero()) {
+        throw new IllegalArgumentException("a throttle window needs a positive length: " + length);
+      }
+    }
+
+    boolean covers(String callService, Instant at) {
+      return service.equals(callService) && !at.isBefore(from) && at.isBefore(from.plus(length));
+    }
+  }
+
+  /**
+   * A token bucket shared by {@code operations} ({@code ecs:DescribeTasks}): it holds at most
+   * {@code burst} tokens, refills {@code perSecond} a second of virtual time, and each call takes
+   * one; a call that finds it empty is throttled, as AWS throttles an account per action.
+   */
+  public record RateLimit(String name, double perSecond, int burst, Set<String> operations) {
+    public RateLimit {
+      if (perSecond <= 0 || burst < 1) {
+        throw new IllegalArgumentException(
+            "a rate limit needs a positive rate and a burst of at least 1: " + name);
+      }
+      operations = Set.copyOf(operations);
+    }
+  }
+
+  /** What the caller's role may do with a DynamoDB table. */
+  public enum TableAccess {
+    /** Reads work; PutItem, UpdateItem and DeleteItem get {@code AccessDeniedException}. */
+    READ_ONLY,
+    /** Every call on the table gets {@code AccessDeniedException}. */
+    NONE
+  }
+
+  /**
+   * The ECS rate assumed in {@code docs/benchmarks.md} ("Rate limits"): container-instance and task
+   * reads share a 50-token bucket refilled at 20 a second.
+   */
+  public static final RateLimit ECS_INSTANCE_AND_TASK_READS =
+      new RateLimit(
+          "ecs container-instance and task reads",
+          20,
+          50,
+          Set.of("ecs:DescribeContainerInstances", "ecs:DescribeTasks"));
 
   public Faults {
     check(throttleFraction, "throttleFraction");
@@ -52,6 +112,9 @@ public record Faults(
     prepareFailures = Map.copyOf(prepareFailures);
     blockedDrains = Set.copyOf(blockedDrains);
     slowBoots = Map.copyOf(slowBoots);
+    throttleWindows = List.copyOf(throttleWindows);
+    rateLimits = List.copyOf(rateLimits);
+    tableAccess = Map.copyOf(tableAccess);
   }
 
   /** No faults. */
@@ -68,7 +131,10 @@ public record Faults(
         Set.of(),
         Duration.ZERO,
         Map.of(),
-        false);
+        false,
+        List.of(),
+        List.of(),
+        Map.of());
   }
 
   public Faults withThrottling(double fraction) {
@@ -115,6 +181,21 @@ public record Faults(
     return edit(e -> e.rerunInterruptedCommands = true);
   }
 
+  /** Every call of {@code service} is throttled from {@code from} for {@code length}. */
+  public Faults withThrottleWindow(String service, Instant from, Duration length) {
+    return edit(e -> e.throttleWindows.add(new ThrottleWindow(service, from, length)));
+  }
+
+  /** Calls of {@code operations} beyond {@code perSecond} (bursts up to {@code burst}) throttle. */
+  public Faults withRateLimit(RateLimit limit) {
+    return edit(e -> e.rateLimits.add(limit));
+  }
+
+  /** The caller's role may use the DynamoDB table {@code table} only as {@code access} says. */
+  public Faults withTableAccess(String table, TableAccess access) {
+    return edit(e -> e.tableAccess.put(table, access));
+  }
+
   /** A copy with one change. */
   private Faults edit(Consumer<Edit> change) {
     Edit e = new Edit(this);
@@ -136,6 +217,9 @@ public record Faults(
     Duration extraStopTime;
     final Map<String, Duration> slowBoots;
     boolean rerunInterruptedCommands;
+    final List<ThrottleWindow> throttleWindows;
+    final List<RateLimit> rateLimits;
+    final Map<String, TableAccess> tableAccess;
 
     Edit(Faults f) {
       seed = f.seed;
@@ -150,6 +234,9 @@ public record Faults(
       extraStopTime = f.extraStopTime;
       slowBoots = new HashMap<>(f.slowBoots);
       rerunInterruptedCommands = f.rerunInterruptedCommands;
+      throttleWindows = new ArrayList<>(f.throttleWindows);
+      rateLimits = new ArrayList<>(f.rateLimits);
+      tableAccess = new HashMap<>(f.tableAccess);
     }
 
     Faults build() {
@@ -165,7 +252,10 @@ public record Faults(
           blockedDrains,
           extraStopTime,
           slowBoots,
-          rerunInterruptedCommands);
+          rerunInterruptedCommands,
+          throttleWindows,
+          rateLimits,
+          tableAccess);
     }
   }
 

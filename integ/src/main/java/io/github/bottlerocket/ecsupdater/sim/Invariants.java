@@ -23,6 +23,11 @@ public final class Invariants implements ClusterObserver {
     REBOOT_WITHOUT_STAGED_UPDATE("no reboot unless the staged update is Ready"),
     DRAINING_WITHOUT_RECORD("no instance DRAINING without the updater's record of why"),
     UNRECOGNISED_COMMAND("hosts only ever get the updater's own host commands"),
+    DRAINED_WITH_PROTECTED_TASKS(
+        "no instance is set DRAINING while one of its tasks is protected from scale-in"),
+    SCALE_IN_DURING_UPDATE(
+        "a scale-in never terminates an instance the updater has out of service after the updater"
+            + " protected it from scale-in"),
     NOT_CONVERGED(
         "at the end every instance is ACTIVE on the newest version or carries a recorded failure");
 
@@ -63,6 +68,9 @@ public final class Invariants implements ClusterObserver {
   public synchronized void changed(SimulatedCluster c, Instant at, String cause) {
     List<String> out = new ArrayList<>();
     for (SimInstance i : c.instances) {
+      if (i.terminated) {
+        continue;
+      }
       if (i.status == SimInstance.EcsStatus.DRAINING || !i.agentConnected) {
         out.add(i.name);
       }
@@ -128,6 +136,50 @@ public final class Invariants implements ClusterObserver {
   }
 
   @Override
+  public synchronized void statusChanged(
+      SimulatedCluster c, String instanceName, String status, Instant at) {
+    if (!status.equals("DRAINING")) {
+      return;
+    }
+    List<String> protectedTasks =
+        c.liveTasksOn(c.byName(instanceName)).stream()
+            .filter(t -> t.protectedUntil != null && at.isBefore(t.protectedUntil))
+            .map(t -> t.group() + " until " + t.protectedUntil)
+            .toList();
+    if (!protectedTasks.isEmpty()) {
+      record(
+          "protected " + at + instanceName,
+          Rule.DRAINED_WITH_PROTECTED_TASKS,
+          instanceName,
+          at,
+          "protected: " + protectedTasks);
+    }
+  }
+
+  @Override
+  public synchronized void terminating(
+      SimulatedCluster c, String instanceName, boolean protectedByUpdater, String how, Instant at) {
+    SimInstance i = c.byName(instanceName);
+    boolean outOfService =
+        i.customAttributes.containsKey(StateAttributes.STATE)
+            && (i.status == SimInstance.EcsStatus.DRAINING
+                || !i.agentConnected
+                || i.power != SimInstance.Power.RUNNING);
+    if (outOfService && protectedByUpdater) {
+      record(
+          "scale-in " + instanceName,
+          Rule.SCALE_IN_DURING_UPDATE,
+          instanceName,
+          at,
+          "terminated while "
+              + i.status
+              + (i.agentConnected ? "" : ", agent disconnected")
+              + ": "
+              + how);
+    }
+  }
+
+  @Override
   public synchronized void unrecognisedCommand(SimulatedCluster c, String detail, Instant at) {
     record("script " + at + detail, Rule.UNRECOGNISED_COMMAND, "-", at, detail);
   }
@@ -142,7 +194,7 @@ public final class Invariants implements ClusterObserver {
       Instant now = c.clock().instant();
       String newest = c.repository.newest(now).orElseThrow();
       for (SimInstance i : c.instances) {
-        if (i.bottlerocket.isEmpty() || heldBack.contains(i.name)) {
+        if (i.bottlerocket.isEmpty() || heldBack.contains(i.name) || i.terminated) {
           continue;
         }
         boolean failed = i.customAttributes.containsKey(StateAttributes.FAILURE);

@@ -39,6 +39,12 @@ final class SimInstance {
   Power power = Power.RUNNING;
   int reboots;
 
+  /** ECS's version counter: raised on every change that emits a state-change event. */
+  long version = 1;
+
+  /** Terminated by a scale-in: the container instance is deregistered (INACTIVE). */
+  boolean terminated;
+
   SimInstance(
       String name,
       String id,
@@ -65,6 +71,11 @@ final class SimInstance {
 
   /** Whether ECS may place new tasks here. */
   boolean acceptsTasks() {
-    return status == EcsStatus.ACTIVE && agentConnected && power == Power.RUNNING;
+    return status == EcsStatus.ACTIVE && agentConnected && power == Power.RUNNING && !terminated;
+  }
+
+  /** The status ECS reports: a deregistered container instance is INACTIVE. */
+  String reportedStatus() {
+    return terminated ? "INACTIVE" : status.name();
   }
 }

@@ -26,6 +26,10 @@ final class SimTask {
 
   Status status = Status.PENDING;
   boolean desiredRunning = true;
+
+  /** Until when the task is protected from scale-in (UpdateTaskProtection); null if it is not. */
+  Instant protectedUntil;
+
   Instant stoppedAt;
   String stoppedReason = "";
 

@@ -46,7 +46,13 @@ public final class SimulatedCluster {
   final Timing timing;
 
   private final VirtualClock clock;
-  private final EventQueue events = new EventQueue();
+  private final EventQueue agenda = new EventQueue();
+  private final EventFeed feed = new EventFeed(this);
+  private final Alarms alarms = new Alarms(this);
+  private final Parameters parameters = new Parameters(this);
+  private final Calendars calendars = new Calendars(this);
+  private final AutoScaling autoScaling = new AutoScaling(this);
+  private final DynamoDb dynamoDb = new DynamoDb(this);
   private final List<ClusterObserver> observers = new CopyOnWriteArrayList<>();
   private long nextTask = 1;
   private long nextCommand = 1;
@@ -133,13 +139,71 @@ public final class SimulatedCluster {
     return clock;
   }
 
+  /** The EventBridge events ECS and SSM emit about this cluster, for scenarios to deliver. */
+  public EventFeed events() {
+    return feed;
+  }
+
+  /** The account's CloudWatch alarms. */
+  public Alarms alarms() {
+    return alarms;
+  }
+
+  /** SSM Parameter Store: Bottlerocket's public parameters and the account's own. */
+  public Parameters parameters() {
+    return parameters;
+  }
+
+  /** SSM Change Calendars. */
+  public Calendars calendars() {
+    return calendars;
+  }
+
+  /** The Auto Scaling groups the instances belong to, and their scale-ins. */
+  public AutoScaling autoScaling() {
+    return autoScaling;
+  }
+
+  /** DynamoDB tables of the account. */
+  public DynamoDb dynamoDb() {
+    return dynamoDb;
+  }
+
+  /**
+   * Publishes a Bottlerocket release at {@code at} (now or later): hosts see it once their wave
+   * comes, and its public SSM parameters carry {@code at} as their last modification.
+   */
+  public synchronized void publishRelease(String version, Instant at) {
+    repository.publish(version, at);
+  }
+
+  /**
+   * Protects a running task of {@code service} on {@code instanceName} from scale-in for {@code
+   * duration}, as the task itself would through the agent's endpoint; returns the task's ARN.
+   */
+  public synchronized String protectTask(String instanceName, String service, Duration duration) {
+    catchUp();
+    SimInstance i = byName(instanceName);
+    SimTask t =
+        liveTasksOn(i).stream()
+            .filter(x -> x.service.map(s -> s.name.equals(service)).orElse(false))
+            .filter(x -> x.desiredRunning && x.protectedUntil == null)
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "no unprotected task of " + service + " runs on " + instanceName));
+    t.protectedUntil = clock.instant().plus(duration);
+    return t.arn;
+  }
+
   // ------------------------------------------------------------------ time
 
   /** Runs every event due by now. Called before each API call and by scenarios. */
   public synchronized void catchUp() {
     Instant now = clock.instant();
     EventQueue.Event e;
-    while ((e = events.pollDue(now)) != null) {
+    while ((e = agenda.pollDue(now)) != null) {
       e.action().run();
       changed(e.at(), e.what());
     }
@@ -199,7 +263,7 @@ public final class SimulatedCluster {
         i.name,
         i.ec2InstanceId,
         i.arn,
-        i.status.name(),
+        i.reportedStatus(),
         i.agentConnected,
         i.bottlerocket.isPresent(),
         i.runningVersion(),
@@ -238,8 +302,12 @@ public final class SimulatedCluster {
    * starts moving service tasks off a draining one. Status survives reboots, as in ECS.
    */
   void setStatus(SimInstance i, SimInstance.EcsStatus status) {
+    boolean change = i.status != status;
     i.status = status;
     Instant at = clock.instant();
+    if (change) {
+      instanceChanged(i, at);
+    }
     for (ClusterObserver o : observers) {
       o.statusChanged(this, i.name, status.name(), at);
     }
@@ -273,7 +341,7 @@ public final class SimulatedCluster {
 
   private void startTask(SimService s, SimInstance on, Instant at) {
     SimTask t = newTask(on, Optional.of(s), s.name, s.startedBy(), s.cpu, s.memory, at);
-    events.at(
+    agenda.at(
         at.plus(timing.taskStart()),
         "task of " + s.name + " starts on " + on.name,
         () -> {
@@ -292,7 +360,7 @@ public final class SimulatedCluster {
       stop = stop.plus(faults.extraStopTime());
     }
     Instant stopped = at.plus(stop);
-    events.at(
+    agenda.at(
         stopped,
         "task of " + t.group() + " stops on " + t.instance.name,
         () -> {
@@ -396,6 +464,36 @@ public final class SimulatedCluster {
                 .thenComparing(i -> i.name));
   }
 
+  /**
+   * A container instance's status, agent connection or attributes changed: ECS raises its version
+   * and emits a state-change event.
+   */
+  void instanceChanged(SimInstance i, Instant at) {
+    i.version++;
+    feed.instanceChanged(i, at);
+  }
+
+  /**
+   * Terminates an instance (a scale-in): the machine goes away, its tasks stop, its container
+   * instance is deregistered (INACTIVE) and observers hear of it first.
+   */
+  void terminate(SimInstance i, boolean protectedByUpdater, String how, Instant at) {
+    for (ClusterObserver o : observers) {
+      o.terminating(this, i.name, protectedByUpdater, how, at);
+    }
+    i.power = SimInstance.Power.GONE;
+    i.agentConnected = false;
+    i.terminated = true;
+    for (SimTask t : liveTasksOn(i)) {
+      t.desiredRunning = false;
+      t.status = SimTask.Status.STOPPED;
+      t.stoppedAt = at;
+      t.stoppedReason = "Host EC2 (instance " + i.ec2InstanceId + ") terminated.";
+    }
+    instanceChanged(i, at);
+    changed(at, i.name + " terminated by a scale-in");
+  }
+
   // ------------------------------------------------------------------ reboots
 
   private void reboot(SimInstance i, Instant at) {
@@ -403,7 +501,7 @@ public final class SimulatedCluster {
       o.rebooting(this, i.name, at);
     }
     i.reboots++;
-    events.at(
+    agenda.at(
         at.plus(timing.shutdown()),
         i.name + " goes down for the reboot",
         () -> shutDown(i, at.plus(timing.shutdown())));
@@ -412,6 +510,7 @@ public final class SimulatedCluster {
   private void shutDown(SimInstance i, Instant at) {
     i.power = SimInstance.Power.REBOOTING;
     i.agentConnected = false;
+    instanceChanged(i, at);
     for (SimTask t : liveTasksOn(i)) {
       t.desiredRunning = false;
       t.status = SimTask.Status.STOPPED;
@@ -428,7 +527,7 @@ public final class SimulatedCluster {
         (newImageFails ? timing.boot().plus(timing.failedBootExtra()) : timing.boot())
             .plus(faults.slowBoots().getOrDefault(i.name, Duration.ZERO));
     Instant up = at.plus(boot);
-    events.at(
+    agenda.at(
         up,
         i.name + " boots",
         () -> {
@@ -453,7 +552,13 @@ public final class SimulatedCluster {
             deliver(inv, up);
           }
           Instant connect = up.plus(timing.agentReconnect());
-          events.at(connect, i.name + " agent reconnects", () -> i.agentConnected = true);
+          agenda.at(
+              connect,
+              i.name + " agent reconnects",
+              () -> {
+                i.agentConnected = true;
+                instanceChanged(i, connect);
+              });
         });
   }
 
@@ -485,12 +590,12 @@ public final class SimulatedCluster {
     for (SimInstance i : targets) {
       SsmCommand.Invocation inv = new SsmCommand.Invocation(c, i);
       c.invocations.add(inv);
-      events.at(
+      agenda.at(
           at.plus(timing.ssmDelivery()),
           "deliver " + command.map(Enum::name).orElse("script") + " to " + i.name,
           () -> deliver(inv, at.plus(timing.ssmDelivery())));
       Instant deadline = at.plus(Duration.ofSeconds(timeoutSeconds));
-      events.at(
+      agenda.at(
           deadline,
           "delivery time-out of " + id + " on " + i.name,
           () -> {
@@ -498,6 +603,7 @@ public final class SimulatedCluster {
               inv.status = SsmCommand.Status.TIMED_OUT;
               inv.statusDetails = "DeliveryTimedOut";
               inv.endedAt = deadline;
+              feed.invocationEnded(inv, deadline);
             }
           });
     }
@@ -529,7 +635,7 @@ public final class SimulatedCluster {
     }
     HostShell.Result out = garble(inv, r);
     Instant end = at.plus(timing.ssmExecution());
-    events.at(
+    agenda.at(
         end,
         "invocation " + c.id + " ends on " + inv.instance.name,
         () -> {
@@ -542,6 +648,7 @@ public final class SimulatedCluster {
           inv.stdout = out.stdout();
           inv.stderr = out.stderr();
           inv.endedAt = end;
+          feed.invocationEnded(inv, end);
         });
   }
 

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The SSM Run Command operations the updater uses. A command is recognised as one of the updater's
@@ -27,10 +28,17 @@ final class SsmApi {
   private static final Set<String> SHELL_PARAMETERS =
       Set.of("commands", "executionTimeout", "workingDirectory");
 
+  private static final Set<String> FILTER_KEYS =
+      Set.of("InvokedAfter", "InvokedBefore", "Status", "ExecutionStage", "DocumentName");
+  private static final Pattern INSTANCE_ID =
+      Pattern.compile("(^i-(\\w{8}|\\w{17})$)|(^mi-\\w{17}$)");
+
   private final SimulatedCluster c;
+  private final SsmStoreApi store;
 
   SsmApi(SimulatedCluster cluster) {
     this.c = cluster;
+    this.store = new SsmStoreApi(cluster);
   }
 
   JsonNode handle(String operation, JsonNode r) {
@@ -40,7 +48,13 @@ final class SsmApi {
         case "SendCommand" -> sendCommand(r);
         case "GetCommandInvocation" -> getCommandInvocation(r);
         case "ListCommands" -> listCommands(r);
-        default -> throw AwsEndpoint.unknownOperation(PREFIX, operation);
+        case "ListCommandInvocations" -> listCommandInvocations(r);
+        default -> {
+          if (SsmStoreApi.OPERATIONS.contains(operation)) {
+            yield store.handle(operation, r);
+          }
+          throw AwsEndpoint.unknownOperation(PREFIX, operation);
+        }
       };
     }
   }
@@ -205,6 +219,136 @@ final class SsmApi {
       list.add(describe(all.get(i)));
     }
     return out;
+  }
+
+  /**
+   * ListCommandInvocations: pages of at most 50 (the default), newest command first, invocations in
+   * the order of the command's targets; with {@code Details} each carries its plugin's output as
+   * the SSM agent reports it (see {@link PluginOutput}). An invocation is not listed in the moment
+   * after SendCommand in which GetCommandInvocation does not know it either.
+   */
+  private JsonNode listCommandInvocations(JsonNode r) {
+    Optional<String> commandId = EcsApi.text(r, "CommandId");
+    if (commandId.isPresent() && commandId.get().length() != 36) {
+      throw AwsError.validation(
+          "1 validation error detected: Value '"
+              + commandId.get()
+              + "' at 'commandId' failed to satisfy constraint: Member must have length less than or equal to 36");
+    }
+    Optional<String> instanceId = EcsApi.text(r, "InstanceId");
+    if (instanceId.isPresent() && !INSTANCE_ID.matcher(instanceId.get()).matches()) {
+      throw new AwsError(400, "InvalidInstanceId", null);
+    }
+    int max = r.path("MaxResults").asInt(50);
+    if (max < 1 || max > 50) {
+      throw AwsError.validation(
+          "1 validation error detected: Value '"
+              + max
+              + "' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 50");
+    }
+    JsonNode filters = r.path("Filters");
+    if (filters.isArray() && (filters.isEmpty() || filters.size() > 5)) {
+      throw AwsError.validation(
+          "1 validation error detected: Value at 'filters' failed to satisfy constraint: Member must have length between 1 and 5");
+    }
+    for (JsonNode f : filters) {
+      String key = f.path("key").asText();
+      if (!FILTER_KEYS.contains(key)) {
+        throw new AwsError(400, "InvalidFilterKey", null);
+      }
+      if (key.equals("ExecutionStage")) {
+        throw AwsError.validation("The simulated SSM does not filter by ExecutionStage.");
+      }
+    }
+    boolean details = r.path("Details").asBoolean(false);
+    Instant now = c.clock().instant();
+    List<SsmCommand> commands = new ArrayList<>(c.commands.values());
+    java.util.Collections.reverse(commands);
+    List<SsmCommand.Invocation> matching = new ArrayList<>();
+    for (SsmCommand sc : commands) {
+      if (commandId.isPresent() && !sc.id.equals(commandId.get())) {
+        continue;
+      }
+      if (now.isBefore(sc.requestedAt.plus(c.timing.ssmRegistration()))) {
+        continue;
+      }
+      for (SsmCommand.Invocation inv : sc.invocations) {
+        if (instanceId.map(inv.instance.ec2InstanceId::equals).orElse(true)
+            && passes(filters, inv)) {
+          matching.add(inv);
+        }
+      }
+    }
+    int from =
+        Pages.from(
+            r, "NextToken", "invocations", () -> new AwsError(400, "InvalidNextToken", null));
+    int to = Math.min(matching.size(), from + max);
+    ObjectNode out = MAPPER.createObjectNode();
+    ArrayNode list = out.putArray("CommandInvocations");
+    for (SsmCommand.Invocation inv : matching.subList(Math.min(from, to), to)) {
+      list.add(invocationEntry(inv, details));
+    }
+    if (to < matching.size()) {
+      out.put("NextToken", Pages.token("invocations", to));
+    }
+    return out;
+  }
+
+  private static boolean passes(JsonNode filters, SsmCommand.Invocation inv) {
+    for (JsonNode f : filters) {
+      String value = f.path("value").asText();
+      boolean ok =
+          switch (f.path("key").asText()) {
+            case "Status" -> inv.status.wire.equals(value);
+            case "DocumentName" -> inv.command.documentName.equals(value);
+            case "InvokedAfter" -> !inv.command.requestedAt.isBefore(Instant.parse(value));
+            case "InvokedBefore" -> inv.command.requestedAt.isBefore(Instant.parse(value));
+            default -> true;
+          };
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private ObjectNode invocationEntry(SsmCommand.Invocation inv, boolean details) {
+    SsmCommand sc = inv.command;
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("CommandId", sc.id).put("InstanceId", inv.instance.ec2InstanceId);
+    n.put("InstanceName", "").put("Comment", sc.comment);
+    n.put("DocumentName", sc.documentName).put("DocumentVersion", "$DEFAULT");
+    n.put("RequestedDateTime", EcsApi.seconds(sc.requestedAt));
+    n.put("Status", inv.status.wire).put("StatusDetails", inv.statusDetails);
+    n.put("TraceOutput", "").put("StandardOutputUrl", "").put("StandardErrorUrl", "");
+    ArrayNode plugins = n.putArray("CommandPlugins");
+    if (details) {
+      ObjectNode p = plugins.addObject();
+      p.put("Name", pluginName(sc)).put("Status", inv.status.wire);
+      p.put("StatusDetails", inv.statusDetails).put("ResponseCode", inv.responseCode);
+      if (inv.startedAt != null) {
+        p.put("ResponseStartDateTime", EcsApi.seconds(inv.startedAt));
+      }
+      if (inv.endedAt != null) {
+        p.put("ResponseFinishDateTime", EcsApi.seconds(inv.endedAt));
+      }
+      p.put("Output", PluginOutput.of(inv.stdout, inv.stderr));
+      p.put("StandardOutputUrl", "").put("StandardErrorUrl", "");
+      p.put("OutputS3Region", SimulatedCluster.REGION);
+      p.put("OutputS3BucketName", "").put("OutputS3KeyPrefix", "");
+    }
+    n.putObject("NotificationConfig").put("NotificationArn", "").putArray("NotificationEvents");
+    n.putObject("CloudWatchOutputConfig")
+        .put("CloudWatchLogGroupName", "")
+        .put("CloudWatchOutputEnabled", false);
+    return n;
+  }
+
+  /** AWS-RunShellScript's one plugin, or the step of the updater's document (its command). */
+  private static String pluginName(SsmCommand sc) {
+    return sc.documentName.equals(RUN_SHELL_SCRIPT)
+        ? "aws:runShellScript"
+        : sc.hostCommand.map(h -> h.name().toLowerCase(java.util.Locale.ROOT)).orElse("step");
   }
 
   private ObjectNode describe(SsmCommand sc) {

@@ -23,6 +23,11 @@ public final class UpdateRepository {
     releases.add(new Release(version, at));
   }
 
+  /** Every release, published or still to come, in the order they were added. */
+  public synchronized List<Release> releases() {
+    return List.copyOf(releases);
+  }
+
   /** Every published version, newest first, as {@code available_updates} lists them. */
   public synchronized List<String> published(Instant now) {
     return releases.stream()

@@ -34,7 +34,11 @@ public interface SsmPort {
    */
   CommandInvocation invocation(String commandId, String instanceId);
 
-  /** Several hosts' invocations of one command, in the order of {@code instanceIds}. */
+  /**
+   * Several hosts' invocations of one command, in the order of {@code instanceIds}, with the same
+   * meaning as {@link #invocation} for each: an invocation SSM does not report yet is PENDING, and
+   * {@link CommandInvocation#stdout()} is standard output alone, whatever call read it.
+   */
   default List<CommandInvocation> invocations(String commandId, List<String> instanceIds) {
     return instanceIds.stream().map(id -> invocation(commandId, id)).toList();
   }
