@@ -47,8 +47,9 @@ class NoisyAwsScenarioTest {
   /**
    * What one noisy run came to.
    *
-   * @param passes invocations until every outdated host was current (or one was failed)
+   * @param passes invocations until every outdated host was current or failed, and a pass settled
    * @param faults calls that failed after the SDK's retries, so that the engine saw them
+   * @param passesEndedByAFault passes that stopped with {@code ERROR}
    * @param calls requests that reached the endpoint, retries included
    * @param sdkRetries attempts the SDK made after a call's first
    * @param failures failure records written on any host
@@ -59,6 +60,7 @@ class NoisyAwsScenarioTest {
   record Run(
       int passes,
       long faults,
+      int passesEndedByAFault,
       long calls,
       long sdkRetries,
       List<FailureWatch.Seen> failures,
@@ -77,17 +79,20 @@ class NoisyAwsScenarioTest {
       FailureWatch failures = FailureWatch.on(s.sim.cluster());
       List<JsonNode> changes = new ArrayList<>();
       int[] passes = {0};
+      int[] errors = {0};
       long[] engineFaults = {0};
       s.invokeUntil(
           Scenario.SCHEDULED,
           r -> {
             passes[0]++;
+            if (r.stopReason().equals("ERROR")) {
+              errors[0]++;
+            }
             r.report().path("changes").forEach(changes::add);
             for (JsonNode f : r.report().path("faults")) {
               engineFaults[0] += f.path("count").asLong();
             }
-            return !failures.seen().isEmpty()
-                || (r.stopReason().equals("SETTLED") && allCurrent(s));
+            return r.stopReason().equals("SETTLED") && allCurrentOrFailed(s);
           },
           40);
 
@@ -103,6 +108,7 @@ class NoisyAwsScenarioTest {
       return new Run(
           passes[0],
           engineFaults[0],
+          errors[0],
           calls,
           s.sdk().retriesTaken(),
           failures.seen(),
@@ -165,11 +171,15 @@ class NoisyAwsScenarioTest {
             + failures);
   }
 
-  private static boolean allCurrent(Scenario s) {
+  /** Every outdated host is current with its record gone, or carries a failure record. */
+  private static boolean allCurrentOrFailed(Scenario s) {
     return OUTDATED.stream()
         .map(s::host)
         .allMatch(
-            h -> h.version().equals(NEW) && !h.attributes().containsKey(StateAttributes.STATE));
+            h ->
+                h.attributes().containsKey(StateAttributes.FAILURE)
+                    || (h.version().equals(NEW)
+                        && !h.attributes().containsKey(StateAttributes.STATE)));
   }
 
   /**

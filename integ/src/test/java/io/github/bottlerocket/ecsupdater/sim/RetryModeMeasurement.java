@@ -1,12 +1,11 @@
 package io.github.bottlerocket.ecsupdater.sim;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,8 +18,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * mixed cluster's update: a fifth of all calls throttled and one minute in which every ECS call is
  * throttled, each seed of {@link NoisyAwsScenarioTest#seeds()} (and its window) run {@code
  * measure.retries} times per configuration; with {@code measure.noisy=true} also with the 5xx and
- * latency of the noisy scenario. Prints a table and writes it to {@code
- * target/retry-measurement.md}.
+ * latency of the noisy scenario; {@code measure.configs=STANDARD,ADAPTIVE_V2} measures only those.
+ * Prints a table, and every failure record written, and writes them to {@code
+ * target/retry-measurement.md}. It reports failures rather than failing on them, so that it can
+ * measure an engine that has them; {@link NoisyAwsScenarioTest} is the test that forbids them.
  *
  * <p>Not part of the build (it runs the update a few hundred times):
  *
@@ -41,18 +42,20 @@ class RetryModeMeasurement {
     long passes;
     int mostPasses;
     long faults;
+    long passesEndedByAFault;
     long calls;
     long sdkRetries;
     Duration took = Duration.ZERO;
     int runsWithFailures;
     int runsWithOnlyTheKnownDefect;
-    final List<String> otherFailures = new ArrayList<>();
+    final List<String> failures = new ArrayList<>();
 
     void add(NoisyAwsScenarioTest.Run r) {
       runs++;
       passes += r.passes();
       mostPasses = Math.max(mostPasses, r.passes());
       faults += r.faults();
+      passesEndedByAFault += r.passesEndedByAFault();
       calls += r.calls();
       sdkRetries += r.sdkRetries();
       took = took.plus(r.took());
@@ -60,26 +63,27 @@ class RetryModeMeasurement {
         runsWithFailures++;
         if (r.knownDefect().isPresent()) {
           runsWithOnlyTheKnownDefect++;
-        } else {
-          otherFailures.addAll(r.failures().stream().map(Object::toString).toList());
         }
+        failures.addAll(r.failures().stream().map(Object::toString).toList());
       }
     }
 
     String row(String label) {
       return String.format(
           Locale.ROOT,
-          "| %s | %d | %.2f (%d) | %.1f | %.0f | %.0f | %.1f | %d (%d) |",
+          "| %s | %d | %.2f (%d) | %.1f | %.2f | %.0f | %.0f | %.1f | %d (%d) | %d |",
           label,
           runs,
           passes / (double) runs,
           mostPasses,
           faults / (double) runs,
+          passesEndedByAFault / (double) runs,
           calls / (double) runs,
           sdkRetries / (double) runs,
           took.toSeconds() / 60.0 / runs,
           runsWithFailures,
-          runsWithOnlyTheKnownDefect);
+          runsWithOnlyTheKnownDefect,
+          failures.size());
     }
   }
 
@@ -97,9 +101,20 @@ class RetryModeMeasurement {
     Files.writeString(Path.of("target", "retry-measurement.md"), out);
   }
 
+  /** The configurations named in {@code measure.configs} (comma-separated), or all of them. */
+  private static List<VirtualTimeSdk.Retries> configurations() {
+    String names = System.getProperty("measure.configs", "");
+    if (names.isBlank()) {
+      return List.of(VirtualTimeSdk.Retries.values());
+    }
+    return Arrays.stream(names.split(","))
+        .map(n -> VirtualTimeSdk.Retries.valueOf(n.strip()))
+        .toList();
+  }
+
   private static String table(String title, boolean noisy, int reps) {
     Map<VirtualTimeSdk.Retries, Totals> totals = new EnumMap<>(VirtualTimeSdk.Retries.class);
-    for (VirtualTimeSdk.Retries retries : VirtualTimeSdk.Retries.values()) {
+    for (VirtualTimeSdk.Retries retries : configurations()) {
       Totals t = new Totals();
       NoisyAwsScenarioTest.seeds()
           .forEach(
@@ -123,13 +138,13 @@ class RetryModeMeasurement {
     out.append("### ").append(title).append("\n\n");
     out.append(
         "| SDK retries | runs | passes to converge, mean (most) | faults that reached the engine"
-            + " | calls | SDK retries | simulated minutes | runs with a failed healthy host"
-            + " (the known defect) |\n");
-    out.append("|---|---|---|---|---|---|---|---|\n");
+            + " | passes a fault ended | calls | SDK retries | simulated minutes | runs with a"
+            + " failed healthy host (the known defect) | failure records |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|---|\n");
     totals.forEach((r, t) -> out.append(t.row(r.label)).append('\n'));
-    for (Totals t : totals.values()) {
-      assertThat(t.otherFailures).as("failures other than the known defect").isEmpty();
-    }
-    return out.toString();
+    totals.forEach(
+        (r, t) ->
+            t.failures.forEach(f -> out.append("\n- ").append(r.label).append(": ").append(f)));
+    return out.append('\n').toString();
   }
 }
