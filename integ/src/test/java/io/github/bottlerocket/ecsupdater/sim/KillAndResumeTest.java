@@ -84,7 +84,7 @@ class KillAndResumeTest {
             mixed ? Clusters.mixed() : Clusters.small(),
             faults,
             settings,
-            VirtualTimeSdk.Retries.STANDARD)) {
+            VirtualTimeSdk.Retries.UPDATER)) {
       FailureWatch failures = FailureWatch.on(s.sim.cluster());
       stopAndResume(s, new Random(seed));
 

@@ -202,7 +202,7 @@ class NoisyAwsScenarioTest {
   @MethodSource("seeds")
   void everyHealthyHostEndsOnTheNewVersionAndNoneEverCarriesAFailureRecord(
       long seed, Duration throttleWindowAt) {
-    Run run = run(noisy(seed, throttleWindowAt), VirtualTimeSdk.Retries.STANDARD);
+    Run run = run(noisy(seed, throttleWindowAt), VirtualTimeSdk.Retries.UPDATER);
     run.knownDefect().ifPresent(Assumptions::abort);
 
     assertThat(run.failures()).as("failure records written on any host").isEmpty();

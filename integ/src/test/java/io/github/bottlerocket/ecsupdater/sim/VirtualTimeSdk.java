@@ -1,5 +1,6 @@
 package io.github.bottlerocket.ecsupdater.sim;
 
+import io.github.bottlerocket.ecsupdater.aws.AwsClients;
 import io.github.bottlerocket.ecsupdater.aws.EcsAdapter;
 import io.github.bottlerocket.ecsupdater.aws.EventBridgeAdapter;
 import io.github.bottlerocket.ecsupdater.aws.SsmAdapter;
@@ -52,13 +53,15 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  */
 final class VirtualTimeSdk implements AutoCloseable {
 
-  /** The retry configurations that can be measured; {@link #STANDARD} is the updater's own. */
+  /** The retry configurations that can be measured, and the updater's own. */
   enum Retries {
-    /** What {@code AwsClients} configures: {@code RetryMode.STANDARD}, 3 attempts. */
+    /** What the updater's clients get: {@link AwsClients#retryStrategy()}. */
+    UPDATER("the updater's (AwsClients)", RetryMode.STANDARD, 0),
+    /** The SDK's default: {@code RetryMode.STANDARD}, 3 attempts. */
     STANDARD("standard, 3 attempts", RetryMode.STANDARD, 3),
     /** {@code RetryMode.ADAPTIVE_V2}: standard plus a client-side rate limiter, 3 attempts. */
     ADAPTIVE_V2("adaptive (ADAPTIVE_V2), 3 attempts", RetryMode.ADAPTIVE_V2, 3),
-    /** Standard with a larger budget: 5 attempts. */
+    /** Standard with a larger budget: 5 attempts (what the updater's clients have). */
     STANDARD_5("standard, 5 attempts", RetryMode.STANDARD, 5),
     /** Standard with a larger budget still: 8 attempts (throttling back-off up to 71 s). */
     STANDARD_8("standard, 8 attempts", RetryMode.STANDARD, 8);
@@ -152,6 +155,9 @@ final class VirtualTimeSdk implements AutoCloseable {
 
   /** The strategy the SDK builds for the mode, with its own retry quota, as each client has. */
   private RetryStrategy strategy() {
+    if (retries == Retries.UPDATER) {
+      return AwsClients.retryStrategy();
+    }
     RetryStrategy base = AwsRetryStrategy.forRetryMode(retries.mode);
     if (retries.mode == RetryMode.ADAPTIVE_V2) {
       VirtualScheduler scheduler = new VirtualScheduler();
