@@ -119,7 +119,7 @@ final class IdleRule {
                       + " time(s), last: "
                       + f.get().reason()
                       + f.get().phase().map(p -> " in " + p).orElse(""),
-                  "tried again after " + c.retryAfter(f.get()))));
+                  "tried again at the first update check after " + c.retryAfter(f.get()))));
     }
     return Optional.empty();
   }
