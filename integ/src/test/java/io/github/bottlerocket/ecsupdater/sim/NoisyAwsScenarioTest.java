@@ -11,11 +11,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -53,7 +51,6 @@ class NoisyAwsScenarioTest {
    * @param calls requests that reached the endpoint, retries included
    * @param sdkRetries attempts the SDK made after a call's first
    * @param failures failure records written on any host
-   * @param knownDefect the known defect that explains every one of {@code failures}, if one does
    * @param phasesInWindow the phases hosts were in while ECS throttled everything
    * @param took simulated time from the first pass to the end of the last
    */
@@ -64,7 +61,6 @@ class NoisyAwsScenarioTest {
       long calls,
       long sdkRetries,
       List<FailureWatch.Seen> failures,
-      Optional<String> knownDefect,
       Set<String> phasesInWindow,
       Duration took) {}
 
@@ -112,7 +108,6 @@ class NoisyAwsScenarioTest {
           calls,
           s.sdk().retriesTaken(),
           failures.seen(),
-          knownDefect(s, failures.seen()),
           phasesDuring(changes, faults.throttleWindows().get(0)),
           Duration.between(Simulation.START, s.sim.clock().instant()));
     }
@@ -138,37 +133,6 @@ class NoisyAwsScenarioTest {
     phases.addAll(before.values());
     phases.remove("");
     return phases;
-  }
-
-  /**
-   * A known defect, while it is not fixed: the reboot command was sent but the write of the
-   * REBOOTING record that follows it failed (throttled), so the record still says ACTIVATING on a
-   * host that rebooted; the next look finds the update status gone with the old boot (404) and
-   * fails the activation. {@code TransientFaultAtEveryCallTest} (lambda) reproduces it without
-   * randomness.
-   */
-  private static Optional<String> knownDefect(Scenario s, List<FailureWatch.Seen> failures) {
-    if (failures.isEmpty()) {
-      return Optional.empty();
-    }
-    for (FailureWatch.Seen f : failures) {
-      String arn = s.host(f.host()).containerInstanceArn();
-      boolean rebootRecordLost =
-          f.value().startsWith("2/ACTIVATE_FAILED/ACTIVATING/")
-              && s.host(f.host()).reboots() > 0
-              && s.log()
-                  .lines()
-                  .anyMatch(
-                      l -> l.contains("\"message\":\"step failed: Reboot\"") && l.contains(arn));
-      if (!rebootRecordLost) {
-        return Optional.empty();
-      }
-    }
-    return Optional.of(
-        "known defect: the REBOOTING record was not written after the reboot command (a throttled"
-            + " PutAttributes), and ACTIVATING then took the rebooted host's missing status (404)"
-            + " for a failed activation: "
-            + failures);
   }
 
   /** Every outdated host is current with its record gone, or carries a failure record. */
@@ -203,7 +167,6 @@ class NoisyAwsScenarioTest {
   void everyHealthyHostEndsOnTheNewVersionAndNoneEverCarriesAFailureRecord(
       long seed, Duration throttleWindowAt) {
     Run run = run(noisy(seed, throttleWindowAt), VirtualTimeSdk.Retries.UPDATER);
-    run.knownDefect().ifPresent(Assumptions::abort);
 
     assertThat(run.failures()).as("failure records written on any host").isEmpty();
     assertThat(run.faults()).as("faults that reached the engine").isPositive();

@@ -47,7 +47,6 @@ class RetryModeMeasurement {
     long sdkRetries;
     Duration took = Duration.ZERO;
     int runsWithFailures;
-    int runsWithOnlyTheKnownDefect;
     final List<String> failures = new ArrayList<>();
 
     void add(NoisyAwsScenarioTest.Run r) {
@@ -61,9 +60,6 @@ class RetryModeMeasurement {
       took = took.plus(r.took());
       if (!r.failures().isEmpty()) {
         runsWithFailures++;
-        if (r.knownDefect().isPresent()) {
-          runsWithOnlyTheKnownDefect++;
-        }
         failures.addAll(r.failures().stream().map(Object::toString).toList());
       }
     }
@@ -71,7 +67,7 @@ class RetryModeMeasurement {
     String row(String label) {
       return String.format(
           Locale.ROOT,
-          "| %s | %d | %.2f (%d) | %.1f | %.2f | %.0f | %.0f | %.1f | %d (%d) | %d |",
+          "| %s | %d | %.2f (%d) | %.1f | %.2f | %.0f | %.0f | %.1f | %d | %d |",
           label,
           runs,
           passes / (double) runs,
@@ -82,7 +78,6 @@ class RetryModeMeasurement {
           sdkRetries / (double) runs,
           took.toSeconds() / 60.0 / runs,
           runsWithFailures,
-          runsWithOnlyTheKnownDefect,
           failures.size());
     }
   }
@@ -142,7 +137,7 @@ class RetryModeMeasurement {
     out.append(
         "| SDK retries | runs | passes to converge, mean (most) | faults that reached the engine"
             + " | passes a fault ended | calls | SDK retries | simulated minutes | runs with a"
-            + " failed healthy host (the known defect) | failure records |\n");
+            + " failed healthy host | failure records |\n");
     out.append("|---|---|---|---|---|---|---|---|---|---|\n");
     totals.forEach((r, t) -> out.append(t.row(r.label)).append('\n'));
     totals.forEach(
