@@ -52,8 +52,9 @@ public record HostError(Kind kind, OptionalInt httpStatus, String detail) {
   /** Whether asking again later, unchanged, may well succeed. */
   public boolean isTransient() {
     return switch (kind) {
-      case LOCKED, UNINITIALIZED, NOT_RUN -> true;
-      case NOTHING_TO_APPLY, WRONG_STATE, UNPARSEABLE, FAILED -> false;
+      // Garbled output is a fault of the transport, not an answer: a second read may be clean.
+      case LOCKED, UNINITIALIZED, NOT_RUN, UNPARSEABLE -> true;
+      case NOTHING_TO_APPLY, WRONG_STATE, FAILED -> false;
     };
   }
 

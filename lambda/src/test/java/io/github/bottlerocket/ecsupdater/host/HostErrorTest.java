@@ -74,9 +74,12 @@ class HostErrorTest {
   }
 
   @Test
-  void onlyLockUninitializedAndDeliveryProblemsAreTransient() {
+  void onlyLockUninitializedGarbledAndDeliveryProblemsAreTransient() {
     assertThat(Stream.of(HostError.Kind.values()).filter(k -> HostError.of(k, "").isTransient()))
         .containsExactlyInAnyOrder(
-            HostError.Kind.LOCKED, HostError.Kind.UNINITIALIZED, HostError.Kind.NOT_RUN);
+            HostError.Kind.LOCKED,
+            HostError.Kind.UNINITIALIZED,
+            HostError.Kind.NOT_RUN,
+            HostError.Kind.UNPARSEABLE);
   }
 }

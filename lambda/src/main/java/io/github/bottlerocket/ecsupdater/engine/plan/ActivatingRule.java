@@ -68,7 +68,10 @@ final class ActivatingRule {
       }
       case HostReply.Failed f -> {
         HostError.Kind k = f.error().kind();
-        if (k != HostError.Kind.WRONG_STATE && k != HostError.Kind.LOCKED) {
+        // Garbled output says nothing about the activation: the host's status decides.
+        if (k != HostError.Kind.WRONG_STATE
+            && k != HostError.Kind.LOCKED
+            && k != HostError.Kind.UNPARSEABLE) {
           return fail(c, v, Describe.error(f.error()));
         }
         wasLocked = k == HostError.Kind.LOCKED;
@@ -100,12 +103,13 @@ final class ActivatingRule {
           // The status lives on tmpfs: the host booted since the activation was sent.
           rebootedUnrecorded(v, false, "its update status was lost with a reboot");
       case HostReply.Failed f -> {
-        if (f.error().kind() != HostError.Kind.LOCKED) {
+        if (!f.error().isTransient()) {
           yield fail(c, v, Describe.error(f.error()));
         }
+        String kind = f.error().kind().name();
         yield pastLimit
-            ? notReady(c, v, r, "the update is still locked")
-            : Step.probe(v, "waiting for Ready (locked)");
+            ? notReady(c, v, r, "the status read still answers " + kind)
+            : Step.probe(v, "waiting for Ready (" + kind + ")");
       }
       case HostReply.Status st -> {
         UpdateStatus now = st.status();

@@ -27,40 +27,48 @@ final class StagingRule {
     PhaseRecord r = v.record().orElseThrow();
     HostReply reply = c.observation().phaseReplies().get(v.arn());
     return switch (reply) {
-      case null -> progress(v, r, Optional.empty(), "the download request's result", c);
+      case null ->
+          progress(v, r, Optional.empty(), Optional.of("the download request's result"), c);
       case HostReply.Pending p ->
-          progress(v, r, Optional.empty(), "the download request (SSM " + p.status() + ")", c);
-      case HostReply.Done d -> fail(c, v, "the download request printed no status");
+          progress(
+              v,
+              r,
+              Optional.empty(),
+              Optional.of("the download request (SSM " + p.status() + ")"),
+              c);
+      // No output, like garbled output, says nothing about the download: the status decides.
+      case HostReply.Done d -> progress(v, r, Optional.empty(), Optional.empty(), c);
       case HostReply.Failed f ->
           switch (f.error().kind()) {
             case WRONG_STATE, NOTHING_TO_APPLY ->
                 Step.release(v, Reason.UPDATE_WITHDRAWN, Describe.error(f.error()));
             case LOCKED ->
                 c.pastLimit(r)
-                    ? progress(v, r, Optional.empty(), "", c)
+                    ? progress(v, r, Optional.empty(), Optional.empty(), c)
                     : Step.resend(v, "another update command held the lock; asking again");
-            case UNINITIALIZED, UNPARSEABLE, FAILED, NOT_RUN ->
-                fail(c, v, Describe.error(f.error()));
+            case UNPARSEABLE -> progress(v, r, Optional.empty(), Optional.empty(), c);
+            case UNINITIALIZED, FAILED, NOT_RUN -> fail(c, v, Describe.error(f.error()));
           };
-      case HostReply.Status requested -> progress(v, r, Optional.of(requested.status()), "", c);
+      case HostReply.Status requested ->
+          progress(v, r, Optional.of(requested.status()), Optional.empty(), c);
     };
   }
 
   /**
    * @param atRequest the status the download request printed, once it answered
-   * @param awaiting what is awaited while the request has not answered
+   * @param awaiting what is awaited while the request has not answered; empty once it has
    */
   private static Step progress(
       InstanceView v,
       PhaseRecord r,
       Optional<UpdateStatus> atRequest,
-      String awaiting,
+      Optional<String> awaiting,
       PlanContext c) {
     boolean pastLimit = c.pastLimit(r);
     Optional<ProbeResult> probe = c.probeFor(v, r);
     if (probe.isEmpty()) {
-      if (atRequest.isEmpty() && !pastLimit) {
-        return Step.waitFor(v, awaiting);
+      if (awaiting.isPresent() && !pastLimit) {
+        return Step.waitFor(v, awaiting.get());
       }
       return Step.probe(
           v,

@@ -562,8 +562,13 @@ class PlannerTest {
           Arguments.of(HostError.Kind.NOTHING_TO_APPLY, "Release(a)"),
           Arguments.of(HostError.Kind.LOCKED, "Resend(a)"),
           Arguments.of(HostError.Kind.FAILED, "Fail(a)"),
-          Arguments.of(HostError.Kind.UNPARSEABLE, "Fail(a)"),
+          Arguments.of(HostError.Kind.UNPARSEABLE, "Probe(a)"),
           Arguments.of(HostError.Kind.NOT_RUN, "Fail(a)"));
+    }
+
+    @Test
+    void aDownloadRequestThatPrintedNothingIsJudgedByTheHostsStatus() {
+      assertThat(decisions(plan(staging(done())))).containsExactly("Probe(a)");
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -959,6 +964,30 @@ class PlannerTest {
 
       Decision.Verify v = only(plan(scene), Decision.Verify.class);
       assertThat(v.rebootSeen()).isFalse();
+    }
+
+    @Test
+    void garbledOutputNeverFailsAnActivationBeforeTheLimit() {
+      Scene scene = activating(error(HostError.Kind.UNPARSEABLE));
+      scene.host("a").probed(Duration.ofSeconds(1), error(HostError.Kind.UNPARSEABLE));
+
+      assertThat(decisions(plan(scene))).containsExactly("Probe(a)");
+    }
+
+    @Test
+    void garbledStatusAtALookAfterTheLimitIsNotReady() {
+      Scene scene = new Scene().services(daemon("agent"));
+      scene
+          .host("a")
+          .phase(Phase.ACTIVATING, Duration.ofMinutes(3), "cmd-a")
+          .status(InstanceStatus.DRAINING)
+          .tasks()
+          .replied(done())
+          .probed(Duration.ofSeconds(5), error(HostError.Kind.UNPARSEABLE));
+
+      Decision.Fail f = only(plan(scene), Decision.Fail.class);
+      assertThat(f.reason()).isEqualTo(FailureReason.ACTIVATE_FAILED);
+      assertThat(f.detail()).contains("UNPARSEABLE");
     }
 
     @Test
