@@ -486,6 +486,15 @@ public final class BottlerocketEcsUpdaterProps {
       return setting(Setting.METRICS_NAMESPACE, value);
     }
 
+    /**
+     * {@code TASK_PROTECTION}: {@code respect} (the default; grants {@code ecs:GetTaskProtection}
+     * on the clusters' tasks) makes an instance whose service tasks are protected from scale-in
+     * wait for the protection to end before its drain; {@code ignore} drains it like any other.
+     */
+    public Builder taskProtection(String value) {
+      return setting(Setting.TASK_PROTECTION, value);
+    }
+
     private Builder duration(Setting setting, Duration value) {
       return setting(setting, FunctionSettings.duration(value));
     }

@@ -34,6 +34,21 @@ final class NagAcknowledgements {
             NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
                 .reason(
+                    "ecs:GetTaskProtection is allowed on the tasks of each managed cluster"
+                        + " (task/<cluster name>/*): the tasks come and go, and the updater reads"
+                        + " the protection of whichever run on the instance it is about to drain.")
+                .appliesTo(
+                    List.of(
+                        RegexAppliesTo.builder()
+                            .regex(
+                                "/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):ecs:"
+                                    + "(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|[0-9]{12}):"
+                                    + "task\\/.+\\/\\*$/")
+                            .build()))
+                .build(),
+            NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason(
                     "ssm:SendCommand must also be allowed on each target instance, and an EC2"
                         + " instance ARN says nothing about its ECS cluster; the instances are"
                         + " limited to this account and region (and to a tag when instanceTag is"

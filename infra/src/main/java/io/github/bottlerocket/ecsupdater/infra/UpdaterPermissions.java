@@ -25,6 +25,14 @@ final class UpdaterPermissions {
   /** A tag that every instance the function may send commands to must carry. */
   record InstanceTag(String key, String value) {}
 
+  /**
+   * The instance gates that need calls of their own, each granted only when it is on.
+   *
+   * @param taskProtection whether drains wait for ECS task scale-in protection ({@code
+   *     TASK_PROTECTION=respect}): {@code ecs:GetTaskProtection}
+   */
+  record InstanceGates(boolean taskProtection) {}
+
   private final Stack stack;
   private final List<String> clusterArns;
   private final List<String> documentNames;
@@ -32,6 +40,7 @@ final class UpdaterPermissions {
   private final String logGroupArn;
   private final String controlParameterArn;
   private final Optional<InstanceTag> instanceTag;
+  private final InstanceGates gates;
 
   /**
    * @param stack the stack whose partition, region and account the ARNs are in
@@ -41,6 +50,7 @@ final class UpdaterPermissions {
    * @param logGroupArn the function's log group, as {@code LogGroup#getLogGroupArn()} gives it
    * @param controlParameterArn the stack-wide switch the function reads at every pass
    * @param instanceTag narrows {@code ssm:SendCommand} to instances with this tag
+   * @param gates the instance gates that are on
    */
   UpdaterPermissions(
       Stack stack,
@@ -49,7 +59,8 @@ final class UpdaterPermissions {
       Optional<String> eventBusArn,
       String logGroupArn,
       String controlParameterArn,
-      Optional<InstanceTag> instanceTag) {
+      Optional<InstanceTag> instanceTag,
+      InstanceGates gates) {
     this.stack = stack;
     this.clusterArns = List.copyOf(clusterArns);
     this.documentNames = List.copyOf(documentNames);
@@ -57,11 +68,22 @@ final class UpdaterPermissions {
     this.logGroupArn = logGroupArn;
     this.controlParameterArn = controlParameterArn;
     this.instanceTag = instanceTag;
+    this.gates = gates;
   }
 
   /** Every statement, in a fixed order. */
   List<PolicyStatement> statements() {
     List<PolicyStatement> all = new ArrayList<>(common());
+    if (gates.taskProtection()) {
+      // Scoped by the task ARN, which names its cluster. The updater only reads protection; it
+      // never calls UpdateTaskProtection.
+      all.add(
+          allow(
+              "ReadTaskProtection",
+              List.of("ecs:GetTaskProtection"),
+              clusterArns.stream().map(c -> arn("ecs", "task", clusterName(c) + "/*")).toList(),
+              Map.of()));
+    }
     eventBusArn.ifPresent(
         bus ->
             all.add(
@@ -164,6 +186,11 @@ final class UpdaterPermissions {
             List.of("ssm:ListCommands", "ssm:ListCommandInvocations", "ssm:GetCommandInvocation"),
             List.of("*"),
             Map.of()));
+  }
+
+  /** A cluster's name from its ARN, also when the ARN is only known at deploy time. */
+  private String clusterName(String clusterArn) {
+    return stack.splitArn(clusterArn, ArnFormat.SLASH_RESOURCE_NAME).getResourceName();
   }
 
   private Map<String, Object> inManagedClusters() {

@@ -110,6 +110,11 @@ class UpdaterPermissionsTest {
             List.of("*"),
             null),
         Arguments.of(
+            "ReadTaskProtection",
+            List.of("ecs:GetTaskProtection"),
+            List.of(arn("ecs", "task/prod/*"), arn("ecs", "task/batch/*")),
+            null),
+        Arguments.of(
             "PutUpdaterEvents",
             List.of("events:PutEvents"),
             List.of(arn("events", "event-bus/default")),
@@ -164,6 +169,24 @@ class UpdaterPermissionsTest {
         Fixtures.statements(Fixtures.template(p -> p.publishEvents(false)));
 
     assertThat(quiet).doesNotContainKey("PutUpdaterEvents");
+  }
+
+  @Test
+  void ignoringTaskProtectionGrantsNoReadOfIt() {
+    Map<String, Map<String, Object>> ignoring =
+        Fixtures.statements(Fixtures.template(p -> p.taskProtection("ignore")));
+
+    assertThat(ignoring).doesNotContainKey("ReadTaskProtection");
+    assertThat(ignoring.values())
+        .flatExtracting(st -> asList(st.get("Action")))
+        .doesNotContain("ecs:GetTaskProtection");
+  }
+
+  @Test
+  void noStatementChangesTaskProtection() {
+    assertThat(statements.values())
+        .flatExtracting(st -> asList(st.get("Action")))
+        .doesNotContain("ecs:UpdateTaskProtection");
   }
 
   @Test

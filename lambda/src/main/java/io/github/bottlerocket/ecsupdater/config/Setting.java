@@ -63,6 +63,9 @@ public enum Setting {
   EVENT_BUS("default", "EventBridge bus for the updater's events; 'none' sends none."),
   METRICS_NAMESPACE(
       "BottlerocketEcsUpdater", "CloudWatch namespace of the embedded-format metrics."),
+  TASK_PROTECTION(
+      "respect",
+      "'respect': an instance whose service tasks are protected from scale-in (ECS task scale-in protection) is not drained until the protection ends. 'ignore': drains do not look at it, and stop protected tasks like any other."),
   ALLOWED_CLUSTERS(
       "",
       "Comma-separated cluster names or ARNs this function may touch; empty allows any cluster its role reaches.");

@@ -95,6 +95,18 @@ public sealed interface Decision {
   /** Read the tasks on an instance before deciding. */
   record InspectTasks(InstanceView instance) implements ForInstance, Observe {}
 
+  /**
+   * Read the scale-in protection of these service tasks of the instance before its drain.
+   *
+   * @param taskArns the tasks a drain would stop, as read for this observation
+   */
+  record InspectTaskProtection(InstanceView instance, List<String> taskArns)
+      implements ForInstance, Observe {
+    public InspectTaskProtection {
+      taskArns = List.copyOf(taskArns);
+    }
+  }
+
   /** Read the cluster's services before deciding. */
   record InspectServices() implements Observe {}
 

@@ -7,6 +7,7 @@ import io.github.bottlerocket.ecsupdater.host.HostReply;
 import io.github.bottlerocket.ecsupdater.model.ClusterInfo;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.model.TaskInfo;
+import io.github.bottlerocket.ecsupdater.model.TaskProtection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,8 @@ import java.util.Set;
  * @param round this pass's update check of idle instances
  * @param seenDisconnected instances whose agent was seen disconnected while they rebooted
  * @param control what the stack-wide control switch says
+ * @param taskProtection by instance ARN: the scale-in protection of the service tasks of instances
+ *     whose protection was read for this observation (only before a drain)
  */
 public record Observation(
     Instant now,
@@ -47,7 +50,8 @@ public record Observation(
     boolean servicesFresh,
     CheckRound round,
     Set<String> seenDisconnected,
-    Control control) {
+    Control control,
+    Map<String, List<TaskProtection>> taskProtection) {
 
   public Observation {
     Objects.requireNonNull(now, "now");
@@ -62,6 +66,7 @@ public record Observation(
     Objects.requireNonNull(round, "round");
     seenDisconnected = Set.copyOf(seenDisconnected);
     Objects.requireNonNull(control, "control");
+    taskProtection = Map.copyOf(taskProtection);
   }
 
   /** When the cluster's idle instances were last checked, from the cluster tag. */

@@ -9,6 +9,7 @@ import io.github.bottlerocket.ecsupdater.engine.Outcome;
 import io.github.bottlerocket.ecsupdater.engine.PassListener;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
 import io.github.bottlerocket.ecsupdater.engine.Phase;
+import io.github.bottlerocket.ecsupdater.engine.Reason;
 import io.github.bottlerocket.ecsupdater.engine.Transition;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -30,7 +31,8 @@ import java.util.TreeMap;
  *   <caption>Metrics</caption>
  *   <tr><th>name</th><th>unit</th><th>dimensions</th><th>per</th></tr>
  *   <tr><td>UpdatesSucceeded, UpdatesFailed, UpdatesInProgress, InstancesWaiting,
- *       InstancesOutOfService, FailuresAgainstBudget, CircuitBreakerOpen, PassErrors</td>
+ *       InstancesOutOfService, FailuresAgainstBudget, CircuitBreakerOpen, PassErrors,
+ *       InstancesHeldByTaskProtection</td>
  *       <td>Count</td><td>Cluster; none</td><td>pass</td></tr>
  *   <tr><td>PassDuration</td><td>Seconds</td><td>Cluster; none</td><td>pass</td></tr>
  *   <tr><td>InstancesSkipped</td><td>Count</td><td>Cluster, Reason</td><td>pass</td></tr>
@@ -57,6 +59,12 @@ public final class EmfMetrics implements PassListener {
 
   /** Passes stopped by a fault. */
   public static final String PASS_ERRORS = "PassErrors";
+
+  /**
+   * Instances whose drain waits for the scale-in protection of their tasks to end; a cluster that
+   * shows one for hours has a task that keeps renewing its protection.
+   */
+  public static final String HELD_BY_TASK_PROTECTION = "InstancesHeldByTaskProtection";
 
   private static final ObjectMapper MAPPER = Json.MAPPER;
 
@@ -99,6 +107,11 @@ public final class EmfMetrics implements PassListener {
     pass.put(UPDATES_IN_PROGRESS, counts.get(Outcome.IN_PROGRESS));
     pass.put("InstancesWaiting", counts.get(Outcome.WAITING));
     pass.put(PASS_ERRORS, report.error().isPresent() ? 1 : 0);
+    pass.put(
+        HELD_BY_TASK_PROTECTION,
+        report.instances().stream()
+            .filter(i -> i.reason().filter(r -> r == Reason.TASK_PROTECTED).isPresent())
+            .count());
     report
         .cluster()
         .ifPresent(
@@ -190,6 +203,7 @@ public final class EmfMetrics implements PassListener {
           UPDATES_IN_PROGRESS,
           "InstancesWaiting",
           PASS_ERRORS,
+          HELD_BY_TASK_PROTECTION,
           "InstancesOutOfService",
           "FailuresAgainstBudget",
           CIRCUIT_BREAKER_OPEN);

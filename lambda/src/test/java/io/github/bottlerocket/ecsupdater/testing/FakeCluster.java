@@ -11,6 +11,7 @@ import io.github.bottlerocket.ecsupdater.model.InvocationStatus;
 import io.github.bottlerocket.ecsupdater.model.Resources;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.model.TaskInfo;
+import io.github.bottlerocket.ecsupdater.model.TaskProtection;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
 import io.github.bottlerocket.ecsupdater.port.ClusterNotFoundException;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
@@ -94,6 +95,10 @@ public final class FakeCluster implements EcsPort, SsmPort {
     public Duration drainTakes = Duration.ZERO;
 
     public Instant drainStarted;
+
+    /** Task ARN to the end of its scale-in protection. */
+    public final Map<String, Instant> protectedUntil = new HashMap<>();
+
     public final List<String> rebootedWithTasks = new ArrayList<>();
 
     Host(String id) {
@@ -222,6 +227,25 @@ public final class FakeCluster implements EcsPort, SsmPort {
                   : t);
     }
     return List.copyOf(h.tasks);
+  }
+
+  @Override
+  public List<TaskProtection> taskProtection(String clusterArn, List<String> taskArns) {
+    call("ecs:GetTaskProtection " + taskArns.size());
+    List<TaskProtection> out = new ArrayList<>();
+    for (String arn : taskArns) {
+      Instant until =
+          hosts.values().stream()
+              .map(h -> h.protectedUntil.get(arn))
+              .filter(t -> t != null)
+              .findFirst()
+              .orElse(null);
+      out.add(
+          until != null && clock.instant().isBefore(until)
+              ? TaskProtection.protectedUntil(arn, Optional.of(until))
+              : TaskProtection.notProtected(arn));
+    }
+    return out;
   }
 
   private boolean isDaemon(TaskInfo t) {

@@ -23,6 +23,7 @@ import io.github.bottlerocket.ecsupdater.model.InvocationStatus;
 import io.github.bottlerocket.ecsupdater.model.Resources;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.model.TaskInfo;
+import io.github.bottlerocket.ecsupdater.model.TaskProtection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,6 +53,8 @@ public final class Scene {
   private final Map<String, HostReply> phaseReplies = new HashMap<>();
   private final Map<String, ProbeResult> probes = new HashMap<>();
   private final Map<String, List<TaskInfo>> tasks = new HashMap<>();
+  private final Map<String, List<TaskProtection>> taskProtection = new HashMap<>();
+  private final Set<String> protectionUnread = new HashSet<>();
   private List<ServiceInfo> services;
   private CheckRound round = new CheckRound.NotStarted();
   private final Set<String> seenDisconnected = new HashSet<>();
@@ -183,6 +186,23 @@ public final class Scene {
       return this;
     }
 
+    /**
+     * The scale-in protection of its tasks, as read for this observation. Without it, the tasks of
+     * an instance whose tasks were read count as read and not protected.
+     */
+    public Host taskProtection(TaskProtection... list) {
+      taskProtection.put(arn(id), List.of(list));
+      protectionUnread.remove(arn(id));
+      return this;
+    }
+
+    /** The scale-in protection of its tasks was not read in this observation. */
+    public Host protectionUnread() {
+      taskProtection.remove(arn(id));
+      protectionUnread.add(arn(id));
+      return this;
+    }
+
     public Host seenDisconnected() {
       seenDisconnected.add(arn(id));
       return this;
@@ -263,6 +283,14 @@ public final class Scene {
         .map(Host::build)
         .sorted((a, b) -> a.arn().compareTo(b.arn()))
         .forEach(i -> views.add(InstanceView.of(i, now)));
+    Map<String, List<TaskProtection>> protection = new HashMap<>(taskProtection);
+    tasks.forEach(
+        (arn, list) -> {
+          if (!protectionUnread.contains(arn)) {
+            protection.putIfAbsent(
+                arn, list.stream().map(t -> TaskProtection.notProtected(t.arn())).toList());
+          }
+        });
     return new Observation(
         now,
         Settings.fromEnvironment(env),
@@ -276,7 +304,8 @@ public final class Scene {
         services != null,
         round,
         seenDisconnected,
-        control);
+        control,
+        protection);
   }
 
   /** What the stack-wide control switch says in this observation. */

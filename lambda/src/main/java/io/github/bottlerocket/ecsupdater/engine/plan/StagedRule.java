@@ -59,7 +59,9 @@ final class StagedRule {
                 Outcome.WAITING,
                 b.block().reason(),
                 b.block().detail(),
-                "drain when it is allowed and safe"));
+                b.until()
+                    .map(t -> "drain after " + t + " if it is allowed and safe then")
+                    .orElse("drain when it is allowed and safe")));
       }
       case DrainCheck.NeedsData n -> {
         return new Step(

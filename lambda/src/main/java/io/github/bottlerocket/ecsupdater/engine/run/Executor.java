@@ -271,6 +271,9 @@ final class Executor {
       case Decision.InspectServices is -> {
         return false;
       }
+      case Decision.InspectTaskProtection ip -> {
+        return false;
+      }
       case Decision.Probe p -> {
         String id = send(HostCommand.STATUS, p.instance());
         observer.probeSent(p.instance().arn(), id, now);

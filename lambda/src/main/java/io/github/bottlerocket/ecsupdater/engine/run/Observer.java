@@ -18,6 +18,7 @@ import io.github.bottlerocket.ecsupdater.model.CommandInvocation;
 import io.github.bottlerocket.ecsupdater.model.ContainerInstance;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.model.TaskInfo;
+import io.github.bottlerocket.ecsupdater.model.TaskProtection;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
 import io.github.bottlerocket.ecsupdater.port.SsmPort;
@@ -68,6 +69,7 @@ final class Observer {
   private final Set<String> seenDisconnected = new HashSet<>();
 
   private Map<String, List<TaskInfo>> tasks = new HashMap<>();
+  private Map<String, List<TaskProtection>> taskProtection = new HashMap<>();
   private Optional<List<ServiceInfo>> services = Optional.empty();
   private Instant servicesReadAt = Instant.MIN;
   private boolean servicesFresh;
@@ -155,6 +157,7 @@ final class Observer {
     refreshProbes();
     refreshRound(now);
     tasks = new HashMap<>();
+    taskProtection = new HashMap<>();
     servicesFresh = false;
     if (!now.isBefore(servicesReadAt.plus(SERVICES_MAX_AGE))) {
       services = Optional.empty();
@@ -174,6 +177,9 @@ final class Observer {
         switch (d) {
           case Decision.InspectTasks it ->
               tasks.computeIfAbsent(it.instance().arn(), arn -> ecs.listTasks(cluster.arn(), arn));
+          case Decision.InspectTaskProtection ip ->
+              taskProtection.computeIfAbsent(
+                  ip.instance().arn(), arn -> ecs.taskProtection(cluster.arn(), ip.taskArns()));
           case Decision.InspectServices is -> {
             if (!servicesFresh) {
               services = Optional.of(ecs.listServices(cluster.arn()));
@@ -295,7 +301,8 @@ final class Observer {
         servicesFresh,
         round,
         seenDisconnected,
-        control);
+        control,
+        taskProtection);
   }
 
   private HostReply reply(HostCommand command, String commandId, String ec2InstanceId) {
