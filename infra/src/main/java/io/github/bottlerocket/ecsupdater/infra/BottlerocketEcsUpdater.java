@@ -214,8 +214,12 @@ public final class BottlerocketEcsUpdater extends Construct {
   private static UpdaterPermissions.InstanceGates instanceGates(BottlerocketEcsUpdaterProps props) {
     Settings s =
         Settings.fromEnvironment(
-            Map.of(Setting.TASK_PROTECTION.key(), props.getSetting(Setting.TASK_PROTECTION)));
-    return new UpdaterPermissions.InstanceGates(s.respectTaskProtection());
+            Map.of(
+                Setting.TASK_PROTECTION.key(),
+                props.getSetting(Setting.TASK_PROTECTION),
+                Setting.SCALE_IN_SHIELD.key(),
+                props.getSetting(Setting.SCALE_IN_SHIELD)));
+    return new UpdaterPermissions.InstanceGates(s.respectTaskProtection(), s.scaleInShield());
   }
 
   /** The updater function. */

@@ -495,6 +495,16 @@ public final class BottlerocketEcsUpdaterProps {
       return setting(Setting.TASK_PROTECTION, value);
     }
 
+    /**
+     * {@code SCALE_IN_SHIELD}: when true (the default; grants {@code
+     * autoscaling:DescribeAutoScalingInstances} and {@code autoscaling:SetInstanceProtection}), an
+     * instance of an Auto Scaling group is protected from scale-in while the updater has it out of
+     * service; false never touches scale-in protection.
+     */
+    public Builder scaleInShield(boolean value) {
+      return setting(Setting.SCALE_IN_SHIELD, Boolean.toString(value));
+    }
+
     private Builder duration(Setting setting, Duration value) {
       return setting(setting, FunctionSettings.duration(value));
     }

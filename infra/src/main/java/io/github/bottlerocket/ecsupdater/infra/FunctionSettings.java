@@ -50,7 +50,8 @@ final class FunctionSettings {
           CONTROL_INTERVAL,
           COMMAND_DELIVERY_TIMEOUT,
           METRICS_NAMESPACE,
-          TASK_PROTECTION ->
+          TASK_PROTECTION,
+          SCALE_IN_SHIELD ->
           true;
       case SSM_DOCUMENT_PREFIX, EVENT_BUS, ALLOWED_CLUSTERS, CONTROL_PARAMETER -> false;
     };

@@ -30,8 +30,11 @@ final class UpdaterPermissions {
    *
    * @param taskProtection whether drains wait for ECS task scale-in protection ({@code
    *     TASK_PROTECTION=respect}): {@code ecs:GetTaskProtection}
+   * @param scaleInShield whether drains protect Auto Scaling instances from scale-in ({@code
+   *     SCALE_IN_SHIELD=true}): {@code autoscaling:DescribeAutoScalingInstances} and {@code
+   *     autoscaling:SetInstanceProtection}
    */
-  record InstanceGates(boolean taskProtection) {}
+  record InstanceGates(boolean taskProtection, boolean scaleInShield) {}
 
   private final Stack stack;
   private final List<String> clusterArns;
@@ -83,6 +86,38 @@ final class UpdaterPermissions {
               List.of("ecs:GetTaskProtection"),
               clusterArns.stream().map(c -> arn("ecs", "task", clusterName(c) + "/*")).toList(),
               Map.of()));
+    }
+    if (gates.scaleInShield()) {
+      // DescribeAutoScalingInstances supports no resource type and no condition key: "*" only.
+      all.add(
+          allow(
+              "ReadAutoScalingMembership",
+              List.of("autoscaling:DescribeAutoScalingInstances"),
+              List.of("*"),
+              Map.of()));
+      // SetInstanceProtection acts on the group. Which groups hold a cluster's instances is not
+      // known at synth time, so the ARN names every group of the account and region; with an
+      // instance tag, only groups that carry the same tag (as a group does that propagates it to
+      // its instances).
+      all.add(
+          allow(
+              "ShieldInstancesFromScaleIn",
+              List.of("autoscaling:SetInstanceProtection"),
+              List.of(
+                  stack.formatArn(
+                      ArnComponents.builder()
+                          .service("autoscaling")
+                          .resource("autoScalingGroup")
+                          .resourceName("*:autoScalingGroupName/*")
+                          .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+                          .build())),
+              instanceTag
+                  .<Map<String, Object>>map(
+                      t ->
+                          Map.of(
+                              "StringEquals",
+                              Map.of("autoscaling:ResourceTag/" + t.key(), List.of(t.value()))))
+                  .orElse(Map.of())));
     }
     eventBusArn.ifPresent(
         bus ->

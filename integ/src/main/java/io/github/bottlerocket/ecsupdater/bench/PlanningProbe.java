@@ -88,6 +88,7 @@ public final class PlanningProbe {
             new CheckRound.Done(replies, now),
             Set.of(),
             Control.NONE,
+            Map.of(),
             Map.of());
     views = null;
     replies = null;

@@ -10,6 +10,7 @@ import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -42,6 +43,7 @@ public final class AwsClients implements AutoCloseable {
   private final Lazy<EcsClient> ecs;
   private final Lazy<SsmClient> ssm;
   private final Lazy<EventBridgeClient> events;
+  private final Lazy<AutoScalingClient> autoScaling;
 
   /**
    * Clients with an explicit endpoint and a region given by name, for the command-line runner.
@@ -117,6 +119,22 @@ public final class AwsClients implements AutoCloseable {
               credentials.ifPresent(b::credentialsProvider);
               return b.build();
             });
+    this.autoScaling =
+        new Lazy<>(
+            () -> {
+              var b =
+                  AutoScalingClient.builder()
+                      .httpClient(http.get())
+                      .overrideConfiguration(override);
+              endpoint.ifPresent(b::endpointOverride);
+              region.ifPresent(b::region);
+              credentials.ifPresent(b::credentialsProvider);
+              return b.build();
+            });
+  }
+
+  public AutoScalingClient autoScaling() {
+    return autoScaling.get();
   }
 
   public EcsClient ecs() {
@@ -145,6 +163,7 @@ public final class AwsClients implements AutoCloseable {
   public void close() {
     ecs.ifCreated(EcsClient::close);
     ssm.ifCreated(SsmClient::close);
+    autoScaling.ifCreated(AutoScalingClient::close);
     events.ifCreated(EventBridgeClient::close);
     http.ifCreated(SdkHttpClient::close);
   }

@@ -45,7 +45,8 @@ public record Settings(
     Optional<String> eventBus,
     String metricsNamespace,
     Set<String> allowedClusters,
-    boolean respectTaskProtection) {
+    boolean respectTaskProtection,
+    boolean scaleInShield) {
 
   /**
    * The largest {@link #maxConcurrent()} accepted; ECS itself caps a cluster at 5,000 instances.
@@ -165,6 +166,7 @@ public record Settings(
             Setting.TASK_PROTECTION,
             Map.of("respect", true, "ignore", false),
             "respect (no drain while a service task is protected from scale-in) or ignore");
+    boolean scaleInShield = r.bool(Setting.SCALE_IN_SHIELD);
 
     // Settings that only make sense together.
     if (r.valid(Setting.DEADLINE_MARGIN, Setting.MAX_PASS_DURATION)
@@ -243,7 +245,8 @@ public record Settings(
         bus,
         namespace,
         allowed,
-        respectTaskProtection);
+        respectTaskProtection,
+        scaleInShield);
   }
 
   /** A copy with {@code maxConcurrent} replaced, for a per-invocation override. */
@@ -275,7 +278,8 @@ public record Settings(
         eventBus,
         metricsNamespace,
         allowedClusters,
-        respectTaskProtection);
+        respectTaskProtection,
+        scaleInShield);
   }
 
   /** Collects problems so that one error lists all of them. */

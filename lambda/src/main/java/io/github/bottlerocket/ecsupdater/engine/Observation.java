@@ -4,6 +4,7 @@ import io.github.bottlerocket.ecsupdater.Echo;
 import io.github.bottlerocket.ecsupdater.config.Flag;
 import io.github.bottlerocket.ecsupdater.config.Settings;
 import io.github.bottlerocket.ecsupdater.host.HostReply;
+import io.github.bottlerocket.ecsupdater.model.AutoScalingInstance;
 import io.github.bottlerocket.ecsupdater.model.ClusterInfo;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.model.TaskInfo;
@@ -36,6 +37,9 @@ import java.util.Set;
  * @param control what the stack-wide control switch says
  * @param taskProtection by instance ARN: the scale-in protection of the service tasks of instances
  *     whose protection was read for this observation (only before a drain)
+ * @param autoScaling by instance ARN: the Auto Scaling group and scale-in protection of instances
+ *     whose membership was read for this observation (only before a drain); empty for an instance
+ *     of no group
  */
 public record Observation(
     Instant now,
@@ -51,7 +55,8 @@ public record Observation(
     CheckRound round,
     Set<String> seenDisconnected,
     Control control,
-    Map<String, List<TaskProtection>> taskProtection) {
+    Map<String, List<TaskProtection>> taskProtection,
+    Map<String, Optional<AutoScalingInstance>> autoScaling) {
 
   public Observation {
     Objects.requireNonNull(now, "now");
@@ -67,6 +72,7 @@ public record Observation(
     seenDisconnected = Set.copyOf(seenDisconnected);
     Objects.requireNonNull(control, "control");
     taskProtection = Map.copyOf(taskProtection);
+    autoScaling = Map.copyOf(autoScaling);
   }
 
   /** When the cluster's idle instances were last checked, from the cluster tag. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.bottlerocket.ecsupdater.Json;
+import io.github.bottlerocket.ecsupdater.engine.FailureReason;
 import io.github.bottlerocket.ecsupdater.engine.InstanceReport;
 import io.github.bottlerocket.ecsupdater.engine.Outcome;
 import io.github.bottlerocket.ecsupdater.engine.PassListener;
@@ -11,6 +12,7 @@ import io.github.bottlerocket.ecsupdater.engine.PassReport;
 import io.github.bottlerocket.ecsupdater.engine.Phase;
 import io.github.bottlerocket.ecsupdater.engine.Reason;
 import io.github.bottlerocket.ecsupdater.engine.Transition;
+import io.github.bottlerocket.ecsupdater.port.AwsFault;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +34,7 @@ import java.util.TreeMap;
  *   <tr><th>name</th><th>unit</th><th>dimensions</th><th>per</th></tr>
  *   <tr><td>UpdatesSucceeded, UpdatesFailed, UpdatesInProgress, InstancesWaiting,
  *       InstancesOutOfService, FailuresAgainstBudget, CircuitBreakerOpen, PassErrors,
- *       InstancesHeldByTaskProtection</td>
+ *       InstancesHeldByTaskProtection, ScaleInShieldFailures</td>
  *       <td>Count</td><td>Cluster; none</td><td>pass</td></tr>
  *   <tr><td>PassDuration</td><td>Seconds</td><td>Cluster; none</td><td>pass</td></tr>
  *   <tr><td>InstancesSkipped</td><td>Count</td><td>Cluster, Reason</td><td>pass</td></tr>
@@ -65,6 +67,13 @@ public final class EmfMetrics implements PassListener {
    * shows one for hours has a task that keeps renewing its protection.
    */
   public static final String HELD_BY_TASK_PROTECTION = "InstancesHeldByTaskProtection";
+
+  /**
+   * Scale-in protections Auto Scaling would not set before a drain (the drain did not start) or
+   * clear after it (the instance stays protected); any is worth an alarm: the role or the group's
+   * tag is wrong.
+   */
+  public static final String SCALE_IN_SHIELD_FAILURES = "ScaleInShieldFailures";
 
   private static final ObjectMapper MAPPER = Json.MAPPER;
 
@@ -112,6 +121,20 @@ public final class EmfMetrics implements PassListener {
         report.instances().stream()
             .filter(i -> i.reason().filter(r -> r == Reason.TASK_PROTECTED).isPresent())
             .count());
+    pass.put(
+        SCALE_IN_SHIELD_FAILURES,
+        report.transitions().stream()
+                .filter(
+                    t ->
+                        t.reason()
+                            .filter(r -> r == FailureReason.SCALE_IN_SHIELD_FAILED)
+                            .isPresent())
+                .count()
+            + report.faults().stream()
+                .filter(f -> f.operation().equals("autoscaling:SetInstanceProtection"))
+                .filter(f -> !AwsFault.Kind.valueOf(f.kind()).isTransient())
+                .mapToInt(PassReport.Fault::count)
+                .sum());
     report
         .cluster()
         .ifPresent(
@@ -204,6 +227,7 @@ public final class EmfMetrics implements PassListener {
           "InstancesWaiting",
           PASS_ERRORS,
           HELD_BY_TASK_PROTECTION,
+          SCALE_IN_SHIELD_FAILURES,
           "InstancesOutOfService",
           "FailuresAgainstBudget",
           CIRCUIT_BREAKER_OPEN);

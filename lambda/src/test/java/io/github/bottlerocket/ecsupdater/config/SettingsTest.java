@@ -81,6 +81,13 @@ class SettingsTest {
   }
 
   @Test
+  void theScaleInShieldIsOnUnlessSwitchedOff() {
+    assertThat(Settings.defaults().scaleInShield()).isTrue();
+    assertThat(Settings.fromEnvironment(Map.of("SCALE_IN_SHIELD", "off")).scaleInShield())
+        .isFalse();
+  }
+
+  @Test
   void blankValuesTakeTheDefault() {
     assertThat(Settings.fromEnvironment(Map.of("MAX_CONCURRENT", "  ")).maxConcurrent())
         .isEqualTo(1);

@@ -168,6 +168,10 @@ class BadConfigurationTest {
             "false",
             "TASK_PROTECTION must be respect (no drain while a service task is protected from scale-in) or ignore, got 'false'"),
         Arguments.of(
+            Setting.SCALE_IN_SHIELD,
+            "respect",
+            "SCALE_IN_SHIELD must be true, yes, 1 or on, or false, no, 0 or off, got 'respect'"),
+        Arguments.of(
             Setting.ALLOWED_CLUSTERS,
             ",",
             "ALLOWED_CLUSTERS must be comma-separated cluster names or ARNs (or empty for any cluster); "

@@ -16,6 +16,7 @@ import io.github.bottlerocket.ecsupdater.host.HostError;
 import io.github.bottlerocket.ecsupdater.host.HostReply;
 import io.github.bottlerocket.ecsupdater.host.StatusParser;
 import io.github.bottlerocket.ecsupdater.host.UpdateStatus;
+import io.github.bottlerocket.ecsupdater.model.AutoScalingInstance;
 import io.github.bottlerocket.ecsupdater.model.ClusterInfo;
 import io.github.bottlerocket.ecsupdater.model.ContainerInstance;
 import io.github.bottlerocket.ecsupdater.model.InstanceStatus;
@@ -55,6 +56,8 @@ public final class Scene {
   private final Map<String, List<TaskInfo>> tasks = new HashMap<>();
   private final Map<String, List<TaskProtection>> taskProtection = new HashMap<>();
   private final Set<String> protectionUnread = new HashSet<>();
+  private final Map<String, Optional<AutoScalingInstance>> groups = new HashMap<>();
+  private final Set<String> groupUnread = new HashSet<>();
   private List<ServiceInfo> services;
   private CheckRound round = new CheckRound.NotStarted();
   private final Set<String> seenDisconnected = new HashSet<>();
@@ -203,6 +206,27 @@ public final class Scene {
       return this;
     }
 
+    /**
+     * Its Auto Scaling group as read for this observation. Without it, an instance whose tasks were
+     * read counts as read and in no group.
+     */
+    public Host inGroup(String group, boolean protectedFromScaleIn) {
+      groups.put(
+          arn(id),
+          Optional.of(
+              new AutoScalingInstance(
+                  ec2(id), group, AutoScalingInstance.IN_SERVICE, protectedFromScaleIn)));
+      groupUnread.remove(arn(id));
+      return this;
+    }
+
+    /** Its Auto Scaling group was not read in this observation. */
+    public Host groupUnread() {
+      groups.remove(arn(id));
+      groupUnread.add(arn(id));
+      return this;
+    }
+
     public Host seenDisconnected() {
       seenDisconnected.add(arn(id));
       return this;
@@ -291,6 +315,10 @@ public final class Scene {
                 arn, list.stream().map(t -> TaskProtection.notProtected(t.arn())).toList());
           }
         });
+    Map<String, Optional<AutoScalingInstance>> membership = new HashMap<>(groups);
+    tasks.keySet().stream()
+        .filter(arn -> !groupUnread.contains(arn))
+        .forEach(arn -> membership.putIfAbsent(arn, Optional.empty()));
     return new Observation(
         now,
         Settings.fromEnvironment(env),
@@ -305,7 +333,8 @@ public final class Scene {
         round,
         seenDisconnected,
         control,
-        protection);
+        protection,
+        membership);
   }
 
   /** What the stack-wide control switch says in this observation. */

@@ -3,6 +3,7 @@ package io.github.bottlerocket.ecsupdater.engine.plan;
 import io.github.bottlerocket.ecsupdater.engine.Decision;
 import io.github.bottlerocket.ecsupdater.engine.InstanceView;
 import io.github.bottlerocket.ecsupdater.engine.Reason;
+import io.github.bottlerocket.ecsupdater.model.AutoScalingInstance;
 import io.github.bottlerocket.ecsupdater.model.TaskInfo;
 import io.github.bottlerocket.ecsupdater.model.TaskProtection;
 import java.time.Instant;
@@ -12,10 +13,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The checks of one instance that need a read of their own, made last before its drain, when
- * nothing else holds it: ECS task scale-in protection of its service tasks ({@code
- * TASK_PROTECTION}). They are read for the instance about to drain only, and again at the drain
- * decision; a drain already under way is never undone for them.
+ * What one instance needs read of its own before its drain, when nothing else holds it: the ECS
+ * task scale-in protection of its service tasks ({@code TASK_PROTECTION}), which can hold the
+ * drain, and its Auto Scaling group and scale-in protection ({@code SCALE_IN_SHIELD}), which say
+ * what the drain does to that flag. Both are read for the instance about to drain only, and again
+ * at the drain decision; a drain already under way is never undone for them.
  */
 final class InstanceGuards {
   /** How many protected tasks a report line names before it counts the rest. */
@@ -42,11 +44,32 @@ final class InstanceGuards {
     if (held.isPresent()) {
       return held;
     }
+    if (c.settings().scaleInShield()
+        && !v.ec2InstanceId().isEmpty()
+        && !c.observation().autoScaling().containsKey(v.arn())) {
+      needs.add(new Decision.InspectAutoScaling(v));
+    }
     if (!needs.isEmpty()) {
       c.slots().takeDrain(v);
       return Optional.of(new DrainCheck.NeedsData(needs));
     }
     return Optional.empty();
+  }
+
+  /**
+   * What the drain of {@code v} does about its scale-in protection: nothing when SCALE_IN_SHIELD is
+   * off or the instance is in no group (or not in service there, so that no scale-in picks it);
+   * otherwise protect it, or leave it as it is when it is protected already.
+   */
+  static Optional<Decision.ScaleInShield> shieldFor(PlanContext c, InstanceView v) {
+    if (!c.settings().scaleInShield()) {
+      return Optional.empty();
+    }
+    return c.observation()
+        .autoScaling()
+        .getOrDefault(v.arn(), Optional.empty())
+        .filter(AutoScalingInstance::inService)
+        .map(i -> new Decision.ScaleInShield(i.groupName(), i.protectedFromScaleIn()));
   }
 
   /**

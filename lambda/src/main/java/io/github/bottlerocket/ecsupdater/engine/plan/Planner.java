@@ -54,7 +54,8 @@ public final class Planner {
               d ->
                   d instanceof Decision.InspectTasks
                       || d instanceof Decision.InspectServices
-                      || d instanceof Decision.InspectTaskProtection);
+                      || d instanceof Decision.InspectTaskProtection
+                      || d instanceof Decision.InspectAutoScaling);
     }
   }
 

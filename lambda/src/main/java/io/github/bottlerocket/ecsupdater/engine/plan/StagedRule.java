@@ -127,7 +127,7 @@ final class StagedRule {
         c.slots().grant(v);
         yield Step.of(
             v,
-            new Decision.StartDrain(v),
+            new Decision.StartDrain(v, InstanceGuards.shieldFor(c, v)),
             Verdict.inProgress(draining, "reboot once only daemon tasks remain").with(now));
       }
     };

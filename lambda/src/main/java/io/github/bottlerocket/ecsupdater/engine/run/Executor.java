@@ -38,7 +38,13 @@ import java.util.logging.Logger;
  *   <li>a host command is sent before its phase is recorded, so a recorded phase always names a
  *       command that exists (a command sent but not recorded is found again by the next check);
  *   <li>on success the instance is set ACTIVE before the record is deleted; on failure the failure
- *       is recorded before anything is undone.
+ *       is recorded before anything is undone;
+ *   <li>before a drain, what the updater found of the instance's scale-in protection is recorded (a
+ *       mark on the drain's record) before the protection is set, and the protection is set before
+ *       the instance is set DRAINING; it is cleared again before the instance is set ACTIVE and
+ *       before the record that carries the mark is deleted or replaced, so a pass stopped at any
+ *       point leaves the next pass the fact it needs to restore it ({@link ScaleInShield}). A host
+ *       that does not come back keeps its record, and so its protection.
  * </ul>
  */
 final class Executor {
@@ -46,6 +52,7 @@ final class Executor {
 
   private final EcsPort ecs;
   private final SsmPort ssm;
+  private final ScaleInShield shield;
   private final Settings s;
   private final PassOptions options;
   private final Observer observer;
@@ -56,6 +63,7 @@ final class Executor {
   Executor(
       EcsPort ecs,
       SsmPort ssm,
+      ScaleInShield shield,
       Settings s,
       PassOptions options,
       Observer observer,
@@ -64,6 +72,7 @@ final class Executor {
       String runId) {
     this.ecs = ecs;
     this.ssm = ssm;
+    this.shield = shield;
     this.s = s;
     this.options = options;
     this.observer = observer;
@@ -274,6 +283,9 @@ final class Executor {
       case Decision.InspectTaskProtection ip -> {
         return false;
       }
+      case Decision.InspectAutoScaling ia -> {
+        return false;
+      }
       case Decision.Probe p -> {
         String id = send(HostCommand.STATUS, p.instance());
         observer.probeSent(p.instance().arn(), id, now);
@@ -317,6 +329,7 @@ final class Executor {
       case Decision.StartDrain sd -> startDrain(sd, now);
       case Decision.RevertToStaged rv -> {
         PhaseRecord old = rv.instance().record().orElseThrow();
+        String restored = shield.restore(rv.instance(), old);
         PhaseRecord r =
             new PhaseRecord(
                 Phase.STAGED,
@@ -326,7 +339,7 @@ final class Executor {
                 Optional.empty(),
                 Optional.empty());
         writeRecord(rv.instance(), r);
-        emit(rv, r, rv.note(), now);
+        emit(rv, r, rv.note() + restored, now);
       }
       case Decision.Activate a ->
           advance(a, HostCommand.ACTIVATE, "drained; activating the update", now);
@@ -345,6 +358,7 @@ final class Executor {
       case Decision.Complete c -> complete(c, now);
       case Decision.Fail f -> fail(f, now);
       case Decision.Release rl -> {
+        rl.instance().record().ifPresent(old -> shield.restore(rl.instance(), old));
         deleteAttributes(rl.instance(), List.of(StateAttributes.STATE));
         log.transition(
             rl,
@@ -391,7 +405,29 @@ final class Executor {
       // Re-applying a drain that was recorded but not applied: keep its start.
       r = old;
     }
+    r = ScaleInShield.marked(r, d.shield());
     writeRecord(v, r);
+    try {
+      shield.protect(v, r, d.shield());
+    } catch (AwsFault e) {
+      if (e.kind().isTransient()) {
+        // The record stays; the next observation applies the drain again.
+        throw e;
+      }
+      // Refused, so not set: nothing to restore, unless an earlier attempt set it.
+      PhaseRecord notSet =
+          old.has(PhaseRecord.Mark.SCALE_IN_SHIELD_SET)
+              ? r
+              : r.without(PhaseRecord.Mark.SCALE_IN_SHIELD_SET);
+      fail(
+          new Decision.Fail(
+              v.withRecord(Optional.of(notSet)),
+              FailureReason.SCALE_IN_SHIELD_FAILED,
+              e.getMessage(),
+              Decision.Undo.NOTHING),
+          now);
+      return;
+    }
     // One instance per call, so any refusal is this instance's (ECS may name it by a short ARN).
     Map<String, String> refused =
         ecs.updateInstancesState(clusterArn(), List.of(v.arn()), InstanceStatus.DRAINING);
@@ -405,7 +441,7 @@ final class Executor {
           now);
       return;
     }
-    emit(d, r, "instance set DRAINING", now);
+    emit(d, r, "instance set DRAINING" + (d.note().isEmpty() ? "" : "; " + d.note()), now);
   }
 
   private void advance(Decision.Change d, HostCommand command, String detail, Instant now) {
@@ -436,6 +472,7 @@ final class Executor {
   private void complete(Decision.Complete c, Instant now) {
     InstanceView v = c.instance();
     PhaseRecord old = v.record().orElseThrow();
+    String restored = shield.restore(v, old);
     Map<String, String> refused =
         ecs.updateInstancesState(clusterArn(), List.of(v.arn()), InstanceStatus.ACTIVE);
     // An instance deregistered meanwhile (INACTIVE) is done; anything else is retried next pass.
@@ -452,7 +489,8 @@ final class Executor {
     }
     deleteAttributes(v, delete);
     Optional<Duration> out = old.outOfServiceSince().map(t -> Duration.between(t, now));
-    log.transition(c, Optional.empty(), old.fromVersion(), old.targetVersion(), c.note(), out, now);
+    log.transition(
+        c, Optional.empty(), old.fromVersion(), old.targetVersion(), c.note() + restored, out, now);
     log.finalLine(Lines.updated(v, old, c.runningVersion(), out));
   }
 
@@ -476,6 +514,7 @@ final class Executor {
         log.stepFailed(v.arn(), "Cancel", e);
       }
     }
+    String restored = f.keepRecord() ? "" : shield.restore(v, old);
     boolean drainedByUs = old.phase().isOutOfService();
     if (f.reactivate() && drainedByUs && v.instance().status() == InstanceStatus.DRAINING) {
       ecs.updateInstancesState(clusterArn(), List.of(v.arn()), InstanceStatus.ACTIVE);
@@ -487,7 +526,8 @@ final class Executor {
         f.reactivate()
             ? old.outOfServiceSince().map(t -> Duration.between(t, now))
             : Optional.empty();
-    log.transition(f, f.to(), old.fromVersion(), old.targetVersion(), f.note(), out, now);
+    log.transition(
+        f, f.to(), old.fromVersion(), old.targetVersion(), f.note() + restored, out, now);
     log.finalLine(Lines.failed(f, record.retryAfter(s.retryBackoff(), s.retryBackoffMax())));
   }
 
