@@ -34,6 +34,11 @@ public record PhaseRecord(
      */
     REBOOT_SEEN('R'),
     /**
+     * The host still ran its old version with the update Ready after REBOOT_GRACE, so the reboot
+     * was sent once more (the first may never have reached it).
+     */
+    REBOOT_RESENT('B'),
+    /**
      * The instance belongs to an Auto Scaling group and was not protected from scale-in; the
      * updater recorded this, then protected it before the drain. Its protection is cleared again
      * before the instance is set ACTIVE and this record deleted. Written before any change, so a
