@@ -1,6 +1,7 @@
 package io.github.bottlerocket.ecsupdater.infra;
 
 import io.github.bottlerocket.ecsupdater.config.Setting;
+import io.github.bottlerocket.ecsupdater.config.Settings;
 import io.github.bottlerocket.ecsupdater.host.HostCommand;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,7 +152,8 @@ public final class BottlerocketEcsUpdater extends Construct {
                 .map(
                     k ->
                         new UpdaterPermissions.InstanceTag(
-                            k, props.getInstanceTagValue().orElse(""))))
+                            k, props.getInstanceTagValue().orElse(""))),
+            instanceGates(props))
         .statements()
         .forEach(role::addToPrincipalPolicy);
 
@@ -206,6 +208,18 @@ public final class BottlerocketEcsUpdater extends Construct {
                   + " among them). Set instanceTag (-c instanceTag=key=value) to a tag that only"
                   + " the clusters' instances carry.");
     }
+  }
+
+  /** Which instance gates are on, as the function's own parser reads their settings. */
+  private static UpdaterPermissions.InstanceGates instanceGates(BottlerocketEcsUpdaterProps props) {
+    Settings s =
+        Settings.fromEnvironment(
+            Map.of(
+                Setting.TASK_PROTECTION.key(),
+                props.getSetting(Setting.TASK_PROTECTION),
+                Setting.SCALE_IN_SHIELD.key(),
+                props.getSetting(Setting.SCALE_IN_SHIELD)));
+    return new UpdaterPermissions.InstanceGates(s.respectTaskProtection(), s.scaleInShield());
   }
 
   /** The updater function. */

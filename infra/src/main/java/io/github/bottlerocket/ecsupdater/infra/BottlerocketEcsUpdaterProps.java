@@ -486,6 +486,25 @@ public final class BottlerocketEcsUpdaterProps {
       return setting(Setting.METRICS_NAMESPACE, value);
     }
 
+    /**
+     * {@code TASK_PROTECTION}: {@code respect} (the default; grants {@code ecs:GetTaskProtection}
+     * on the clusters' tasks) makes an instance whose service tasks are protected from scale-in
+     * wait for the protection to end before its drain; {@code ignore} drains it like any other.
+     */
+    public Builder taskProtection(String value) {
+      return setting(Setting.TASK_PROTECTION, value);
+    }
+
+    /**
+     * {@code SCALE_IN_SHIELD}: when true (the default; grants {@code
+     * autoscaling:DescribeAutoScalingInstances} and {@code autoscaling:SetInstanceProtection}), an
+     * instance of an Auto Scaling group is protected from scale-in while the updater has it out of
+     * service; false never touches scale-in protection.
+     */
+    public Builder scaleInShield(boolean value) {
+      return setting(Setting.SCALE_IN_SHIELD, Boolean.toString(value));
+    }
+
     private Builder duration(Setting setting, Duration value) {
       return setting(setting, FunctionSettings.duration(value));
     }

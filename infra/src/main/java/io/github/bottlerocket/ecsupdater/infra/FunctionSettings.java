@@ -49,7 +49,9 @@ final class FunctionSettings {
           PAUSED,
           CONTROL_INTERVAL,
           COMMAND_DELIVERY_TIMEOUT,
-          METRICS_NAMESPACE ->
+          METRICS_NAMESPACE,
+          TASK_PROTECTION,
+          SCALE_IN_SHIELD ->
           true;
       case SSM_DOCUMENT_PREFIX, EVENT_BUS, ALLOWED_CLUSTERS, CONTROL_PARAMETER -> false;
     };

@@ -34,6 +34,21 @@ final class NagAcknowledgements {
             NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
                 .reason(
+                    "ecs:GetTaskProtection is allowed on the tasks of each managed cluster"
+                        + " (task/<cluster name>/*): the tasks come and go, and the updater reads"
+                        + " the protection of whichever run on the instance it is about to drain.")
+                .appliesTo(
+                    List.of(
+                        RegexAppliesTo.builder()
+                            .regex(
+                                "/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):ecs:"
+                                    + "(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|[0-9]{12}):"
+                                    + "task\\/.+\\/\\*$/")
+                            .build()))
+                .build(),
+            NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason(
                     "ssm:SendCommand must also be allowed on each target instance, and an EC2"
                         + " instance ARN says nothing about its ECS cluster; the instances are"
                         + " limited to this account and region (and to a tag when instanceTag is"
@@ -44,10 +59,28 @@ final class NagAcknowledgements {
             NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
                 .reason(
-                    "ecs:ListServices, ssm:ListCommands and ssm:GetCommandInvocation support no"
-                        + " resource type, so IAM accepts only \"*\" for them; ListServices is"
-                        + " limited to the managed clusters by its ecs:cluster condition, and the"
-                        + " two SSM actions only read command results.")
+                    "autoscaling:SetInstanceProtection acts on the Auto Scaling group, and which"
+                        + " groups hold a cluster's instances is not known at synth time; the"
+                        + " groups are limited to this account and region (and to a tag when"
+                        + " instanceTag is set), and the updater only protects an instance while"
+                        + " it has it out of service, then clears what it set.")
+                .appliesTo(
+                    List.of(
+                        RegexAppliesTo.builder()
+                            .regex(
+                                "/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):autoscaling:"
+                                    + "(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|[0-9]{12}):"
+                                    + "autoScalingGroup:\\*:autoScalingGroupName\\/\\*$/")
+                            .build()))
+                .build(),
+            NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason(
+                    "ecs:ListServices, ssm:ListCommands, ssm:GetCommandInvocation and"
+                        + " autoscaling:DescribeAutoScalingInstances support no resource type, so"
+                        + " IAM accepts only \"*\" for them; ListServices is limited to the"
+                        + " managed clusters by its ecs:cluster condition, and the others only"
+                        + " read.")
                 .appliesTo(List.of("Resource::*"))
                 .build()),
         true);

@@ -25,6 +25,17 @@ final class UpdaterPermissions {
   /** A tag that every instance the function may send commands to must carry. */
   record InstanceTag(String key, String value) {}
 
+  /**
+   * The instance gates that need calls of their own, each granted only when it is on.
+   *
+   * @param taskProtection whether drains wait for ECS task scale-in protection ({@code
+   *     TASK_PROTECTION=respect}): {@code ecs:GetTaskProtection}
+   * @param scaleInShield whether drains protect Auto Scaling instances from scale-in ({@code
+   *     SCALE_IN_SHIELD=true}): {@code autoscaling:DescribeAutoScalingInstances} and {@code
+   *     autoscaling:SetInstanceProtection}
+   */
+  record InstanceGates(boolean taskProtection, boolean scaleInShield) {}
+
   private final Stack stack;
   private final List<String> clusterArns;
   private final List<String> documentNames;
@@ -32,6 +43,7 @@ final class UpdaterPermissions {
   private final String logGroupArn;
   private final String controlParameterArn;
   private final Optional<InstanceTag> instanceTag;
+  private final InstanceGates gates;
 
   /**
    * @param stack the stack whose partition, region and account the ARNs are in
@@ -41,6 +53,7 @@ final class UpdaterPermissions {
    * @param logGroupArn the function's log group, as {@code LogGroup#getLogGroupArn()} gives it
    * @param controlParameterArn the stack-wide switch the function reads at every pass
    * @param instanceTag narrows {@code ssm:SendCommand} to instances with this tag
+   * @param gates the instance gates that are on
    */
   UpdaterPermissions(
       Stack stack,
@@ -49,7 +62,8 @@ final class UpdaterPermissions {
       Optional<String> eventBusArn,
       String logGroupArn,
       String controlParameterArn,
-      Optional<InstanceTag> instanceTag) {
+      Optional<InstanceTag> instanceTag,
+      InstanceGates gates) {
     this.stack = stack;
     this.clusterArns = List.copyOf(clusterArns);
     this.documentNames = List.copyOf(documentNames);
@@ -57,11 +71,54 @@ final class UpdaterPermissions {
     this.logGroupArn = logGroupArn;
     this.controlParameterArn = controlParameterArn;
     this.instanceTag = instanceTag;
+    this.gates = gates;
   }
 
   /** Every statement, in a fixed order. */
   List<PolicyStatement> statements() {
     List<PolicyStatement> all = new ArrayList<>(common());
+    if (gates.taskProtection()) {
+      // Scoped by the task ARN, which names its cluster. The updater only reads protection; it
+      // never calls UpdateTaskProtection.
+      all.add(
+          allow(
+              "ReadTaskProtection",
+              List.of("ecs:GetTaskProtection"),
+              clusterArns.stream().map(c -> arn("ecs", "task", clusterName(c) + "/*")).toList(),
+              Map.of()));
+    }
+    if (gates.scaleInShield()) {
+      // DescribeAutoScalingInstances supports no resource type and no condition key: "*" only.
+      all.add(
+          allow(
+              "ReadAutoScalingMembership",
+              List.of("autoscaling:DescribeAutoScalingInstances"),
+              List.of("*"),
+              Map.of()));
+      // SetInstanceProtection acts on the group. Which groups hold a cluster's instances is not
+      // known at synth time, so the ARN names every group of the account and region; with an
+      // instance tag, only groups that carry the same tag (as a group does that propagates it to
+      // its instances).
+      all.add(
+          allow(
+              "ShieldInstancesFromScaleIn",
+              List.of("autoscaling:SetInstanceProtection"),
+              List.of(
+                  stack.formatArn(
+                      ArnComponents.builder()
+                          .service("autoscaling")
+                          .resource("autoScalingGroup")
+                          .resourceName("*:autoScalingGroupName/*")
+                          .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+                          .build())),
+              instanceTag
+                  .<Map<String, Object>>map(
+                      t ->
+                          Map.of(
+                              "StringEquals",
+                              Map.of("autoscaling:ResourceTag/" + t.key(), List.of(t.value()))))
+                  .orElse(Map.of())));
+    }
     eventBusArn.ifPresent(
         bus ->
             all.add(
@@ -164,6 +221,11 @@ final class UpdaterPermissions {
             List.of("ssm:ListCommands", "ssm:ListCommandInvocations", "ssm:GetCommandInvocation"),
             List.of("*"),
             Map.of()));
+  }
+
+  /** A cluster's name from its ARN, also when the ARN is only known at deploy time. */
+  private String clusterName(String clusterArn) {
+    return stack.splitArn(clusterArn, ArnFormat.SLASH_RESOURCE_NAME).getResourceName();
   }
 
   private Map<String, Object> inManagedClusters() {

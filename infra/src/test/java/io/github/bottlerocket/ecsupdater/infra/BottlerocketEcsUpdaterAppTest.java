@@ -208,7 +208,7 @@ class BottlerocketEcsUpdaterAppTest {
     List<Map<String, Object>> acknowledged =
         (List<Map<String, Object>>) nag.get("rules_to_suppress");
 
-    assertThat(acknowledged).hasSize(3);
+    assertThat(acknowledged).hasSize(5);
     assertThat(acknowledged)
         .allSatisfy(
             a -> {

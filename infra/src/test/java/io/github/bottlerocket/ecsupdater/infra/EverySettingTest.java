@@ -58,6 +58,8 @@ class EverySettingTest {
     v.put(Setting.COMMAND_DELIVERY_TIMEOUT, "20m");
     v.put(Setting.EVENT_BUS, "ops-events");
     v.put(Setting.METRICS_NAMESPACE, "Updates/Batch");
+    v.put(Setting.TASK_PROTECTION, "ignore");
+    v.put(Setting.SCALE_IN_SHIELD, "false");
     v.put(Setting.ALLOWED_CLUSTERS, Fixtures.OTHER_CLUSTER);
     v.put(Setting.CONTROL_PARAMETER, BATCH_PARAMETER);
     return v;

@@ -156,6 +156,13 @@ class PropsValidationTest {
                 + FUNCTION_REJECTS
                 + "MAX_CONCURRENT must be a whole number from 1 to 100, got '0'"),
         rule(
+            "task protection neither respected nor ignored",
+            b -> b.taskProtection("off"),
+            "taskProtection"
+                + FUNCTION_REJECTS
+                + "TASK_PROTECTION must be respect (no drain while a service task is protected from"
+                + " scale-in) or ignore, got 'off'"),
+        rule(
             "negative failure budget",
             b -> b.failureBudget(-1),
             "failureBudget"

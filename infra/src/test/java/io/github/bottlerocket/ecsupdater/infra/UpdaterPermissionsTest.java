@@ -110,6 +110,21 @@ class UpdaterPermissionsTest {
             List.of("*"),
             null),
         Arguments.of(
+            "ReadTaskProtection",
+            List.of("ecs:GetTaskProtection"),
+            List.of(arn("ecs", "task/prod/*"), arn("ecs", "task/batch/*")),
+            null),
+        Arguments.of(
+            "ReadAutoScalingMembership",
+            List.of("autoscaling:DescribeAutoScalingInstances"),
+            List.of("*"),
+            null),
+        Arguments.of(
+            "ShieldInstancesFromScaleIn",
+            List.of("autoscaling:SetInstanceProtection"),
+            List.of(arn("autoscaling", "autoScalingGroup:*:autoScalingGroupName/*")),
+            null),
+        Arguments.of(
             "PutUpdaterEvents",
             List.of("events:PutEvents"),
             List.of(arn("events", "event-bus/default")),
@@ -164,6 +179,46 @@ class UpdaterPermissionsTest {
         Fixtures.statements(Fixtures.template(p -> p.publishEvents(false)));
 
     assertThat(quiet).doesNotContainKey("PutUpdaterEvents");
+  }
+
+  @Test
+  void ignoringTaskProtectionGrantsNoReadOfIt() {
+    Map<String, Map<String, Object>> ignoring =
+        Fixtures.statements(Fixtures.template(p -> p.taskProtection("ignore")));
+
+    assertThat(ignoring).doesNotContainKey("ReadTaskProtection");
+    assertThat(ignoring.values())
+        .flatExtracting(st -> asList(st.get("Action")))
+        .doesNotContain("ecs:GetTaskProtection");
+  }
+
+  @Test
+  void withoutTheScaleInShieldNoAutoScalingCallIsAllowed() {
+    Map<String, Map<String, Object>> off =
+        Fixtures.statements(Fixtures.template(p -> p.scaleInShield(false)));
+
+    assertThat(off).doesNotContainKeys("ReadAutoScalingMembership", "ShieldInstancesFromScaleIn");
+    assertThat(off.values())
+        .flatExtracting(st -> asList(st.get("Action")))
+        .noneMatch(a -> a.toString().startsWith("autoscaling:"));
+  }
+
+  @Test
+  void anInstanceTagNarrowsTheScaleInShieldToGroupsWithTheSameTag() {
+    Template tagged = Fixtures.template(p -> p.instanceTag("ecs-cluster", "prod"));
+
+    Map<String, Object> statement = Fixtures.statements(tagged).get("ShieldInstancesFromScaleIn");
+
+    assertThat(statement.get("Condition"))
+        .isEqualTo(
+            Map.of("StringEquals", Map.of("autoscaling:ResourceTag/ecs-cluster", List.of("prod"))));
+  }
+
+  @Test
+  void noStatementChangesTaskProtection() {
+    assertThat(statements.values())
+        .flatExtracting(st -> asList(st.get("Action")))
+        .doesNotContain("ecs:UpdateTaskProtection");
   }
 
   @Test
@@ -238,12 +293,13 @@ class UpdaterPermissionsTest {
 
   @Test
   void aWildcardResourceAlwaysHasAReasonToBeThere() {
-    // ListServices (conditioned on the clusters) and the two command reads support no resource
-    // type; nothing else may use "*".
+    // ListServices (conditioned on the clusters), the two command reads and the Auto Scaling
+    // membership read support no resource type; nothing else may use "*".
     assertThat(statements.values())
         .filteredOn(s -> asList(s.get("Resource")).contains("*"))
         .extracting(s -> s.get("Sid"))
-        .containsExactlyInAnyOrder("ListServices", "ReadCommandResults");
+        .containsExactlyInAnyOrder(
+            "ListServices", "ReadCommandResults", "ReadAutoScalingMembership");
   }
 
   @Test

@@ -87,7 +87,9 @@ public final class PlanningProbe {
             false,
             new CheckRound.Done(replies, now),
             Set.of(),
-            Control.NONE);
+            Control.NONE,
+            Map.of(),
+            Map.of());
     views = null;
     replies = null;
     System.gc();

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.bottlerocket.ecsupdater.aws.AutoScalingAdapter;
+import io.github.bottlerocket.ecsupdater.model.AutoScalingInstance;
+import io.github.bottlerocket.ecsupdater.port.AutoScalingPort;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -278,6 +281,48 @@ class MotoContractTest {
       assertThat(unknown).isEmpty();
       // Quirk: AWS answers ValidationError for a group that does not exist; moto fails.
       assertNotImplemented(noGroup);
+    }
+  }
+
+  @Test
+  void theUpdatersAutoScalingAdapterReadsMembershipAndSetsAndClearsProtection() {
+    try (AutoScalingClient asg = client(AutoScalingClient.builder())) {
+      asg.createLaunchConfiguration(
+          r ->
+              r.launchConfigurationName("lc")
+                  .imageId(EmulatorCluster.AMI)
+                  .instanceType("m5.large"));
+      asg.createAutoScalingGroup(
+          r ->
+              r.autoScalingGroupName("asg-b")
+                  .launchConfigurationName("lc")
+                  .minSize(0)
+                  .maxSize(2)
+                  .desiredCapacity(2)
+                  .availabilityZones("us-east-1a"));
+      List<String> ids =
+          asg.describeAutoScalingInstances(r -> r.maxRecords(50)).autoScalingInstances().stream()
+              .map(AutoScalingInstanceDetails::instanceId)
+              .toList();
+      AutoScalingPort port = new AutoScalingAdapter(asg);
+      List<String> asked = List.of(ids.get(0), "i-0123456789abcdef0");
+
+      List<AutoScalingInstance> before = port.describeInstances(asked);
+      port.setProtection("asg-b", List.of(ids.get(0)), true);
+      List<AutoScalingInstance> shielded = port.describeInstances(asked);
+      port.setProtection("asg-b", List.of(ids.get(0)), false);
+      List<AutoScalingInstance> cleared = port.describeInstances(asked);
+
+      // The instance of no group is left out, as AWS leaves it out.
+      assertThat(before)
+          .containsExactly(new AutoScalingInstance(ids.get(0), "asg-b", "InService", false));
+      assertThat(shielded)
+          .extracting(AutoScalingInstance::protectedFromScaleIn)
+          .containsExactly(true);
+      assertThat(cleared)
+          .extracting(AutoScalingInstance::protectedFromScaleIn)
+          .containsExactly(false);
+      assertThat(before.get(0).inService()).isTrue();
     }
   }
 

@@ -4,6 +4,7 @@ import static io.github.bottlerocket.ecsupdater.sim.Clusters.NEW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -20,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>A pass is stopped in one of two ways after its k-th AWS request (k drawn from the seed): the
  * endpoint rejects every later request, so nothing after that point reaches the cluster (as a crash
  * would), or the invocation's remaining time drops to zero, so the pass stops at its next deadline
- * check.
+ * check. The three-host cluster's hosts form an Auto Scaling group, so the stops also fall between
+ * the scale-in shield's calls.
  */
 class KillAndResumeTest {
   private static final int STOPS = 3;
@@ -48,9 +50,20 @@ class KillAndResumeTest {
         mixed
             ? Scenario.start(Clusters.mixed(), Faults.none(seed), Map.of("MAX_CONCURRENT", "2"))
             : Scenario.start(Clusters.small(), Faults.none(seed))) {
+      // The small cluster's hosts are an Auto Scaling group: the scale-in shield's protection must
+      // end cleared, wherever the passes stopped.
+      List<String> grouped = mixed ? List.of() : List.of("br-1", "br-2", "br-3");
+      if (!mixed) {
+        s.sim.cluster().autoScaling().createGroup("asg-a", grouped, false);
+      }
       stopAndResume(s, new Random(seed));
 
       s.assertInvariantsHeld(mixed ? Set.of("br-4") : Set.of());
+      for (String h : grouped) {
+        assertThat(s.sim.cluster().autoScaling().isProtected(h))
+            .as(h + " protected from scale-in at the end")
+            .isFalse();
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import io.github.bottlerocket.ecsupdater.engine.PassListener;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
 import io.github.bottlerocket.ecsupdater.engine.Sleeper;
 import io.github.bottlerocket.ecsupdater.engine.run.Reconciler;
+import io.github.bottlerocket.ecsupdater.port.AutoScalingPort;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
 import io.github.bottlerocket.ecsupdater.port.SsmPort;
@@ -53,11 +54,13 @@ public final class Updater {
       Settings settings,
       EcsPort ecs,
       SsmPort ssm,
+      AutoScalingPort autoScaling,
       Clock clock,
       Sleeper sleeper,
       PassListener listener,
       Supplier<String> runIds) {
-    this.reconciler = new Reconciler(ecs, ssm, settings, clock, sleeper, listener, runIds);
+    this.reconciler =
+        new Reconciler(ecs, ssm, autoScaling, settings, clock, sleeper, listener, runIds);
     this.ecs = ecs;
     this.listener = listener;
     this.clock = clock;
@@ -67,10 +70,30 @@ public final class Updater {
       Settings settings,
       EcsPort ecs,
       SsmPort ssm,
+      AutoScalingPort autoScaling,
       Clock clock,
       Sleeper sleeper,
       PassListener listener) {
-    this(settings, ecs, ssm, clock, sleeper, listener, () -> UUID.randomUUID().toString());
+    this(
+        settings,
+        ecs,
+        ssm,
+        autoScaling,
+        clock,
+        sleeper,
+        listener,
+        () -> UUID.randomUUID().toString());
+  }
+
+  /** Without Auto Scaling: no instance belongs to a group. */
+  public Updater(
+      Settings settings,
+      EcsPort ecs,
+      SsmPort ssm,
+      Clock clock,
+      Sleeper sleeper,
+      PassListener listener) {
+    this(settings, ecs, ssm, AutoScalingPort.NO_GROUPS, clock, sleeper, listener);
   }
 
   /** Runs a pass over every cluster in {@code invocation}, once per cluster. */

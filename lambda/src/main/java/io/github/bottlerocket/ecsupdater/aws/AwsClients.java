@@ -12,6 +12,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -52,6 +53,7 @@ public final class AwsClients implements AutoCloseable {
   private final Lazy<EcsClient> ecs;
   private final Lazy<SsmClient> ssm;
   private final Lazy<EventBridgeClient> events;
+  private final Lazy<AutoScalingClient> autoScaling;
 
   /**
    * The retry strategy of one client: the SDK's standard mode (AWS's throttling and transient error
@@ -140,6 +142,22 @@ public final class AwsClients implements AutoCloseable {
               credentials.ifPresent(b::credentialsProvider);
               return b.build();
             });
+    this.autoScaling =
+        new Lazy<>(
+            () -> {
+              var b =
+                  AutoScalingClient.builder()
+                      .httpClient(http.get())
+                      .overrideConfiguration(override());
+              endpoint.ifPresent(b::endpointOverride);
+              region.ifPresent(b::region);
+              credentials.ifPresent(b::credentialsProvider);
+              return b.build();
+            });
+  }
+
+  public AutoScalingClient autoScaling() {
+    return autoScaling.get();
   }
 
   public EcsClient ecs() {
@@ -168,6 +186,7 @@ public final class AwsClients implements AutoCloseable {
   public void close() {
     ecs.ifCreated(EcsClient::close);
     ssm.ifCreated(SsmClient::close);
+    autoScaling.ifCreated(AutoScalingClient::close);
     events.ifCreated(EventBridgeClient::close);
     http.ifCreated(SdkHttpClient::close);
   }

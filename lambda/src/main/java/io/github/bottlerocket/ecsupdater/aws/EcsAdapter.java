@@ -7,6 +7,7 @@ import io.github.bottlerocket.ecsupdater.model.InstanceStatus;
 import io.github.bottlerocket.ecsupdater.model.Resources;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.model.TaskInfo;
+import io.github.bottlerocket.ecsupdater.model.TaskProtection;
 import io.github.bottlerocket.ecsupdater.port.ClusterNotFoundException;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -27,6 +29,7 @@ import software.amazon.awssdk.services.ecs.model.Container;
 import software.amazon.awssdk.services.ecs.model.ContainerInstanceStatus;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.Failure;
+import software.amazon.awssdk.services.ecs.model.ProtectedTask;
 import software.amazon.awssdk.services.ecs.model.Resource;
 import software.amazon.awssdk.services.ecs.model.SchedulingStrategy;
 import software.amazon.awssdk.services.ecs.model.Service;
@@ -149,6 +152,38 @@ public final class EcsAdapter implements EcsPort {
       }
     }
     return tasks;
+  }
+
+  @Override
+  public List<TaskProtection> taskProtection(String clusterArn, List<String> taskArns) {
+    Map<String, TaskProtection> byArn = new HashMap<>();
+    for (List<String> batch : batches(taskArns, TASK_PROTECTION_BATCH)) {
+      var response =
+          call(
+              "ecs:GetTaskProtection",
+              () -> ecs.getTaskProtection(r -> r.cluster(clusterArn).tasks(batch)));
+      for (ProtectedTask p : response.protectedTasks()) {
+        byArn.put(
+            p.taskArn(),
+            Boolean.TRUE.equals(p.protectionEnabled())
+                ? TaskProtection.protectedUntil(
+                    p.taskArn(), Optional.ofNullable(p.expirationDate()))
+                : TaskProtection.notProtected(p.taskArn()));
+      }
+      for (Failure f : response.failures()) {
+        // A task that stopped since it was listed is MISSING: it is gone, so it holds nothing.
+        byArn.put(
+            f.arn(),
+            "MISSING".equals(f.reason())
+                ? TaskProtection.notProtected(f.arn())
+                : TaskProtection.unknown(
+                    f.arn(), f.reason() + (f.detail() == null ? "" : ": " + f.detail())));
+      }
+    }
+    // A task ECS does not mention at all is unknown, and so holds the drain.
+    return taskArns.stream()
+        .map(arn -> byArn.getOrDefault(arn, TaskProtection.unknown(arn, "not in ECS's answer")))
+        .toList();
   }
 
   @Override

@@ -63,6 +63,12 @@ public enum Setting {
   EVENT_BUS("default", "EventBridge bus for the updater's events; 'none' sends none."),
   METRICS_NAMESPACE(
       "BottlerocketEcsUpdater", "CloudWatch namespace of the embedded-format metrics."),
+  TASK_PROTECTION(
+      "respect",
+      "'respect': an instance whose service tasks are protected from scale-in (ECS task scale-in protection) is not drained until the protection ends. 'ignore': drains do not look at it, and stop protected tasks like any other."),
+  SCALE_IN_SHIELD(
+      "true",
+      "When true, an instance of an Auto Scaling group is protected from scale-in from its drain until it is set ACTIVE again, then its protection is cleared; one found protected already is left as it is. False never touches scale-in protection."),
   ALLOWED_CLUSTERS(
       "",
       "Comma-separated cluster names or ARNs this function may touch; empty allows any cluster its role reaches.");

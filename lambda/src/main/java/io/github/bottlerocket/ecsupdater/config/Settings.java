@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -43,7 +44,9 @@ public record Settings(
     Duration commandDeliveryTimeout,
     Optional<String> eventBus,
     String metricsNamespace,
-    Set<String> allowedClusters) {
+    Set<String> allowedClusters,
+    boolean respectTaskProtection,
+    boolean scaleInShield) {
 
   /**
    * The largest {@link #maxConcurrent()} accepted; ECS itself caps a cluster at 5,000 instances.
@@ -158,6 +161,12 @@ public record Settings(
                 "a CloudWatch namespace of letters, digits and . _ - / # : and spaces")
             .orElse(Setting.METRICS_NAMESPACE.defaultValue());
     Set<String> allowed = r.clusters(Setting.ALLOWED_CLUSTERS);
+    boolean respectTaskProtection =
+        r.word(
+            Setting.TASK_PROTECTION,
+            Map.of("respect", true, "ignore", false),
+            "respect (no drain while a service task is protected from scale-in) or ignore");
+    boolean scaleInShield = r.bool(Setting.SCALE_IN_SHIELD);
 
     // Settings that only make sense together.
     if (r.valid(Setting.DEADLINE_MARGIN, Setting.MAX_PASS_DURATION)
@@ -235,7 +244,9 @@ public record Settings(
         delivery,
         bus,
         namespace,
-        allowed);
+        allowed,
+        respectTaskProtection,
+        scaleInShield);
   }
 
   /** A copy with {@code maxConcurrent} replaced, for a per-invocation override. */
@@ -266,7 +277,9 @@ public record Settings(
         commandDeliveryTimeout,
         eventBus,
         metricsNamespace,
-        allowedClusters);
+        allowedClusters,
+        respectTaskProtection,
+        scaleInShield);
   }
 
   /** Collects problems so that one error lists all of them. */
@@ -351,6 +364,17 @@ public record Settings(
     boolean bool(Setting s) {
       return parse(
           s, v -> Flag.parse(v).orElseThrow(IllegalArgumentException::new), Flag.WORDS, false);
+    }
+
+    /** One of {@code words} (any case, spaces around ignored), to its value. */
+    <T> T word(Setting s, Map<String, T> words, String accepted) {
+      String v = raw(s).toLowerCase(Locale.ROOT);
+      T value = words.get(v);
+      if (value == null) {
+        problem(s, accepted);
+        return words.get(s.defaultValue());
+      }
+      return value;
     }
 
     ZoneId zone(Setting s) {

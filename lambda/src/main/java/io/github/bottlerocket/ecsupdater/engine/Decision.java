@@ -95,6 +95,29 @@ public sealed interface Decision {
   /** Read the tasks on an instance before deciding. */
   record InspectTasks(InstanceView instance) implements ForInstance, Observe {}
 
+  /**
+   * Read the scale-in protection of these service tasks of the instance before its drain.
+   *
+   * @param taskArns the tasks a drain would stop, as read for this observation
+   */
+  record InspectTaskProtection(InstanceView instance, List<String> taskArns)
+      implements ForInstance, Observe {
+    public InspectTaskProtection {
+      taskArns = List.copyOf(taskArns);
+    }
+  }
+
+  /** Read the Auto Scaling group and scale-in protection of the instance before its drain. */
+  record InspectAutoScaling(InstanceView instance) implements ForInstance, Observe {}
+
+  /**
+   * What a drain does about the instance's scale-in protection in its Auto Scaling group.
+   *
+   * @param group the instance's group
+   * @param alreadyProtected whether it is protected already, so that the updater leaves it alone
+   */
+  record ScaleInShield(String group, boolean alreadyProtected) {}
+
   /** Read the cluster's services before deciding. */
   record InspectServices() implements Observe {}
 
@@ -188,11 +211,37 @@ public sealed interface Decision {
     }
   }
 
-  /** Record {@link Phase#DRAINING}, then set the instance DRAINING (in that order). */
-  record StartDrain(InstanceView instance) implements Change {
+  /**
+   * Record {@link Phase#DRAINING}, protect the instance from scale-in if {@code shield} says so,
+   * then set the instance DRAINING (in that order).
+   *
+   * @param shield what the drain does about the instance's Auto Scaling group, if it is in one and
+   *     SCALE_IN_SHIELD is on
+   */
+  record StartDrain(InstanceView instance, Optional<ScaleInShield> shield) implements Change {
+    public StartDrain(InstanceView instance) {
+      this(instance, Optional.empty());
+    }
+
     @Override
     public Transition.Kind kind() {
       return Transition.Kind.DRAIN_STARTED;
+    }
+
+    /** What happens to the scale-in protection, for the report and the dry run. */
+    @Override
+    public String note() {
+      return shield
+          .map(
+              s ->
+                  s.alreadyProtected()
+                      ? "already protected from scale-in in Auto Scaling group "
+                          + s.group()
+                          + "; left as it is"
+                      : "protected from scale-in in Auto Scaling group "
+                          + s.group()
+                          + " first, until it is ACTIVE again")
+          .orElse("");
     }
 
     @Override

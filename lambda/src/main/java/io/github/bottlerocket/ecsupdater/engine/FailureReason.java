@@ -16,6 +16,12 @@ public enum FailureReason implements Cause {
   STAGE_LOST(Retry.BACK_OFF, "the staged update was gone before the drain"),
   /** Tasks that no service owns appeared on the instance before or during its drain. */
   STANDALONE_TASKS_APPEARED(Retry.BACK_OFF, "tasks that no service owns appeared on the instance"),
+  /**
+   * Auto Scaling refused to protect the instance from scale-in before its drain (the role may not,
+   * or the group is gone); nothing was drained.
+   */
+  SCALE_IN_SHIELD_FAILED(
+      Retry.BACK_OFF, "the instance could not be protected from scale-in before the drain"),
   /** ECS refused to set the instance DRAINING. */
   DRAIN_REFUSED(Retry.BACK_OFF, "ECS refused to set the instance DRAINING"),
   /** A look after DRAIN_TIMEOUT still showed service tasks; the instance was set ACTIVE again. */

@@ -4,9 +4,11 @@ import io.github.bottlerocket.ecsupdater.Echo;
 import io.github.bottlerocket.ecsupdater.config.Flag;
 import io.github.bottlerocket.ecsupdater.config.Settings;
 import io.github.bottlerocket.ecsupdater.host.HostReply;
+import io.github.bottlerocket.ecsupdater.model.AutoScalingInstance;
 import io.github.bottlerocket.ecsupdater.model.ClusterInfo;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.model.TaskInfo;
+import io.github.bottlerocket.ecsupdater.model.TaskProtection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +35,11 @@ import java.util.Set;
  * @param round this pass's update check of idle instances
  * @param seenDisconnected instances whose agent was seen disconnected while they rebooted
  * @param control what the stack-wide control switch says
+ * @param taskProtection by instance ARN: the scale-in protection of the service tasks of instances
+ *     whose protection was read for this observation (only before a drain)
+ * @param autoScaling by instance ARN: the Auto Scaling group and scale-in protection of instances
+ *     whose membership was read for this observation (only before a drain); empty for an instance
+ *     of no group
  */
 public record Observation(
     Instant now,
@@ -47,7 +54,9 @@ public record Observation(
     boolean servicesFresh,
     CheckRound round,
     Set<String> seenDisconnected,
-    Control control) {
+    Control control,
+    Map<String, List<TaskProtection>> taskProtection,
+    Map<String, Optional<AutoScalingInstance>> autoScaling) {
 
   public Observation {
     Objects.requireNonNull(now, "now");
@@ -62,6 +71,8 @@ public record Observation(
     Objects.requireNonNull(round, "round");
     seenDisconnected = Set.copyOf(seenDisconnected);
     Objects.requireNonNull(control, "control");
+    taskProtection = Map.copyOf(taskProtection);
+    autoScaling = Map.copyOf(autoScaling);
   }
 
   /** When the cluster's idle instances were last checked, from the cluster tag. */

@@ -37,7 +37,20 @@ public record PhaseRecord(
      * The host still ran its old version with the update Ready after REBOOT_GRACE, so the reboot
      * was sent once more (the first may never have reached it).
      */
-    REBOOT_RESENT('B');
+    REBOOT_RESENT('B'),
+    /**
+     * The instance belongs to an Auto Scaling group and was not protected from scale-in; the
+     * updater recorded this, then protected it before the drain. Its protection is cleared again
+     * before the instance is set ACTIVE and this record deleted. Written before any change, so a
+     * pass that stops anywhere leaves the next pass the fact it needs to restore the old value.
+     */
+    SCALE_IN_SHIELD_SET('S'),
+    /**
+     * The instance belongs to an Auto Scaling group and was already protected from scale-in when
+     * its drain began (by ECS managed termination protection or by its owner): the updater leaves
+     * the flag as it found it, at the start and at the end.
+     */
+    SCALE_IN_PROTECTED_BEFORE('P');
 
     private final char letter;
 
@@ -86,6 +99,14 @@ public record PhaseRecord(
     more.add(mark);
     return new PhaseRecord(
         phase, fromVersion, targetVersion, since, outOfServiceSince, commandId, more);
+  }
+
+  /** The same record without {@code mark}. */
+  public PhaseRecord without(Mark mark) {
+    EnumSet<Mark> fewer = marks.isEmpty() ? EnumSet.noneOf(Mark.class) : EnumSet.copyOf(marks);
+    fewer.remove(mark);
+    return new PhaseRecord(
+        phase, fromVersion, targetVersion, since, outOfServiceSince, commandId, fewer);
   }
 
   /** Whether the record carries {@code mark}. */

@@ -28,6 +28,8 @@ public enum Reason implements Cause {
   NO_DRAIN_SLOT("as many instances as MAX_CONCURRENT are already out of service"),
   SERVICE_BELOW_DESIRED("a service runs fewer tasks than it wants"),
   INSUFFICIENT_CAPACITY("the other ACTIVE instances lack the free CPU or memory for its tasks"),
+  TASK_PROTECTED(
+      "a service task on it is protected from scale-in (ECS task scale-in protection); no drain until the protection ends"),
   DEADLINE("the pass ran out of time; the next pass continues");
 
   private final String explanation;

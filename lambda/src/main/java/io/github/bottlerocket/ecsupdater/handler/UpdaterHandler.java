@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.github.bottlerocket.ecsupdater.app.Invocation;
 import io.github.bottlerocket.ecsupdater.app.ReportJson;
 import io.github.bottlerocket.ecsupdater.app.Updater;
+import io.github.bottlerocket.ecsupdater.aws.AutoScalingAdapter;
 import io.github.bottlerocket.ecsupdater.aws.AwsClients;
 import io.github.bottlerocket.ecsupdater.aws.EcsAdapter;
 import io.github.bottlerocket.ecsupdater.aws.SsmAdapter;
@@ -14,6 +15,7 @@ import io.github.bottlerocket.ecsupdater.engine.Deadline;
 import io.github.bottlerocket.ecsupdater.engine.PassListener;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
 import io.github.bottlerocket.ecsupdater.engine.Sleeper;
+import io.github.bottlerocket.ecsupdater.port.AutoScalingPort;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
 import io.github.bottlerocket.ecsupdater.port.SsmPort;
 import java.io.IOException;
@@ -64,6 +66,7 @@ public final class UpdaterHandler implements RequestStreamHandler {
         settings ->
             new SsmAdapter(
                 clients.ssm(), settings.ssmDocumentPrefix(), settings.commandDeliveryTimeout()),
+        settings -> new AutoScalingAdapter(clients.autoScaling()),
         settings -> LambdaTelemetry.of(settings, clients, clock, log),
         clients.region().map(Object::toString).or(() -> Optional.ofNullable(env.get("AWS_REGION"))),
         clock,
@@ -71,7 +74,7 @@ public final class UpdaterHandler implements RequestStreamHandler {
   }
 
   /**
-   * With the AWS side given as ports, for tests.
+   * With the AWS side given as ports, for tests, and no instance in an Auto Scaling group.
    *
    * @param env the settings, as environment variables
    * @param ecs makes the ECS port from the settings
@@ -85,6 +88,23 @@ public final class UpdaterHandler implements RequestStreamHandler {
       Map<String, String> env,
       Function<Settings, EcsPort> ecs,
       Function<Settings, SsmPort> ssm,
+      Function<Settings, PassListener> listener,
+      Optional<String> region,
+      Clock clock,
+      Sleeper sleeper) {
+    this(env, ecs, ssm, s -> AutoScalingPort.NO_GROUPS, listener, region, clock, sleeper);
+  }
+
+  /**
+   * With the AWS side given as ports, for tests.
+   *
+   * @param autoScaling makes the Auto Scaling port from the settings
+   */
+  public UpdaterHandler(
+      Map<String, String> env,
+      Function<Settings, EcsPort> ecs,
+      Function<Settings, SsmPort> ssm,
+      Function<Settings, AutoScalingPort> autoScaling,
       Function<Settings, PassListener> listener,
       Optional<String> region,
       Clock clock,
@@ -106,6 +126,7 @@ public final class UpdaterHandler implements RequestStreamHandler {
             settings,
             ecs.apply(settings),
             ssm.apply(settings),
+            autoScaling.apply(settings),
             clock,
             sleeper,
             listener.apply(settings));

@@ -5,11 +5,18 @@ import io.github.bottlerocket.ecsupdater.model.ContainerInstance;
 import io.github.bottlerocket.ecsupdater.model.InstanceStatus;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.model.TaskInfo;
+import io.github.bottlerocket.ecsupdater.model.TaskProtection;
 import java.util.List;
 import java.util.Map;
 
 /** The ECS calls the updater makes, in the project's own types. */
 public interface EcsPort {
+
+  /**
+   * Tasks per GetTaskProtection call: the limit the simulated endpoint enforces
+   * (UpdateTaskProtection's limit); AWS's API reference allows 100 for GetTaskProtection.
+   */
+  int TASK_PROTECTION_BATCH = 10;
 
   /**
    * Describes a cluster with the updater's tags.
@@ -30,6 +37,15 @@ public interface EcsPort {
    * status of RUNNING and those told to stop whose last status is not yet STOPPED.
    */
   List<TaskInfo> listTasks(String clusterArn, String containerInstanceArn);
+
+  /**
+   * The scale-in protection of these tasks ({@code GetTaskProtection}, at most {@value
+   * #TASK_PROTECTION_BATCH} tasks per call underneath). The updater only reads it; it never changes
+   * anyone's protection.
+   *
+   * @return one entry per task asked about, in that order
+   */
+  List<TaskProtection> taskProtection(String clusterArn, List<String> taskArns);
 
   /** Every service of the cluster. */
   List<ServiceInfo> listServices(String clusterArn);

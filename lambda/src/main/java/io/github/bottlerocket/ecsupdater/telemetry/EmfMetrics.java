@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.bottlerocket.ecsupdater.Json;
+import io.github.bottlerocket.ecsupdater.engine.FailureReason;
 import io.github.bottlerocket.ecsupdater.engine.InstanceReport;
 import io.github.bottlerocket.ecsupdater.engine.Outcome;
 import io.github.bottlerocket.ecsupdater.engine.PassListener;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
 import io.github.bottlerocket.ecsupdater.engine.Phase;
+import io.github.bottlerocket.ecsupdater.engine.Reason;
 import io.github.bottlerocket.ecsupdater.engine.Transition;
+import io.github.bottlerocket.ecsupdater.port.AwsFault;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +33,8 @@ import java.util.TreeMap;
  *   <caption>Metrics</caption>
  *   <tr><th>name</th><th>unit</th><th>dimensions</th><th>per</th></tr>
  *   <tr><td>UpdatesSucceeded, UpdatesFailed, UpdatesInProgress, InstancesWaiting,
- *       InstancesOutOfService, FailuresAgainstBudget, CircuitBreakerOpen, PassErrors</td>
+ *       InstancesOutOfService, FailuresAgainstBudget, CircuitBreakerOpen, PassErrors,
+ *       InstancesHeldByTaskProtection, ScaleInShieldFailures</td>
  *       <td>Count</td><td>Cluster; none</td><td>pass</td></tr>
  *   <tr><td>PassDuration</td><td>Seconds</td><td>Cluster; none</td><td>pass</td></tr>
  *   <tr><td>InstancesSkipped</td><td>Count</td><td>Cluster, Reason</td><td>pass</td></tr>
@@ -57,6 +61,19 @@ public final class EmfMetrics implements PassListener {
 
   /** Passes stopped by a fault. */
   public static final String PASS_ERRORS = "PassErrors";
+
+  /**
+   * Instances whose drain waits for the scale-in protection of their tasks to end; a cluster that
+   * shows one for hours has a task that keeps renewing its protection.
+   */
+  public static final String HELD_BY_TASK_PROTECTION = "InstancesHeldByTaskProtection";
+
+  /**
+   * Scale-in protections Auto Scaling would not set before a drain (the drain did not start) or
+   * clear after it (the instance stays protected); any is worth an alarm: the role or the group's
+   * tag is wrong.
+   */
+  public static final String SCALE_IN_SHIELD_FAILURES = "ScaleInShieldFailures";
 
   private static final ObjectMapper MAPPER = Json.MAPPER;
 
@@ -99,6 +116,25 @@ public final class EmfMetrics implements PassListener {
     pass.put(UPDATES_IN_PROGRESS, counts.get(Outcome.IN_PROGRESS));
     pass.put("InstancesWaiting", counts.get(Outcome.WAITING));
     pass.put(PASS_ERRORS, report.error().isPresent() ? 1 : 0);
+    pass.put(
+        HELD_BY_TASK_PROTECTION,
+        report.instances().stream()
+            .filter(i -> i.reason().filter(r -> r == Reason.TASK_PROTECTED).isPresent())
+            .count());
+    pass.put(
+        SCALE_IN_SHIELD_FAILURES,
+        report.transitions().stream()
+                .filter(
+                    t ->
+                        t.reason()
+                            .filter(r -> r == FailureReason.SCALE_IN_SHIELD_FAILED)
+                            .isPresent())
+                .count()
+            + report.faults().stream()
+                .filter(f -> f.operation().equals("autoscaling:SetInstanceProtection"))
+                .filter(f -> !AwsFault.Kind.valueOf(f.kind()).isTransient())
+                .mapToInt(PassReport.Fault::count)
+                .sum());
     report
         .cluster()
         .ifPresent(
@@ -190,6 +226,8 @@ public final class EmfMetrics implements PassListener {
           UPDATES_IN_PROGRESS,
           "InstancesWaiting",
           PASS_ERRORS,
+          HELD_BY_TASK_PROTECTION,
+          SCALE_IN_SHIELD_FAILURES,
           "InstancesOutOfService",
           "FailuresAgainstBudget",
           CIRCUIT_BREAKER_OPEN);

@@ -70,6 +70,24 @@ class SettingsTest {
   }
 
   @Test
+  void taskProtectionIsRespectedUnlessItSaysIgnoreInAnyCase() {
+    assertThat(Settings.defaults().respectTaskProtection()).isTrue();
+    assertThat(
+            Settings.fromEnvironment(Map.of("TASK_PROTECTION", " Ignore ")).respectTaskProtection())
+        .isFalse();
+    assertThat(
+            Settings.fromEnvironment(Map.of("TASK_PROTECTION", "RESPECT")).respectTaskProtection())
+        .isTrue();
+  }
+
+  @Test
+  void theScaleInShieldIsOnUnlessSwitchedOff() {
+    assertThat(Settings.defaults().scaleInShield()).isTrue();
+    assertThat(Settings.fromEnvironment(Map.of("SCALE_IN_SHIELD", "off")).scaleInShield())
+        .isFalse();
+  }
+
+  @Test
   void blankValuesTakeTheDefault() {
     assertThat(Settings.fromEnvironment(Map.of("MAX_CONCURRENT", "  ")).maxConcurrent())
         .isEqualTo(1);
@@ -140,6 +158,10 @@ class SettingsTest {
             "EVENT_BUS",
             "my bus",
             "EVENT_BUS must be an event bus name or ARN, or 'none' to send no events, got 'my bus'"),
+        Arguments.of(
+            "TASK_PROTECTION",
+            "false",
+            "TASK_PROTECTION must be respect (no drain while a service task is protected from scale-in) or ignore, got 'false'"),
         Arguments.of(
             "METRICS_NAMESPACE",
             "bad$ns",

@@ -164,6 +164,14 @@ class BadConfigurationTest {
             "Updater$",
             "METRICS_NAMESPACE must be a CloudWatch namespace of letters, digits and . _ - / # : and spaces, got 'Updater$'"),
         Arguments.of(
+            Setting.TASK_PROTECTION,
+            "false",
+            "TASK_PROTECTION must be respect (no drain while a service task is protected from scale-in) or ignore, got 'false'"),
+        Arguments.of(
+            Setting.SCALE_IN_SHIELD,
+            "respect",
+            "SCALE_IN_SHIELD must be true, yes, 1 or on, or false, no, 0 or off, got 'respect'"),
+        Arguments.of(
             Setting.ALLOWED_CLUSTERS,
             ",",
             "ALLOWED_CLUSTERS must be comma-separated cluster names or ARNs (or empty for any cluster); "

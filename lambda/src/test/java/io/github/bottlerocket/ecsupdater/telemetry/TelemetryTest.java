@@ -206,6 +206,16 @@ class TelemetryTest {
   }
 
   @Test
+  void anInstanceHeldByTaskProtectionIsCounted() {
+    cluster.host("a").protectedUntil.put("task/t-a", Scene.T0.plus(Duration.ofHours(2)));
+
+    pass(PassOptions.DEFAULT);
+
+    assertThat(metric(EmfMetrics.HELD_BY_TASK_PROTECTION)).isEqualTo(1);
+    assertThat(cluster.host("a").active).isEqualTo(Scene.OLD);
+  }
+
+  @Test
   void passMetricsAreAlsoWrittenWithoutDimensionsForOneAlarmOverAllClusters() {
     pass(PassOptions.DEFAULT);
 

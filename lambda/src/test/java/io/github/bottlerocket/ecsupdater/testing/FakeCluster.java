@@ -3,6 +3,7 @@ package io.github.bottlerocket.ecsupdater.testing;
 import io.github.bottlerocket.ecsupdater.engine.Sleeper;
 import io.github.bottlerocket.ecsupdater.engine.StateAttributes;
 import io.github.bottlerocket.ecsupdater.host.HostCommand;
+import io.github.bottlerocket.ecsupdater.model.AutoScalingInstance;
 import io.github.bottlerocket.ecsupdater.model.ClusterInfo;
 import io.github.bottlerocket.ecsupdater.model.CommandInvocation;
 import io.github.bottlerocket.ecsupdater.model.ContainerInstance;
@@ -11,6 +12,8 @@ import io.github.bottlerocket.ecsupdater.model.InvocationStatus;
 import io.github.bottlerocket.ecsupdater.model.Resources;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.model.TaskInfo;
+import io.github.bottlerocket.ecsupdater.model.TaskProtection;
+import io.github.bottlerocket.ecsupdater.port.AutoScalingPort;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
 import io.github.bottlerocket.ecsupdater.port.ClusterNotFoundException;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
@@ -34,7 +37,7 @@ import java.util.TreeMap;
  * with realistic timing lives in the integ module; this fake checks the reconciler's ordering and
  * bookkeeping.
  */
-public final class FakeCluster implements EcsPort, SsmPort {
+public final class FakeCluster implements EcsPort, SsmPort, AutoScalingPort {
   public static final String CLUSTER = "arn:aws:ecs:us-east-1:123456789012:cluster/prod";
 
   /** The virtual clock; {@link #sleeper()} advances it. */
@@ -94,6 +97,16 @@ public final class FakeCluster implements EcsPort, SsmPort {
     public Duration drainTakes = Duration.ZERO;
 
     public Instant drainStarted;
+
+    /** The Auto Scaling group of the host, if it is in one. */
+    public String group;
+
+    /** Whether the host is protected from scale-in in its group. */
+    public boolean scaleInProtected;
+
+    /** Task ARN to the end of its scale-in protection. */
+    public final Map<String, Instant> protectedUntil = new HashMap<>();
+
     public final List<String> rebootedWithTasks = new ArrayList<>();
 
     Host(String id) {
@@ -224,6 +237,25 @@ public final class FakeCluster implements EcsPort, SsmPort {
     return List.copyOf(h.tasks);
   }
 
+  @Override
+  public List<TaskProtection> taskProtection(String clusterArn, List<String> taskArns) {
+    call("ecs:GetTaskProtection " + taskArns.size());
+    List<TaskProtection> out = new ArrayList<>();
+    for (String arn : taskArns) {
+      Instant until =
+          hosts.values().stream()
+              .map(h -> h.protectedUntil.get(arn))
+              .filter(t -> t != null)
+              .findFirst()
+              .orElse(null);
+      out.add(
+          until != null && clock.instant().isBefore(until)
+              ? TaskProtection.protectedUntil(arn, Optional.of(until))
+              : TaskProtection.notProtected(arn));
+    }
+    return out;
+  }
+
   private boolean isDaemon(TaskInfo t) {
     return services.stream()
         .anyMatch(s -> s.daemon() && t.serviceName().filter(s.name()::equals).isPresent());
@@ -247,6 +279,9 @@ public final class FakeCluster implements EcsPort, SsmPort {
       if (status == InstanceStatus.DRAINING && h.status != InstanceStatus.DRAINING) {
         h.drainStarted = clock.instant();
       }
+      if (status == InstanceStatus.DRAINING && h.group != null && !h.scaleInProtected) {
+        drainedUnprotected.add(h.id);
+      }
       h.status = status;
     }
     maxDraining =
@@ -254,6 +289,51 @@ public final class FakeCluster implements EcsPort, SsmPort {
             maxDraining,
             (int) hosts.values().stream().filter(h -> h.status == InstanceStatus.DRAINING).count());
     return Map.of();
+  }
+
+  /** Hosts set DRAINING while in a group and not protected from scale-in. */
+  public final List<String> drainedUnprotected = new ArrayList<>();
+
+  /** Hosts protected from scale-in without the updater's record of what it found first. */
+  public final List<String> protectedWithoutRecord = new ArrayList<>();
+
+  // ------------------------------------------------------------------ AutoScalingPort
+
+  @Override
+  public List<AutoScalingInstance> describeInstances(List<String> instanceIds) {
+    call("autoscaling:DescribeAutoScalingInstances " + String.join(",", instanceIds));
+    return hosts.values().stream()
+        .filter(h -> h.group != null && instanceIds.contains(Scene.ec2(h.id)))
+        .map(
+            h ->
+                new AutoScalingInstance(
+                    Scene.ec2(h.id), h.group, AutoScalingInstance.IN_SERVICE, h.scaleInProtected))
+        .toList();
+  }
+
+  @Override
+  public void setProtection(
+      String groupName, List<String> instanceIds, boolean protectedFromScaleIn) {
+    call(
+        "autoscaling:SetInstanceProtection "
+            + String.join(",", instanceIds)
+            + " "
+            + protectedFromScaleIn);
+    for (String ec2 : instanceIds) {
+      Host h = hosts.values().stream().filter(x -> Scene.ec2(x.id).equals(ec2)).findFirst().get();
+      if (!groupName.equals(h.group)) {
+        throw new AwsFault(
+            AwsFault.Kind.INVALID_REQUEST,
+            "autoscaling:SetInstanceProtection",
+            "ValidationError: " + ec2 + " is not part of " + groupName,
+            null);
+      }
+      String state = h.attributes.getOrDefault(StateAttributes.STATE, "");
+      if (protectedFromScaleIn && !state.matches(".*/[A-Z]*S[A-Z]*$")) {
+        protectedWithoutRecord.add(h.id);
+      }
+      h.scaleInProtected = protectedFromScaleIn;
+    }
   }
 
   /** The attributes of each PutAttributes call, in order. */
@@ -439,6 +519,7 @@ public final class FakeCluster implements EcsPort, SsmPort {
                 l.startsWith("ecs:PutAttributes")
                     || l.startsWith("ecs:DeleteAttributes")
                     || l.startsWith("ecs:UpdateContainerInstancesState")
+                    || l.startsWith("autoscaling:SetInstanceProtection")
                     || (l.startsWith("ssm:SendCommand")
                         && !l.contains(" CHECK ")
                         && !l.contains(" STATUS ")))

@@ -7,6 +7,7 @@ import io.github.bottlerocket.ecsupdater.model.ContainerInstance;
 import io.github.bottlerocket.ecsupdater.model.InstanceStatus;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.model.TaskInfo;
+import io.github.bottlerocket.ecsupdater.model.TaskProtection;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
 import io.github.bottlerocket.ecsupdater.port.SsmPort;
@@ -128,6 +129,14 @@ public final class FaultyPorts implements EcsPort, SsmPort {
         "ecs:ListTasks",
         id(containerInstanceArn),
         () -> cluster.listTasks(clusterArn, containerInstanceArn));
+  }
+
+  @Override
+  public List<TaskProtection> taskProtection(String clusterArn, List<String> taskArns) {
+    return call(
+        "ecs:GetTaskProtection",
+        String.join(",", taskArns),
+        () -> cluster.taskProtection(clusterArn, taskArns));
   }
 
   @Override

@@ -16,6 +16,7 @@ import io.github.bottlerocket.ecsupdater.host.HostError;
 import io.github.bottlerocket.ecsupdater.host.HostReply;
 import io.github.bottlerocket.ecsupdater.host.StatusParser;
 import io.github.bottlerocket.ecsupdater.host.UpdateStatus;
+import io.github.bottlerocket.ecsupdater.model.AutoScalingInstance;
 import io.github.bottlerocket.ecsupdater.model.ClusterInfo;
 import io.github.bottlerocket.ecsupdater.model.ContainerInstance;
 import io.github.bottlerocket.ecsupdater.model.InstanceStatus;
@@ -23,6 +24,7 @@ import io.github.bottlerocket.ecsupdater.model.InvocationStatus;
 import io.github.bottlerocket.ecsupdater.model.Resources;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.model.TaskInfo;
+import io.github.bottlerocket.ecsupdater.model.TaskProtection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,6 +54,10 @@ public final class Scene {
   private final Map<String, HostReply> phaseReplies = new HashMap<>();
   private final Map<String, ProbeResult> probes = new HashMap<>();
   private final Map<String, List<TaskInfo>> tasks = new HashMap<>();
+  private final Map<String, List<TaskProtection>> taskProtection = new HashMap<>();
+  private final Set<String> protectionUnread = new HashSet<>();
+  private final Map<String, Optional<AutoScalingInstance>> groups = new HashMap<>();
+  private final Set<String> groupUnread = new HashSet<>();
   private List<ServiceInfo> services;
   private CheckRound round = new CheckRound.NotStarted();
   private final Set<String> seenDisconnected = new HashSet<>();
@@ -187,6 +193,44 @@ public final class Scene {
       return this;
     }
 
+    /**
+     * The scale-in protection of its tasks, as read for this observation. Without it, the tasks of
+     * an instance whose tasks were read count as read and not protected.
+     */
+    public Host taskProtection(TaskProtection... list) {
+      taskProtection.put(arn(id), List.of(list));
+      protectionUnread.remove(arn(id));
+      return this;
+    }
+
+    /** The scale-in protection of its tasks was not read in this observation. */
+    public Host protectionUnread() {
+      taskProtection.remove(arn(id));
+      protectionUnread.add(arn(id));
+      return this;
+    }
+
+    /**
+     * Its Auto Scaling group as read for this observation. Without it, an instance whose tasks were
+     * read counts as read and in no group.
+     */
+    public Host inGroup(String group, boolean protectedFromScaleIn) {
+      groups.put(
+          arn(id),
+          Optional.of(
+              new AutoScalingInstance(
+                  ec2(id), group, AutoScalingInstance.IN_SERVICE, protectedFromScaleIn)));
+      groupUnread.remove(arn(id));
+      return this;
+    }
+
+    /** Its Auto Scaling group was not read in this observation. */
+    public Host groupUnread() {
+      groups.remove(arn(id));
+      groupUnread.add(arn(id));
+      return this;
+    }
+
     public Host seenDisconnected() {
       seenDisconnected.add(arn(id));
       return this;
@@ -267,6 +311,18 @@ public final class Scene {
         .map(Host::build)
         .sorted((a, b) -> a.arn().compareTo(b.arn()))
         .forEach(i -> views.add(InstanceView.of(i, now)));
+    Map<String, List<TaskProtection>> protection = new HashMap<>(taskProtection);
+    tasks.forEach(
+        (arn, list) -> {
+          if (!protectionUnread.contains(arn)) {
+            protection.putIfAbsent(
+                arn, list.stream().map(t -> TaskProtection.notProtected(t.arn())).toList());
+          }
+        });
+    Map<String, Optional<AutoScalingInstance>> membership = new HashMap<>(groups);
+    tasks.keySet().stream()
+        .filter(arn -> !groupUnread.contains(arn))
+        .forEach(arn -> membership.putIfAbsent(arn, Optional.empty()));
     return new Observation(
         now,
         Settings.fromEnvironment(env),
@@ -280,7 +336,9 @@ public final class Scene {
         services != null,
         round,
         seenDisconnected,
-        control);
+        control,
+        protection,
+        membership);
   }
 
   /** What the stack-wide control switch says in this observation. */

@@ -5,20 +5,30 @@ import io.github.bottlerocket.ecsupdater.engine.InstanceView;
 import io.github.bottlerocket.ecsupdater.engine.Reason;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.model.TaskInfo;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Whether an instance may be drained now: the gates, a drain slot, every service at its desired
- * count, no task that a drain would not move, and room on the other instances for its tasks.
+ * count, no task that a drain would not move, room on the other instances for its tasks, and no
+ * task protected from scale-in ({@link InstanceGuards}).
  */
 sealed interface DrainCheck {
 
   /** Nothing blocks the drain; the caller takes the slot. */
   record Clear() implements DrainCheck {}
 
-  /** Something blocks it. */
-  record Blocked(Block block) implements DrainCheck {}
+  /**
+   * Something blocks it.
+   *
+   * @param until when the block lifts by itself, when that is known (a task's protection ends)
+   */
+  record Blocked(Block block, Optional<Instant> until) implements DrainCheck {
+    Blocked(Block block) {
+      this(block, Optional.empty());
+    }
+  }
 
   /** Tasks or services must be read first; a slot is held for the instance meanwhile. */
   record NeedsData(List<Decision> needs) implements DrainCheck {}
@@ -59,6 +69,6 @@ sealed interface DrainCheck {
     if (!capacity.fits()) {
       return new Blocked(new Block(Reason.INSUFFICIENT_CAPACITY, capacity.detail()));
     }
-    return new Clear();
+    return InstanceGuards.beforeDrain(c, v, tasks).orElseGet(Clear::new);
   }
 }

@@ -51,7 +51,11 @@ public final class Planner {
     public boolean needsData() {
       return decisions.stream()
           .anyMatch(
-              d -> d instanceof Decision.InspectTasks || d instanceof Decision.InspectServices);
+              d ->
+                  d instanceof Decision.InspectTasks
+                      || d instanceof Decision.InspectServices
+                      || d instanceof Decision.InspectTaskProtection
+                      || d instanceof Decision.InspectAutoScaling);
     }
   }
 

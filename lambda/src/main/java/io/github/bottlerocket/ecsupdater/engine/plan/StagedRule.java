@@ -59,7 +59,9 @@ final class StagedRule {
                 Outcome.WAITING,
                 b.block().reason(),
                 b.block().detail(),
-                "drain when it is allowed and safe"));
+                b.until()
+                    .map(t -> "drain after " + t + " if it is allowed and safe then")
+                    .orElse("drain when it is allowed and safe")));
       }
       case DrainCheck.NeedsData n -> {
         return new Step(
@@ -125,7 +127,7 @@ final class StagedRule {
         c.slots().grant(v);
         yield Step.of(
             v,
-            new Decision.StartDrain(v),
+            new Decision.StartDrain(v, InstanceGuards.shieldFor(c, v)),
             Verdict.inProgress(draining, "reboot once only daemon tasks remain").with(now));
       }
     };

@@ -42,7 +42,13 @@ import java.util.logging.Logger;
  *       recorded reboot that never reached the host shows as a host still Ready on its old version,
  *       and is sent again;
  *   <li>on success the instance is set ACTIVE before the record is deleted; on failure the failure
- *       is recorded before anything is undone.
+ *       is recorded before anything is undone;
+ *   <li>before a drain, what the updater found of the instance's scale-in protection is recorded (a
+ *       mark on the drain's record) before the protection is set, and the protection is set before
+ *       the instance is set DRAINING; it is cleared again before the instance is set ACTIVE and
+ *       before the record that carries the mark is deleted or replaced, so a pass stopped at any
+ *       point leaves the next pass the fact it needs to restore it ({@link ScaleInShield}). A host
+ *       that does not come back keeps its record, and so its protection.
  * </ul>
  */
 final class Executor {
@@ -50,6 +56,7 @@ final class Executor {
 
   private final EcsPort ecs;
   private final SsmPort ssm;
+  private final ScaleInShield shield;
   private final Settings s;
   private final PassOptions options;
   private final Observer observer;
@@ -60,6 +67,7 @@ final class Executor {
   Executor(
       EcsPort ecs,
       SsmPort ssm,
+      ScaleInShield shield,
       Settings s,
       PassOptions options,
       Observer observer,
@@ -68,6 +76,7 @@ final class Executor {
       String runId) {
     this.ecs = ecs;
     this.ssm = ssm;
+    this.shield = shield;
     this.s = s;
     this.options = options;
     this.observer = observer;
@@ -275,6 +284,12 @@ final class Executor {
       case Decision.InspectServices is -> {
         return false;
       }
+      case Decision.InspectTaskProtection ip -> {
+        return false;
+      }
+      case Decision.InspectAutoScaling ia -> {
+        return false;
+      }
       case Decision.Probe p -> {
         String id = send(HostCommand.STATUS, p.instance());
         observer.probeSent(p.instance().arn(), id, now);
@@ -318,6 +333,7 @@ final class Executor {
       case Decision.StartDrain sd -> startDrain(sd, now);
       case Decision.RevertToStaged rv -> {
         PhaseRecord old = rv.instance().record().orElseThrow();
+        String restored = shield.restore(rv.instance(), old);
         PhaseRecord r =
             new PhaseRecord(
                 Phase.STAGED,
@@ -327,7 +343,7 @@ final class Executor {
                 Optional.empty(),
                 Optional.empty());
         writeRecord(rv.instance(), r);
-        emit(rv, r, rv.note(), now);
+        emit(rv, r, rv.note() + restored, now);
       }
       case Decision.Activate a ->
           advance(a, HostCommand.ACTIVATE, "drained; activating the update", now);
@@ -346,6 +362,7 @@ final class Executor {
       case Decision.Complete c -> complete(c, now);
       case Decision.Fail f -> fail(f, now);
       case Decision.Release rl -> {
+        rl.instance().record().ifPresent(old -> shield.restore(rl.instance(), old));
         deleteAttributes(rl.instance(), List.of(StateAttributes.STATE));
         log.transition(
             rl,
@@ -392,7 +409,29 @@ final class Executor {
       // Re-applying a drain that was recorded but not applied: keep its start.
       r = old;
     }
+    r = ScaleInShield.marked(r, d.shield());
     writeRecord(v, r);
+    try {
+      shield.protect(v, r, d.shield());
+    } catch (AwsFault e) {
+      if (e.kind().isTransient()) {
+        // The record stays; the next observation applies the drain again.
+        throw e;
+      }
+      // Refused, so not set: nothing to restore, unless an earlier attempt set it.
+      PhaseRecord notSet =
+          old.has(PhaseRecord.Mark.SCALE_IN_SHIELD_SET)
+              ? r
+              : r.without(PhaseRecord.Mark.SCALE_IN_SHIELD_SET);
+      fail(
+          new Decision.Fail(
+              v.withRecord(Optional.of(notSet)),
+              FailureReason.SCALE_IN_SHIELD_FAILED,
+              e.getMessage(),
+              Decision.Undo.NOTHING),
+          now);
+      return;
+    }
     // One instance per call, so any refusal is this instance's (ECS may name it by a short ARN).
     Map<String, String> refused =
         ecs.updateInstancesState(clusterArn(), List.of(v.arn()), InstanceStatus.DRAINING);
@@ -406,7 +445,7 @@ final class Executor {
           now);
       return;
     }
-    emit(d, r, "instance set DRAINING", now);
+    emit(d, r, "instance set DRAINING" + (d.note().isEmpty() ? "" : "; " + d.note()), now);
   }
 
   private void advance(Decision.Change d, HostCommand command, String detail, Instant now) {
@@ -449,6 +488,7 @@ final class Executor {
   private void complete(Decision.Complete c, Instant now) {
     InstanceView v = c.instance();
     PhaseRecord old = v.record().orElseThrow();
+    String restored = shield.restore(v, old);
     Map<String, String> refused =
         ecs.updateInstancesState(clusterArn(), List.of(v.arn()), InstanceStatus.ACTIVE);
     // An instance deregistered meanwhile (INACTIVE) is done; anything else is retried next pass.
@@ -465,7 +505,8 @@ final class Executor {
     }
     deleteAttributes(v, delete);
     Optional<Duration> out = old.outOfServiceSince().map(t -> Duration.between(t, now));
-    log.transition(c, Optional.empty(), old.fromVersion(), old.targetVersion(), c.note(), out, now);
+    log.transition(
+        c, Optional.empty(), old.fromVersion(), old.targetVersion(), c.note() + restored, out, now);
     log.finalLine(Lines.updated(v, old, c.runningVersion(), out));
   }
 
@@ -489,6 +530,7 @@ final class Executor {
         log.stepFailed(v.arn(), "Cancel", e);
       }
     }
+    String restored = f.keepRecord() ? "" : shield.restore(v, old);
     boolean drainedByUs = old.phase().isOutOfService();
     if (f.reactivate() && drainedByUs && v.instance().status() == InstanceStatus.DRAINING) {
       ecs.updateInstancesState(clusterArn(), List.of(v.arn()), InstanceStatus.ACTIVE);
@@ -500,7 +542,8 @@ final class Executor {
         f.reactivate()
             ? old.outOfServiceSince().map(t -> Duration.between(t, now))
             : Optional.empty();
-    log.transition(f, f.to(), old.fromVersion(), old.targetVersion(), f.note(), out, now);
+    log.transition(
+        f, f.to(), old.fromVersion(), old.targetVersion(), f.note() + restored, out, now);
     log.finalLine(Lines.failed(f, record.retryAfter(s.retryBackoff(), s.retryBackoffMax())));
   }
 

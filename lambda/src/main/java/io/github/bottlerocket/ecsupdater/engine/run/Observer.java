@@ -13,11 +13,14 @@ import io.github.bottlerocket.ecsupdater.engine.ProbeResult;
 import io.github.bottlerocket.ecsupdater.engine.plan.Planner;
 import io.github.bottlerocket.ecsupdater.host.HostCommand;
 import io.github.bottlerocket.ecsupdater.host.HostReply;
+import io.github.bottlerocket.ecsupdater.model.AutoScalingInstance;
 import io.github.bottlerocket.ecsupdater.model.ClusterInfo;
 import io.github.bottlerocket.ecsupdater.model.CommandInvocation;
 import io.github.bottlerocket.ecsupdater.model.ContainerInstance;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.model.TaskInfo;
+import io.github.bottlerocket.ecsupdater.model.TaskProtection;
+import io.github.bottlerocket.ecsupdater.port.AutoScalingPort;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
 import io.github.bottlerocket.ecsupdater.port.SsmPort;
@@ -51,6 +54,7 @@ final class Observer {
 
   private final EcsPort ecs;
   private final SsmPort ssm;
+  private final AutoScalingPort autoScaling;
   private final Clock clock;
   private final Settings s;
   private final PassOptions options;
@@ -68,6 +72,8 @@ final class Observer {
   private final Set<String> seenDisconnected = new HashSet<>();
 
   private Map<String, List<TaskInfo>> tasks = new HashMap<>();
+  private Map<String, List<TaskProtection>> taskProtection = new HashMap<>();
+  private Map<String, Optional<AutoScalingInstance>> groups = new HashMap<>();
   private Optional<List<ServiceInfo>> services = Optional.empty();
   private Instant servicesReadAt = Instant.MIN;
   private boolean servicesFresh;
@@ -82,9 +88,16 @@ final class Observer {
   private Control control = Control.NONE;
   private Optional<Instant> controlReadAt = Optional.empty();
 
-  Observer(EcsPort ecs, SsmPort ssm, Clock clock, Settings s, PassOptions options) {
+  Observer(
+      EcsPort ecs,
+      SsmPort ssm,
+      AutoScalingPort autoScaling,
+      Clock clock,
+      Settings s,
+      PassOptions options) {
     this.ecs = ecs;
     this.ssm = ssm;
+    this.autoScaling = autoScaling;
     this.clock = clock;
     this.s = s;
     this.options = options;
@@ -155,6 +168,8 @@ final class Observer {
     refreshProbes();
     refreshRound(now);
     tasks = new HashMap<>();
+    taskProtection = new HashMap<>();
+    groups = new HashMap<>();
     servicesFresh = false;
     if (!now.isBefore(servicesReadAt.plus(SERVICES_MAX_AGE))) {
       services = Optional.empty();
@@ -170,10 +185,14 @@ final class Observer {
     Observation o = first;
     Planner.Plan plan = Planner.plan(o);
     for (int i = 0; i < MAX_DATA_ROUNDS && plan.needsData(); i++) {
+      readGroups(plan.decisions());
       for (Decision d : plan.decisions()) {
         switch (d) {
           case Decision.InspectTasks it ->
               tasks.computeIfAbsent(it.instance().arn(), arn -> ecs.listTasks(cluster.arn(), arn));
+          case Decision.InspectTaskProtection ip ->
+              taskProtection.computeIfAbsent(
+                  ip.instance().arn(), arn -> ecs.taskProtection(cluster.arn(), ip.taskArns()));
           case Decision.InspectServices is -> {
             if (!servicesFresh) {
               services = Optional.of(ecs.listServices(cluster.arn()));
@@ -188,6 +207,27 @@ final class Observer {
       plan = Planner.plan(o);
     }
     return plan;
+  }
+
+  /** The Auto Scaling groups of the instances the plan asks about, in one read. */
+  private void readGroups(List<Decision> decisions) {
+    Map<String, String> asked = new LinkedHashMap<>();
+    for (Decision d : decisions) {
+      if (d instanceof Decision.InspectAutoScaling ia && !groups.containsKey(ia.instance().arn())) {
+        asked.put(ia.instance().ec2InstanceId(), ia.instance().arn());
+      }
+    }
+    if (asked.isEmpty()) {
+      return;
+    }
+    List<AutoScalingInstance> found = autoScaling.describeInstances(List.copyOf(asked.keySet()));
+    asked.values().forEach(arn -> groups.put(arn, Optional.empty()));
+    for (AutoScalingInstance i : found) {
+      String arn = asked.get(i.instanceId());
+      if (arn != null) {
+        groups.put(arn, Optional.of(i));
+      }
+    }
   }
 
   /** Whether a host command's reply or the update check is still awaited. */
@@ -295,7 +335,9 @@ final class Observer {
         servicesFresh,
         round,
         seenDisconnected,
-        control);
+        control,
+        taskProtection,
+        groups);
   }
 
   private HostReply reply(HostCommand command, String commandId, String ec2InstanceId) {

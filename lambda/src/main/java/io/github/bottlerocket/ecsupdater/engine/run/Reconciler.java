@@ -11,6 +11,7 @@ import io.github.bottlerocket.ecsupdater.engine.PassReport;
 import io.github.bottlerocket.ecsupdater.engine.Sleeper;
 import io.github.bottlerocket.ecsupdater.engine.plan.Planner;
 import io.github.bottlerocket.ecsupdater.model.ClusterInfo;
+import io.github.bottlerocket.ecsupdater.port.AutoScalingPort;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
 import io.github.bottlerocket.ecsupdater.port.SsmPort;
@@ -38,12 +39,36 @@ public final class Reconciler {
 
   private final EcsPort ecs;
   private final SsmPort ssm;
+  private final AutoScalingPort autoScaling;
   private final Settings settings;
   private final Clock clock;
   private final Sleeper sleeper;
   private final PassListener listener;
   private final Supplier<String> runIds;
 
+  /**
+   * @param autoScaling the Auto Scaling groups the instances belong to, for the scale-in shield
+   */
+  public Reconciler(
+      EcsPort ecs,
+      SsmPort ssm,
+      AutoScalingPort autoScaling,
+      Settings settings,
+      Clock clock,
+      Sleeper sleeper,
+      PassListener listener,
+      Supplier<String> runIds) {
+    this.ecs = ecs;
+    this.ssm = ssm;
+    this.autoScaling = autoScaling;
+    this.settings = settings;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.listener = listener;
+    this.runIds = runIds;
+  }
+
+  /** Without Auto Scaling: no instance belongs to a group. */
   public Reconciler(
       EcsPort ecs,
       SsmPort ssm,
@@ -52,13 +77,7 @@ public final class Reconciler {
       Sleeper sleeper,
       PassListener listener,
       Supplier<String> runIds) {
-    this.ecs = ecs;
-    this.ssm = ssm;
-    this.settings = settings;
-    this.clock = clock;
-    this.sleeper = sleeper;
-    this.listener = listener;
-    this.runIds = runIds;
+    this(ecs, ssm, AutoScalingPort.NO_GROUPS, settings, clock, sleeper, listener, runIds);
   }
 
   public Reconciler(
@@ -104,9 +123,19 @@ public final class Reconciler {
       this.options = options;
       this.deadline = deadline;
       this.s = s;
-      this.observer = new Observer(ecs, ssm, clock, s, options);
+      this.observer = new Observer(ecs, ssm, autoScaling, clock, s, options);
       this.log = new PassLog(clusterRef, runId, options, clock.instant(), listener, clock);
-      this.executor = new Executor(ecs, ssm, s, options, observer, log, deadline::remaining, runId);
+      this.executor =
+          new Executor(
+              ecs,
+              ssm,
+              new ScaleInShield(autoScaling, log),
+              s,
+              options,
+              observer,
+              log,
+              deadline::remaining,
+              runId);
       this.jitter = new SplittableRandom(runId.hashCode());
     }
 
