@@ -11,6 +11,7 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Tags;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.events.EventBus;
 import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Rule;
@@ -36,8 +37,10 @@ import software.constructs.Construct;
  *   <li>Runtime {@code java25} (the jar targets Java 21 and runs unchanged on it), 15-minute
  *       timeout: the function stops starting steps before its deadline and the next invocation
  *       continues where it stopped. No SnapStart.
- *   <li>Reserved concurrency 1 ({@link BottlerocketEcsUpdaterProps#isConcurrencyGuard()}) so that
- *       two passes never drain at the same time.
+ *   <li>A DynamoDB table of per-cluster leases ({@link LeaseTable}): every pass that may change a
+ *       cluster takes the cluster's lease first, so two passes never change one cluster at once,
+ *       whoever started them (schedule, ECS event, a person, the command-line runner). Reserved
+ *       concurrency 1 is an option ({@link BottlerocketEcsUpdaterProps#isConcurrencyGuard()}).
  *   <li>Asynchronous invocations are not retried and wait at most {@link #MAX_EVENT_AGE} for the
  *       running pass to end: the next tick is the retry.
  *   <li>One SSM Command document per {@link HostCommand}, with its fixed lines and no parameters;
@@ -73,6 +76,8 @@ public final class BottlerocketEcsUpdater extends Construct {
   private final String documentPrefix;
   private final List<String> clusterArns;
   private final String controlParameterName;
+  private final String leaseTableName;
+  private final Table leaseTable;
   private final Role role;
   private final LogGroup logGroup;
   private final Function function;
@@ -92,6 +97,7 @@ public final class BottlerocketEcsUpdater extends Construct {
         props
             .getControlParameterName()
             .orElseGet(() -> CONTROL_PARAMETER_PREFIX + stack.getStackName() + "/control");
+    String tableName = props.getLeaseTableName().orElseGet(() -> prefix + "Leases");
 
     // Everything is checked before the first resource exists.
     PropsCheck.check(
@@ -101,15 +107,17 @@ public final class BottlerocketEcsUpdater extends Construct {
         arns,
         prefix,
         parameterName,
+        tableName,
         FunctionSettings.environment(
             props,
             new FunctionSettings.Derived(
-                prefix, "default", String.join(",", arns), parameterName)));
+                prefix, "default", String.join(",", arns), parameterName, tableName)));
     Code code = props.getCode().orElseGet(BundledFunction::code);
 
     this.documentPrefix = prefix;
     this.clusterArns = List.copyOf(arns);
     this.controlParameterName = parameterName;
+    this.leaseTableName = tableName;
     ClusterLocation.guard(this, stack, clusterArns);
 
     Optional<IEventBus> bus =
@@ -125,6 +133,7 @@ public final class BottlerocketEcsUpdater extends Construct {
             .removalPolicy(props.getLogRemovalPolicy())
             .build();
     this.documents = HostCommandDocuments.create(this, prefix);
+    this.leaseTable = LeaseTable.create(this, tableName);
     this.controlParameter =
         StringParameter.Builder.create(this, "ControlParameter")
             .parameterName(parameterName)
@@ -146,6 +155,7 @@ public final class BottlerocketEcsUpdater extends Construct {
             bus.map(IEventBus::getEventBusArn),
             logGroup.getLogGroupArn(),
             controlParameter.getParameterArn(),
+            leaseTable.getTableArn(),
             props
                 .getInstanceTagKey()
                 .map(
@@ -175,7 +185,8 @@ public final class BottlerocketEcsUpdater extends Construct {
                         prefix,
                         bus.map(IEventBus::getEventBusName).orElse("none"),
                         String.join(",", clusterArns),
-                        parameterName)))
+                        parameterName,
+                        tableName)))
             .reservedConcurrentExecutions(props.isConcurrencyGuard() ? 1 : null)
             .retryAttempts(0)
             .maxEventAge(Duration.seconds(MAX_EVENT_AGE.toSeconds()))
@@ -241,6 +252,16 @@ public final class BottlerocketEcsUpdater extends Construct {
   /** The control parameter's name, known at synth time. */
   public String getControlParameterName() {
     return controlParameterName;
+  }
+
+  /** The table of the per-cluster leases ({@code LEASE_TABLE}). */
+  public Table getLeaseTable() {
+    return leaseTable;
+  }
+
+  /** The lease table's name, known at synth time. */
+  public String getLeaseTableName() {
+    return leaseTableName;
   }
 
   /** The managed clusters' ARNs. */

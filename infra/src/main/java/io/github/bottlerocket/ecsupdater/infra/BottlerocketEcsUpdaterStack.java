@@ -108,6 +108,12 @@ public final class BottlerocketEcsUpdaterStack extends Stack {
                 + " --overwrite)")
         .value(updater.getControlParameter().getParameterName())
         .build();
+    CfnOutput.Builder.create(this, "LeaseTableName")
+        .description(
+            "Table of the per-cluster leases; the command-line runner takes them too"
+                + " (--lease-table, or the cluster's tag bottlerocket-ecs-updater:lease-table)")
+        .value(updater.getLeaseTable().getTableName())
+        .build();
     CfnOutput.Builder.create(this, "DocumentPrefix")
         .description("Prefix of the updater's SSM command documents")
         .value(updater.getDocumentPrefix())

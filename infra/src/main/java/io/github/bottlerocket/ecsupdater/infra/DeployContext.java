@@ -52,6 +52,7 @@ public record DeployContext(
   public static final String DOCUMENT_PREFIX = "documentPrefix";
   public static final String INSTANCE_TAG = "instanceTag";
   public static final String CONTROL_PARAMETER_NAME = "controlParameterName";
+  public static final String LEASE_TABLE_NAME = "leaseTableName";
   public static final String TAGS = "tags";
 
   /**
@@ -167,6 +168,7 @@ public record DeployContext(
         });
     r.text(DOCUMENT_PREFIX).ifPresent(v -> s.add(b -> b.documentPrefix(v)));
     r.text(CONTROL_PARAMETER_NAME).ifPresent(v -> s.add(b -> b.controlParameterName(v)));
+    r.text(LEASE_TABLE_NAME).ifPresent(v -> s.add(b -> b.leaseTableName(v)));
     r.text(INSTANCE_TAG)
         .ifPresent(
             v -> {
@@ -210,6 +212,7 @@ public record DeployContext(
                 DOCUMENT_PREFIX,
                 INSTANCE_TAG,
                 CONTROL_PARAMETER_NAME,
+                LEASE_TABLE_NAME,
                 TAGS));
     for (Setting setting : Setting.values()) {
       if (FunctionSettings.isPlain(setting)) {

@@ -22,7 +22,11 @@ final class FunctionSettings {
 
   /** The resources and resolved props the derived settings come from. */
   record Derived(
-      String documentPrefix, String eventBus, String allowedClusters, String controlParameter) {}
+      String documentPrefix,
+      String eventBus,
+      String allowedClusters,
+      String controlParameter,
+      String leaseTable) {}
 
   /** Whether the setting is a prop of its own, named {@link #prop(Setting)}. */
   static boolean isPlain(Setting setting) {
@@ -49,9 +53,11 @@ final class FunctionSettings {
           PAUSED,
           CONTROL_INTERVAL,
           COMMAND_DELIVERY_TIMEOUT,
-          METRICS_NAMESPACE ->
+          METRICS_NAMESPACE,
+          LEASE_DURATION ->
           true;
-      case SSM_DOCUMENT_PREFIX, EVENT_BUS, ALLOWED_CLUSTERS, CONTROL_PARAMETER -> false;
+      case SSM_DOCUMENT_PREFIX, EVENT_BUS, ALLOWED_CLUSTERS, CONTROL_PARAMETER, LEASE_TABLE ->
+          false;
     };
   }
 
@@ -62,6 +68,7 @@ final class FunctionSettings {
       case EVENT_BUS -> "eventBus";
       case ALLOWED_CLUSTERS -> "clusterArns";
       case CONTROL_PARAMETER -> "controlParameterName";
+      case LEASE_TABLE -> "leaseTableName";
       default -> camelCase(setting);
     };
   }
@@ -89,6 +96,7 @@ final class FunctionSettings {
       case EVENT_BUS -> derived.eventBus();
       case ALLOWED_CLUSTERS -> derived.allowedClusters();
       case CONTROL_PARAMETER -> derived.controlParameter();
+      case LEASE_TABLE -> derived.leaseTable();
       // Written as "always" rather than left empty, which the function reads the same way, so
       // that the function's configuration says what it does.
       case MAINTENANCE_WINDOW ->

@@ -31,6 +31,7 @@ final class UpdaterPermissions {
   private final Optional<String> eventBusArn;
   private final String logGroupArn;
   private final String controlParameterArn;
+  private final String leaseTableArn;
   private final Optional<InstanceTag> instanceTag;
 
   /**
@@ -40,6 +41,7 @@ final class UpdaterPermissions {
    * @param eventBusArn the bus the function puts its events on; empty when it sends none
    * @param logGroupArn the function's log group, as {@code LogGroup#getLogGroupArn()} gives it
    * @param controlParameterArn the stack-wide switch the function reads at every pass
+   * @param leaseTableArn the table of the per-cluster leases
    * @param instanceTag narrows {@code ssm:SendCommand} to instances with this tag
    */
   UpdaterPermissions(
@@ -49,6 +51,7 @@ final class UpdaterPermissions {
       Optional<String> eventBusArn,
       String logGroupArn,
       String controlParameterArn,
+      String leaseTableArn,
       Optional<InstanceTag> instanceTag) {
     this.stack = stack;
     this.clusterArns = List.copyOf(clusterArns);
@@ -56,6 +59,7 @@ final class UpdaterPermissions {
     this.eventBusArn = eventBusArn;
     this.logGroupArn = logGroupArn;
     this.controlParameterArn = controlParameterArn;
+    this.leaseTableArn = leaseTableArn;
     this.instanceTag = instanceTag;
   }
 
@@ -86,6 +90,19 @@ final class UpdaterPermissions {
             List.of("ssm:GetParameter"),
             List.of(controlParameterArn),
             Map.of()));
+    // The lease calls, on the function's own table only: take (PutItem), renew (UpdateItem), give
+    // back (DeleteItem), and read a holder a failed take did not return (GetItem). Every write
+    // is conditional on the owner or the expiry, so the role cannot break another pass's lease.
+    all.add(
+        allow(
+            "UseLeaseTable",
+            List.of(
+                "dynamodb:GetItem",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem"),
+            List.of(leaseTableArn),
+            Map.of()));
     return List.copyOf(all);
   }
 
@@ -97,15 +114,17 @@ final class UpdaterPermissions {
             List.of("ecs:DescribeClusters", "ecs:ListContainerInstances"),
             clusterArns,
             Map.of()),
-        // The only tag the function writes is its last-check marker; it never removes tags and
-        // never writes the operator's pause tag.
+        // The only tags the function writes are its last-check marker and the name of its lease
+        // table; it never removes tags and never writes the operator's pause tag.
         allow(
             "TagManagedClusters",
             List.of("ecs:TagResource"),
             clusterArns,
             Map.of(
                 "ForAllValues:StringEquals",
-                Map.of("aws:TagKeys", List.of(StateAttributes.LAST_CHECK_TAG)))),
+                Map.of(
+                    "aws:TagKeys",
+                    List.of(StateAttributes.LAST_CHECK_TAG, StateAttributes.LEASE_TABLE_TAG)))),
         // Container instance, task and service ARNs are matched by type only: the ecs:cluster
         // condition does the scoping to the managed clusters. Putting the cluster name into the
         // ARN pattern instead would miss resources that still carry the short ARN format, which has

@@ -97,8 +97,11 @@ class BottlerocketEcsUpdaterAppTest {
             "ScheduleRuleName",
             "EcsEventRuleName",
             "ControlParameterName",
+            "LeaseTableName",
             "DocumentPrefix");
     template.hasOutput("DocumentPrefix", Map.of("Value", "BottlerocketEcsUpdater-"));
+    String table = Fixtures.onlyLogicalId(template, "AWS::DynamoDB::Table");
+    template.hasOutput("LeaseTableName", Map.of("Value", Map.of("Ref", table)));
   }
 
   @Test
@@ -177,9 +180,11 @@ class BottlerocketEcsUpdaterAppTest {
     everything.put("clusterArn", CLUSTER + "," + Fixtures.OTHER_CLUSTER);
     everything.put("alarmTopicArn", TOPIC);
     everything.put("instanceTag", "ecs-cluster=prod");
-    everything.put("concurrencyGuard", "false");
+    everything.put("concurrencyGuard", "true");
     everything.put("ecsEventTrigger", "false");
     everything.put("schedule", "rate(1 hour)");
+    everything.put("leaseTableName", "platform-updater-leases");
+    everything.put("leaseDuration", "9m");
     everything.put("architecture", "x86_64");
     return Stream.of(
         Arguments.of("one cluster", Map.of("clusterArn", CLUSTER)),

@@ -60,6 +60,8 @@ class EverySettingTest {
     v.put(Setting.METRICS_NAMESPACE, "Updates/Batch");
     v.put(Setting.ALLOWED_CLUSTERS, Fixtures.OTHER_CLUSTER);
     v.put(Setting.CONTROL_PARAMETER, BATCH_PARAMETER);
+    v.put(Setting.LEASE_TABLE, "batch-updater-leases");
+    v.put(Setting.LEASE_DURATION, "9m");
     return v;
   }
 

@@ -17,7 +17,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Template;
-import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.lambda.Architecture;
 
 /** Every rule the props are checked against, with the exact message the operator reads. */
@@ -105,46 +104,13 @@ class PropsValidationTest {
             "architecture: 'riscv64' is not a Lambda architecture; use Architecture.ARM_64 or"
                 + " Architecture.X86_64"),
         rule(
-            "ECS events without the guard",
-            b -> b.concurrencyGuard(false),
-            "ecsEventTrigger: without the concurrency guard an ECS event can start a pass while"
-                + " another one runs; set ecsEventTrigger(false), or keep concurrencyGuard(true)"
-                + " and raise the account's Lambda concurrency quota"),
-        rule(
-            "frequent rate without the guard",
-            b ->
-                b.concurrencyGuard(false)
-                    .ecsEventTrigger(false)
-                    .schedule(Schedule.expression("rate(5 minutes)")),
-            "schedule: 'rate(5 minutes)' can start a pass while the previous one still runs;"
-                + " without the concurrency guard the ticks must be at least 15 minutes apart,"
-                + " e.g. rate(15 minutes) or cron(0 * * * ? *)"),
-        rule(
-            "frequent cron without the guard",
-            b ->
-                b.concurrencyGuard(false)
-                    .ecsEventTrigger(false)
-                    .schedule(Schedule.expression("cron(*/10 * * * ? *)")),
-            "schedule: 'cron(*/10 * * * ? *)' can start a pass while the previous one still runs;"
-                + " without the concurrency guard the ticks must be at least 15 minutes apart,"
-                + " e.g. rate(15 minutes) or cron(0 * * * ? *)"),
-        rule(
-            "unreadable schedule without the guard",
-            b ->
-                b.concurrencyGuard(false)
-                    .ecsEventTrigger(false)
-                    .schedule(Schedule.expression("at(2030-01-01T00:00:00)")),
-            "schedule: 'at(2030-01-01T00:00:00)' has ticks whose distance cannot be read; without"
-                + " the concurrency guard the ticks must be at least 15 minutes apart, e.g."
-                + " rate(15 minutes) or cron(0 * * * ? *)"),
-        rule(
             "document prefix reserved by AWS",
             b -> b.documentPrefix("AWS-Updater-"),
             "documentPrefix: 'AWS-Updater-' starts with 'aws', which AWS reserves for its own SSM"
                 + " documents; pass another documentPrefix"),
         rule(
             "document prefix with spaces",
-            b -> b.documentPrefix("my updater"),
+            b -> b.documentPrefix("my updater").leaseTableName("Leases"),
             "documentPrefix"
                 + FUNCTION_REJECTS
                 + "SSM_DOCUMENT_PREFIX must be letters, digits, '_', '-' and '.', at most 100"
@@ -283,9 +249,41 @@ class PropsValidationTest {
 
     assertThatThrownBy(() -> new BottlerocketEcsUpdater(stack, "Second", second))
         .hasMessage(
-            "Invalid BottlerocketEcsUpdater props: documentPrefix: 'UpdaterTest-' is already used"
-                + " by UpdaterTest/First; SSM document names are unique per account and region,"
-                + " so pass another documentPrefix");
+            "Invalid BottlerocketEcsUpdater props:\n  - documentPrefix: 'UpdaterTest-' is already"
+                + " used by UpdaterTest/First; SSM document names are unique per account and"
+                + " region, so pass another documentPrefix\n  - leaseTableName:"
+                + " 'UpdaterTest-Leases' is already used by UpdaterTest/First; DynamoDB table names"
+                + " are unique per account and region, so pass another leaseTableName");
+  }
+
+  @Test
+  void twoUpdatersInAStackNeedDifferentLeaseTables() {
+    Stack stack = Fixtures.stack();
+    new BottlerocketEcsUpdater(stack, "First", Fixtures.props().build());
+    BottlerocketEcsUpdaterProps second =
+        BottlerocketEcsUpdaterProps.builder()
+            .clusterArns(List.of(Fixtures.OTHER_CLUSTER))
+            .code(Fixtures.stubCode())
+            .documentPrefix("Batch-")
+            .controlParameterName("/ops/batch-updater/control")
+            .leaseTableName("UpdaterTest-Leases")
+            .build();
+
+    assertThatThrownBy(() -> new BottlerocketEcsUpdater(stack, "Second", second))
+        .hasMessage(
+            "Invalid BottlerocketEcsUpdater props: leaseTableName: 'UpdaterTest-Leases' is"
+                + " already used by UpdaterTest/First; DynamoDB table names are unique per account"
+                + " and region, so pass another leaseTableName");
+  }
+
+  @Test
+  void aLeaseTableNameDynamoDbWouldRefuseIsRefusedWithTheFunctionsWords() {
+    assertThatThrownBy(() -> Fixtures.template(b -> b.leaseTableName("my leases")))
+        .hasMessage(
+            "Invalid BottlerocketEcsUpdater props: leaseTableName"
+                + FUNCTION_REJECTS
+                + "LEASE_TABLE must be a DynamoDB table name (3 to 255 letters, digits, '_', '-'"
+                + " and '.'), or empty, got 'my leases'");
   }
 
   @Test

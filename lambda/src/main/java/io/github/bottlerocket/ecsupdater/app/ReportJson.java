@@ -51,6 +51,18 @@ public final class ReportJson {
     n.put("stopReason", r.stopReason().name());
     n.put("observations", r.observations());
     r.error().ifPresent(e -> n.put("error", e));
+    r.lease()
+        .ifPresent(
+            l -> {
+              ObjectNode lease = n.putObject("lease");
+              lease.put("table", l.table());
+              lease.put("runId", l.runId());
+              lease.put("holder", l.holder());
+              lease.put("expiresAt", l.expiresAt().toString());
+              if (r.stopReason() == PassReport.StopReason.CLUSTER_BUSY) {
+                n.put("detail", LeaseKeeper.busy(l));
+              }
+            });
     r.cluster().ifPresent(c -> n.set("gates", gates(c)));
     ObjectNode counts = n.putObject("summary");
     for (Map.Entry<Outcome, Integer> e : r.counts().entrySet()) {

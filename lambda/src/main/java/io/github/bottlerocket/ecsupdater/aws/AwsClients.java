@@ -10,6 +10,7 @@ import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -42,6 +43,7 @@ public final class AwsClients implements AutoCloseable {
   private final Lazy<EcsClient> ecs;
   private final Lazy<SsmClient> ssm;
   private final Lazy<EventBridgeClient> events;
+  private final Lazy<DynamoDbClient> dynamoDb;
 
   /**
    * Clients with an explicit endpoint and a region given by name, for the command-line runner.
@@ -117,6 +119,16 @@ public final class AwsClients implements AutoCloseable {
               credentials.ifPresent(b::credentialsProvider);
               return b.build();
             });
+    this.dynamoDb =
+        new Lazy<>(
+            () -> {
+              var b =
+                  DynamoDbClient.builder().httpClient(http.get()).overrideConfiguration(override);
+              endpoint.ifPresent(b::endpointOverride);
+              region.ifPresent(b::region);
+              credentials.ifPresent(b::credentialsProvider);
+              return b.build();
+            });
   }
 
   public EcsClient ecs() {
@@ -129,6 +141,11 @@ public final class AwsClients implements AutoCloseable {
 
   public EventBridgeClient events() {
     return events.get();
+  }
+
+  /** The lease table's client, built only when a pass takes a lease. */
+  public DynamoDbClient dynamoDb() {
+    return dynamoDb.get();
   }
 
   /** The endpoint given explicitly, if any. */
@@ -146,6 +163,7 @@ public final class AwsClients implements AutoCloseable {
     ecs.ifCreated(EcsClient::close);
     ssm.ifCreated(SsmClient::close);
     events.ifCreated(EventBridgeClient::close);
+    dynamoDb.ifCreated(DynamoDbClient::close);
     http.ifCreated(SdkHttpClient::close);
   }
 

@@ -65,7 +65,13 @@ public enum Setting {
       "BottlerocketEcsUpdater", "CloudWatch namespace of the embedded-format metrics."),
   ALLOWED_CLUSTERS(
       "",
-      "Comma-separated cluster names or ARNs this function may touch; empty allows any cluster its role reaches.");
+      "Comma-separated cluster names or ARNs this function may touch; empty allows any cluster its role reaches."),
+  LEASE_TABLE(
+      "",
+      "DynamoDB table of per-cluster leases: every changing pass takes its cluster's lease first, so no two passes change one cluster at once. Empty: the table the cluster's tag bottlerocket-ecs-updater:lease-table names, or no lease."),
+  LEASE_DURATION(
+      "6m",
+      "How long a lease lasts unless renewed; a pass renews it after each third and sends no change in its last third, and a crashed pass's lease lapses after it.");
 
   private final String defaultValue;
   private final String description;

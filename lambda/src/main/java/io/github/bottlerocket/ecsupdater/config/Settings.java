@@ -43,7 +43,9 @@ public record Settings(
     Duration commandDeliveryTimeout,
     Optional<String> eventBus,
     String metricsNamespace,
-    Set<String> allowedClusters) {
+    Set<String> allowedClusters,
+    Optional<String> leaseTable,
+    Duration leaseDuration) {
 
   /**
    * The largest {@link #maxConcurrent()} accepted; ECS itself caps a cluster at 5,000 instances.
@@ -71,6 +73,13 @@ public record Settings(
   private static final Pattern DOCUMENT_PREFIX = Pattern.compile("[A-Za-z0-9_.\\-]{1,100}");
   private static final Pattern BUS_NAME = Pattern.compile("[A-Za-z0-9/_.\\-:]{1,1600}");
   private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9 ._\\-/#:]{1,255}");
+
+  /** A DynamoDB table name. */
+  public static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.\\-]{3,255}");
+
+  /** What {@link #TABLE_NAME} accepts, in words. */
+  public static final String TABLE_NAME_FORM =
+      "a DynamoDB table name (3 to 255 letters, digits, '_', '-' and '.')";
 
   /**
    * An SSM parameter name (one level, or levels each after a '/', at most 15) or the ARN of one;
@@ -158,6 +167,14 @@ public record Settings(
                 "a CloudWatch namespace of letters, digits and . _ - / # : and spaces")
             .orElse(Setting.METRICS_NAMESPACE.defaultValue());
     Set<String> allowed = r.clusters(Setting.ALLOWED_CLUSTERS);
+    Optional<String> leaseTable =
+        r.optionalText(Setting.LEASE_TABLE, TABLE_NAME, TABLE_NAME_FORM + ", or empty");
+    Duration leaseDuration =
+        r.duration(
+            Setting.LEASE_DURATION,
+            MS,
+            Duration.ofHours(1),
+            "a crashed pass keeps every other pass away from its cluster this long");
 
     // Settings that only make sense together.
     if (r.valid(Setting.DEADLINE_MARGIN, Setting.MAX_PASS_DURATION)
@@ -235,7 +252,9 @@ public record Settings(
         delivery,
         bus,
         namespace,
-        allowed);
+        allowed,
+        leaseTable,
+        leaseDuration);
   }
 
   /** A copy with {@code maxConcurrent} replaced, for a per-invocation override. */
@@ -266,7 +285,9 @@ public record Settings(
         commandDeliveryTimeout,
         eventBus,
         metricsNamespace,
-        allowedClusters);
+        allowedClusters,
+        leaseTable,
+        leaseDuration);
   }
 
   /** Collects problems so that one error lists all of them. */

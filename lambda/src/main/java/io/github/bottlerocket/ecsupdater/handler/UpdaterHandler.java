@@ -3,18 +3,22 @@ package io.github.bottlerocket.ecsupdater.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.github.bottlerocket.ecsupdater.app.Invocation;
+import io.github.bottlerocket.ecsupdater.app.LeaseKeeper;
 import io.github.bottlerocket.ecsupdater.app.ReportJson;
 import io.github.bottlerocket.ecsupdater.app.Updater;
 import io.github.bottlerocket.ecsupdater.aws.AwsClients;
+import io.github.bottlerocket.ecsupdater.aws.DynamoDbLeases;
 import io.github.bottlerocket.ecsupdater.aws.EcsAdapter;
 import io.github.bottlerocket.ecsupdater.aws.SsmAdapter;
 import io.github.bottlerocket.ecsupdater.config.ConfigException;
 import io.github.bottlerocket.ecsupdater.config.Settings;
+import io.github.bottlerocket.ecsupdater.engine.ClusterLease;
 import io.github.bottlerocket.ecsupdater.engine.Deadline;
 import io.github.bottlerocket.ecsupdater.engine.PassListener;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
 import io.github.bottlerocket.ecsupdater.engine.Sleeper;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
+import io.github.bottlerocket.ecsupdater.port.LeasePort;
 import io.github.bottlerocket.ecsupdater.port.SsmPort;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +38,9 @@ import java.util.function.Function;
  *
  * <p>Clients and configuration are built once per execution environment. A configuration error
  * fails every invocation with the message that names the setting, rather than the whole init.
+ *
+ * <p>Every pass that may change its cluster takes the cluster's lease first ({@link LeaseKeeper}),
+ * recorded as held by this function, the request's source and its request id.
  */
 public final class UpdaterHandler implements RequestStreamHandler {
   private final Optional<ConfigException> configError;
@@ -41,6 +48,8 @@ public final class UpdaterHandler implements RequestStreamHandler {
   private final Updater updater;
   private final Optional<String> region;
   private final Clock clock;
+  private final EcsPort ecs;
+  private final LeasePort leases;
 
   /** Used by Lambda: configuration from the environment, AWS clients from the default chains. */
   public UpdaterHandler() {
@@ -65,6 +74,7 @@ public final class UpdaterHandler implements RequestStreamHandler {
             new SsmAdapter(
                 clients.ssm(), settings.ssmDocumentPrefix(), settings.commandDeliveryTimeout()),
         settings -> LambdaTelemetry.of(settings, clients, clock, log),
+        settings -> new DynamoDbLeases(clients.dynamoDb()),
         clients.region().map(Object::toString).or(() -> Optional.ofNullable(env.get("AWS_REGION"))),
         clock,
         sleeper);
@@ -89,6 +99,30 @@ public final class UpdaterHandler implements RequestStreamHandler {
       Optional<String> region,
       Clock clock,
       Sleeper sleeper) {
+    this(env, ecs, ssm, listener, settings -> LeaseKeeper.NO_CLIENT, region, clock, sleeper);
+  }
+
+  /**
+   * With the AWS side given as ports, the lease table's included, for tests.
+   *
+   * @param env the settings, as environment variables
+   * @param ecs makes the ECS port from the settings
+   * @param ssm makes the SSM port from the settings
+   * @param listener makes the listener (logs, metrics, events) from the settings
+   * @param leases makes the lease table's port from the settings
+   * @param region the region the function runs in, to reject cluster ARNs of other regions
+   * @param clock the clock every decision reads
+   * @param sleeper how waits between observations are made
+   */
+  public UpdaterHandler(
+      Map<String, String> env,
+      Function<Settings, EcsPort> ecs,
+      Function<Settings, SsmPort> ssm,
+      Function<Settings, PassListener> listener,
+      Function<Settings, LeasePort> leases,
+      Optional<String> region,
+      Clock clock,
+      Sleeper sleeper) {
     Settings parsed;
     Optional<ConfigException> error = Optional.empty();
     try {
@@ -101,14 +135,11 @@ public final class UpdaterHandler implements RequestStreamHandler {
     this.settings = parsed;
     this.clock = clock;
     this.region = region;
+    this.ecs = ecs.apply(settings);
+    this.leases = leases.apply(settings);
     this.updater =
         new Updater(
-            settings,
-            ecs.apply(settings),
-            ssm.apply(settings),
-            clock,
-            sleeper,
-            listener.apply(settings));
+            settings, this.ecs, ssm.apply(settings), clock, sleeper, listener.apply(settings));
   }
 
   @Override
@@ -125,7 +156,15 @@ public final class UpdaterHandler implements RequestStreamHandler {
           context == null
               ? Deadline.at(clock.instant().plus(settings.maxPassDuration()), clock)
               : () -> Duration.ofMillis(context.getRemainingTimeInMillis());
-      Updater.Run run = updater.run(invocation, deadline);
+      ClusterLease lease =
+          new LeaseKeeper(
+              leases,
+              ecs,
+              clock,
+              settings.leaseDuration(),
+              LeaseKeeper.Tables.setting(settings.leaseTable()),
+              holder(invocation, context));
+      Updater.Run run = updater.run(invocation, deadline, lease);
       reports = run.reports();
       notes = run.notes();
     }
@@ -140,6 +179,26 @@ public final class UpdaterHandler implements RequestStreamHandler {
       throw new PassFailedException(
           reports.stream().map(r -> r.clusterArn() + ": " + r.error().orElse("")).toList());
     }
+  }
+
+  /** Where a pass runs, as its lease records it: the function, what started it, the request. */
+  static String holder(Invocation invocation, Context context) {
+    String source =
+        switch (invocation.source()) {
+          case SCHEDULE -> "schedule";
+          case MANUAL -> "manual invoke";
+          case ECS_EVENT -> "ECS event";
+        };
+    if (context == null) {
+      return "function (" + source + ")";
+    }
+    return "function "
+        + context.getFunctionName()
+        + " ("
+        + source
+        + ", request "
+        + context.getAwsRequestId()
+        + ")";
   }
 
   /** Every requested pass stopped on a fault; the messages say which and why. */
