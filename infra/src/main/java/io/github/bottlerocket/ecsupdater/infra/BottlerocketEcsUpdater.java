@@ -18,9 +18,11 @@ import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.EventSourceMapping;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.ssm.CfnDocument;
 import software.amazon.awscdk.services.ssm.StringParameter;
 import software.constructs.Construct;
@@ -78,6 +80,9 @@ public final class BottlerocketEcsUpdater extends Construct {
   private final String controlParameterName;
   private final String leaseTableName;
   private final Table leaseTable;
+  private final FanOutQueue fanOut;
+  private final String fanOutQueueName;
+  private final EventSourceMapping fanOutMapping;
   private final Role role;
   private final LogGroup logGroup;
   private final Function function;
@@ -98,6 +103,7 @@ public final class BottlerocketEcsUpdater extends Construct {
             .getControlParameterName()
             .orElseGet(() -> CONTROL_PARAMETER_PREFIX + stack.getStackName() + "/control");
     String tableName = props.getLeaseTableName().orElseGet(() -> prefix + "Leases");
+    String queueName = props.getFanOutQueueName().orElseGet(() -> prefix + "FanOut.fifo");
 
     // Everything is checked before the first resource exists.
     PropsCheck.check(
@@ -108,16 +114,18 @@ public final class BottlerocketEcsUpdater extends Construct {
         prefix,
         parameterName,
         tableName,
+        queueName,
         FunctionSettings.environment(
             props,
             new FunctionSettings.Derived(
-                prefix, "default", String.join(",", arns), parameterName, tableName)));
+                prefix, "default", String.join(",", arns), parameterName, tableName, queueName)));
     Code code = props.getCode().orElseGet(BundledFunction::code);
 
     this.documentPrefix = prefix;
     this.clusterArns = List.copyOf(arns);
     this.controlParameterName = parameterName;
     this.leaseTableName = tableName;
+    this.fanOutQueueName = queueName;
     ClusterLocation.guard(this, stack, clusterArns);
 
     Optional<IEventBus> bus =
@@ -134,6 +142,7 @@ public final class BottlerocketEcsUpdater extends Construct {
             .build();
     this.documents = HostCommandDocuments.create(this, prefix);
     this.leaseTable = LeaseTable.create(this, tableName);
+    this.fanOut = FanOutQueue.create(this, queueName);
     this.controlParameter =
         StringParameter.Builder.create(this, "ControlParameter")
             .parameterName(parameterName)
@@ -156,6 +165,7 @@ public final class BottlerocketEcsUpdater extends Construct {
             logGroup.getLogGroupArn(),
             controlParameter.getParameterArn(),
             leaseTable.getTableArn(),
+            fanOut.queue.getQueueArn(),
             props
                 .getInstanceTagKey()
                 .map(
@@ -186,12 +196,14 @@ public final class BottlerocketEcsUpdater extends Construct {
                         bus.map(IEventBus::getEventBusName).orElse("none"),
                         String.join(",", clusterArns),
                         parameterName,
-                        tableName)))
+                        tableName,
+                        queueName)))
             .reservedConcurrentExecutions(props.isConcurrencyGuard() ? 1 : null)
             .retryAttempts(0)
             .maxEventAge(Duration.seconds(MAX_EVENT_AGE.toSeconds()))
             .build();
 
+    this.fanOutMapping = fanOut.deliverTo(function, props.getClusterConcurrency());
     this.scheduleRule = UpdaterRules.schedule(this, props.getSchedule(), function, clusterArns);
     this.ecsEventRule =
         props.isEcsEventTrigger()
@@ -257,6 +269,26 @@ public final class BottlerocketEcsUpdater extends Construct {
   /** The table of the per-cluster leases ({@code LEASE_TABLE}). */
   public Table getLeaseTable() {
     return leaseTable;
+  }
+
+  /** The queue a schedule tick fans out to, one message per cluster ({@code FAN_OUT_QUEUE}). */
+  public Queue getFanOutQueue() {
+    return fanOut.queue;
+  }
+
+  /** Where the fan-out queue's messages go after their last delivery failed. */
+  public Queue getFanOutDeadLetterQueue() {
+    return fanOut.deadLetters;
+  }
+
+  /** The mapping that has the function read the fan-out queue. */
+  public EventSourceMapping getFanOutMapping() {
+    return fanOutMapping;
+  }
+
+  /** The fan-out queue's name, known at synth time. */
+  public String getFanOutQueueName() {
+    return fanOutQueueName;
   }
 
   /** The lease table's name, known at synth time. */

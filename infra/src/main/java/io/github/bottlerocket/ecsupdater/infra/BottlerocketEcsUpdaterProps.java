@@ -67,6 +67,8 @@ public final class BottlerocketEcsUpdaterProps {
   private final String instanceTagValue;
   private final String controlParameterName;
   private final String leaseTableName;
+  private final String fanOutQueueName;
+  private final Integer clusterConcurrency;
   private final Map<String, String> tags;
   private final Map<Setting, String> settings;
 
@@ -89,6 +91,8 @@ public final class BottlerocketEcsUpdaterProps {
     this.instanceTagValue = b.instanceTagValue;
     this.controlParameterName = b.controlParameterName;
     this.leaseTableName = b.leaseTableName;
+    this.fanOutQueueName = b.fanOutQueueName;
+    this.clusterConcurrency = b.clusterConcurrency;
     this.tags = Collections.unmodifiableMap(new LinkedHashMap<>(b.tags));
     this.settings = Collections.unmodifiableMap(new EnumMap<>(b.settings));
   }
@@ -197,6 +201,24 @@ public final class BottlerocketEcsUpdaterProps {
     return Optional.ofNullable(leaseTableName);
   }
 
+  /**
+   * Name of the fan-out queue the construct creates; default empty: the document prefix followed by
+   * {@code FanOut.fifo}.
+   */
+  public Optional<String> getFanOutQueueName() {
+    return Optional.ofNullable(fanOutQueueName);
+  }
+
+  /**
+   * How many clusters' passes run at once, at most; default {@value #DEFAULT_CLUSTER_CONCURRENCY}.
+   */
+  public int getClusterConcurrency() {
+    return orDefault(clusterConcurrency, DEFAULT_CLUSTER_CONCURRENCY);
+  }
+
+  /** The default of {@link #getClusterConcurrency()}. */
+  public static final int DEFAULT_CLUSTER_CONCURRENCY = 5;
+
   /** Tags for every resource the construct creates, besides its own; default none. */
   public Map<String, String> getTags() {
     return tags;
@@ -239,6 +261,8 @@ public final class BottlerocketEcsUpdaterProps {
     private String instanceTagValue;
     private String controlParameterName;
     private String leaseTableName;
+    private String fanOutQueueName;
+    private Integer clusterConcurrency;
     private final Map<String, String> tags = new LinkedHashMap<>();
     private final Map<Setting, String> settings = new EnumMap<>(Setting.class);
 
@@ -377,6 +401,26 @@ public final class BottlerocketEcsUpdaterProps {
      */
     public Builder leaseTableName(String value) {
       this.leaseTableName = value;
+      return this;
+    }
+
+    /**
+     * Name of the SQS FIFO queue the construct creates to fan a schedule tick out, one message per
+     * cluster (the function setting {@code FAN_OUT_QUEUE}); it must end in {@code .fifo} and be
+     * unique per account and region.
+     */
+    public Builder fanOutQueueName(String value) {
+      this.fanOutQueueName = value;
+      return this;
+    }
+
+    /**
+     * How many clusters' passes run at once, at most: the maximum concurrency of the fan-out
+     * queue's event source mapping, 2 to 1,000 (default 5). Each pass takes one concurrent
+     * execution of the account's pool; none is reserved.
+     */
+    public Builder clusterConcurrency(int value) {
+      this.clusterConcurrency = value;
       return this;
     }
 

@@ -26,7 +26,8 @@ final class FunctionSettings {
       String eventBus,
       String allowedClusters,
       String controlParameter,
-      String leaseTable) {}
+      String leaseTable,
+      String fanOutQueue) {}
 
   /** Whether the setting is a prop of its own, named {@link #prop(Setting)}. */
   static boolean isPlain(Setting setting) {
@@ -56,7 +57,12 @@ final class FunctionSettings {
           METRICS_NAMESPACE,
           LEASE_DURATION ->
           true;
-      case SSM_DOCUMENT_PREFIX, EVENT_BUS, ALLOWED_CLUSTERS, CONTROL_PARAMETER, LEASE_TABLE ->
+      case SSM_DOCUMENT_PREFIX,
+          EVENT_BUS,
+          ALLOWED_CLUSTERS,
+          CONTROL_PARAMETER,
+          LEASE_TABLE,
+          FAN_OUT_QUEUE ->
           false;
     };
   }
@@ -69,6 +75,7 @@ final class FunctionSettings {
       case ALLOWED_CLUSTERS -> "clusterArns";
       case CONTROL_PARAMETER -> "controlParameterName";
       case LEASE_TABLE -> "leaseTableName";
+      case FAN_OUT_QUEUE -> "fanOutQueueName";
       default -> camelCase(setting);
     };
   }
@@ -97,6 +104,7 @@ final class FunctionSettings {
       case ALLOWED_CLUSTERS -> derived.allowedClusters();
       case CONTROL_PARAMETER -> derived.controlParameter();
       case LEASE_TABLE -> derived.leaseTable();
+      case FAN_OUT_QUEUE -> derived.fanOutQueue();
       // Written as "always" rather than left empty, which the function reads the same way, so
       // that the function's configuration says what it does.
       case MAINTENANCE_WINDOW ->

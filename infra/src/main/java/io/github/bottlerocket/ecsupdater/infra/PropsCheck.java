@@ -49,6 +49,7 @@ final class PropsCheck {
       String documentPrefix,
       String controlParameterName,
       String leaseTableName,
+      String fanOutQueueName,
       Map<String, String> environment) {
     PropsCheck c = new PropsCheck();
     c.clusters(stack, clusterArns);
@@ -57,6 +58,7 @@ final class PropsCheck {
     c.instanceTag(props);
     c.controlParameter(self, stack, controlParameterName);
     c.leaseTable(self, stack, leaseTableName);
+    c.fanOut(self, stack, props, fanOutQueueName);
     c.settings(environment);
     if (!c.problems.isEmpty()) {
       throw new InvalidPropsException(c.problems);
@@ -196,6 +198,29 @@ final class PropsCheck {
                 + other.getNode().getPath()
                 + "; DynamoDB table names are unique per account and region, so pass another"
                 + " leaseTableName");
+      }
+    }
+  }
+
+  private void fanOut(
+      IConstruct self, Stack stack, BottlerocketEcsUpdaterProps props, String queueName) {
+    int n = props.getClusterConcurrency();
+    if (n < 2 || n > 1000) {
+      problems.add(
+          "clusterConcurrency: "
+              + n
+              + " is outside the range of an SQS event source's maximum concurrency, 2 to 1000");
+    }
+    // The queue name is checked with the function's own words, as FAN_OUT_QUEUE.
+    for (BottlerocketEcsUpdater other : others(self, stack)) {
+      if (queueName.equals(other.getFanOutQueueName())) {
+        problems.add(
+            "fanOutQueueName: '"
+                + queueName
+                + "' is already used by "
+                + other.getNode().getPath()
+                + "; SQS queue names are unique per account and region, so pass another"
+                + " fanOutQueueName");
       }
     }
   }

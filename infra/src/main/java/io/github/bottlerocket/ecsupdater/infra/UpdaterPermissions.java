@@ -32,6 +32,7 @@ final class UpdaterPermissions {
   private final String logGroupArn;
   private final String controlParameterArn;
   private final String leaseTableArn;
+  private final String fanOutQueueArn;
   private final Optional<InstanceTag> instanceTag;
 
   /**
@@ -42,6 +43,7 @@ final class UpdaterPermissions {
    * @param logGroupArn the function's log group, as {@code LogGroup#getLogGroupArn()} gives it
    * @param controlParameterArn the stack-wide switch the function reads at every pass
    * @param leaseTableArn the table of the per-cluster leases
+   * @param fanOutQueueArn the queue a schedule tick fans out to
    * @param instanceTag narrows {@code ssm:SendCommand} to instances with this tag
    */
   UpdaterPermissions(
@@ -52,6 +54,7 @@ final class UpdaterPermissions {
       String logGroupArn,
       String controlParameterArn,
       String leaseTableArn,
+      String fanOutQueueArn,
       Optional<InstanceTag> instanceTag) {
     this.stack = stack;
     this.clusterArns = List.copyOf(clusterArns);
@@ -60,6 +63,7 @@ final class UpdaterPermissions {
     this.logGroupArn = logGroupArn;
     this.controlParameterArn = controlParameterArn;
     this.leaseTableArn = leaseTableArn;
+    this.fanOutQueueArn = fanOutQueueArn;
     this.instanceTag = instanceTag;
   }
 
@@ -102,6 +106,25 @@ final class UpdaterPermissions {
                 "dynamodb:UpdateItem",
                 "dynamodb:DeleteItem"),
             List.of(leaseTableArn),
+            Map.of()));
+    // The fan-out, on the function's own queue only: a tick finds the queue's URL and sends one
+    // message per cluster (SendMessageBatch is authorised as sqs:SendMessage); the event source
+    // mapping, which runs as the function's role, receives and deletes them.
+    all.add(
+        allow(
+            "FanOutToQueue",
+            List.of("sqs:GetQueueUrl", "sqs:SendMessage"),
+            List.of(fanOutQueueArn),
+            Map.of()));
+    all.add(
+        allow(
+            "ReadFanOutQueue",
+            List.of(
+                "sqs:ReceiveMessage",
+                "sqs:DeleteMessage",
+                "sqs:ChangeMessageVisibility",
+                "sqs:GetQueueAttributes"),
+            List.of(fanOutQueueArn),
             Map.of()));
     return List.copyOf(all);
   }

@@ -98,6 +98,8 @@ class BottlerocketEcsUpdaterAppTest {
             "EcsEventRuleName",
             "ControlParameterName",
             "LeaseTableName",
+            "FanOutQueueName",
+            "FanOutDeadLetterQueueName",
             "DocumentPrefix");
     template.hasOutput("DocumentPrefix", Map.of("Value", "BottlerocketEcsUpdater-"));
     String table = Fixtures.onlyLogicalId(template, "AWS::DynamoDB::Table");
@@ -223,6 +225,59 @@ class BottlerocketEcsUpdaterAppTest {
             });
   }
 
+  // ---- the organization's template -------------------------------------------------------------
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theOrganizationTemplateNeedsNoBootstrapAndReadsTheJarFromTheRegionsBucket() {
+    App app =
+        App.Builder.create()
+            .context(Fixtures.withCdkJson(Map.of(OrganizationTemplate.ORGANIZATION, "true")))
+            .build();
+    Template template = Template.fromStack(BottlerocketEcsUpdaterApp.define(app));
+
+    assertThat(template.findParameters("*").keySet())
+        .containsExactlyInAnyOrder(
+            BottlerocketEcsUpdaterStack.CLUSTER_NAME_PARAMETER,
+            OrganizationTemplate.CODE_BUCKET_PREFIX,
+            OrganizationTemplate.CODE_KEY);
+    assertThat(template.toJSON()).doesNotContainKey("Rules");
+    template.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Map.of(
+            "Code",
+            Map.of(
+                "S3Bucket",
+                Map.of(
+                    "Fn::Join",
+                    List.of(
+                        "-",
+                        List.of(
+                            Map.of("Ref", OrganizationTemplate.CODE_BUCKET_PREFIX),
+                            Map.of("Ref", "AWS::Region")))),
+                "S3Key",
+                Map.of("Ref", OrganizationTemplate.CODE_KEY))));
+    assertThat(template.toJSON().toString())
+        .doesNotContain("cdk-hnb659fds")
+        .doesNotContain("aws:asset");
+    template.resourceCountIs("AWS::DynamoDB::Table", 1);
+    template.resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
+  }
+
+  @Test
+  void theOrganizationTemplateRefusesClusterArnsWhichDifferPerAccount() {
+    App app =
+        App.Builder.create()
+            .context(
+                Fixtures.withCdkJson(
+                    Map.of(OrganizationTemplate.ORGANIZATION, "true", "clusterArn", CLUSTER)))
+            .build();
+
+    assertThatThrownBy(() -> BottlerocketEcsUpdaterApp.define(app))
+        .isInstanceOf(DeployContext.InvalidContextException.class)
+        .hasMessageContaining("a StackSet's template names no cluster ARN");
+  }
+
   // ---- the template for cfn-lint ---------------------------------------------------------------
 
   /**
@@ -236,7 +291,10 @@ class BottlerocketEcsUpdaterAppTest {
     for (var run :
         List.of(
             Map.entry(out, Map.of("clusterArn", CLUSTER)),
-            Map.entry(Path.of(out + "-parameter"), Map.<String, Object>of()))) {
+            Map.entry(Path.of(out + "-parameter"), Map.<String, Object>of()),
+            Map.entry(
+                Path.of(out + "-organization"),
+                Map.<String, Object>of(OrganizationTemplate.ORGANIZATION, "true")))) {
       App app =
           App.Builder.create()
               .outdir(run.getKey().toString())

@@ -102,6 +102,62 @@ class BottlerocketEcsUpdaterTest {
   }
 
   @Test
+  void aTickFansOutThroughAFifoQueueReadOneMessageAtATimeAtMostFiveClustersAtOnce() {
+    String queue = Fixtures.onlyLogicalId(defaults, "AWS::SQS::Queue", "FanOutQueue");
+    String dlq = Fixtures.onlyLogicalId(defaults, "AWS::SQS::Queue", "FanOutDeadLetters");
+    defaults.hasResourceProperties(
+        "AWS::SQS::Queue",
+        Map.of(
+            "QueueName",
+            STACK_NAME + "-FanOut.fifo",
+            "FifoQueue",
+            true,
+            "ContentBasedDeduplication",
+            false,
+            // Above the function's 15-minute timeout: a message is never delivered twice at once.
+            "VisibilityTimeout",
+            960,
+            "SqsManagedSseEnabled",
+            true,
+            "RedrivePolicy",
+            Map.of(
+                "deadLetterTargetArn",
+                Map.of("Fn::GetAtt", List.of(dlq, "Arn")),
+                "maxReceiveCount",
+                3)));
+    defaults.hasResourceProperties(
+        "AWS::SQS::Queue",
+        Map.of(
+            "FifoQueue",
+            true,
+            "MessageRetentionPeriod",
+            1_209_600,
+            "RedrivePolicy",
+            Match.absent()));
+    defaults.resourceCountIs("AWS::SQS::QueuePolicy", 2);
+    defaults.hasResourceProperties(
+        "AWS::Lambda::EventSourceMapping",
+        Map.of(
+            "EventSourceArn",
+            Map.of("Fn::GetAtt", List.of(queue, "Arn")),
+            "BatchSize",
+            1,
+            "ScalingConfig",
+            Map.of("MaximumConcurrency", 5),
+            "FunctionResponseTypes",
+            List.of("ReportBatchItemFailures")));
+  }
+
+  @Test
+  void clusterConcurrencyIsTheMappingsMaximumConcurrency() {
+    Template template = Fixtures.template(p -> p.clusterConcurrency(40));
+
+    template.hasResourceProperties(
+        "AWS::Lambda::EventSourceMapping",
+        Map.of("ScalingConfig", Map.of("MaximumConcurrency", 40)));
+  }
+
+  @Test
   void theFunctionTakesItsLeasesInTheTableTheConstructCreates() {
     Template template = Fixtures.template(p -> p.leaseTableName("platform-updater-leases"));
 
@@ -140,6 +196,7 @@ class BottlerocketEcsUpdaterTest {
     expected.put(
         Setting.CONTROL_PARAMETER.key(), "/bottlerocket-ecs-updater/" + STACK_NAME + "/control");
     expected.put(Setting.LEASE_TABLE.key(), STACK_NAME + "-Leases");
+    expected.put(Setting.FAN_OUT_QUEUE.key(), STACK_NAME + "-FanOut.fifo");
 
     assertThat(environment(defaults)).isEqualTo(expected);
   }

@@ -91,6 +91,18 @@ class PropsValidationTest {
                 + " account 111122223333; one updater manages the clusters of one account and"
                 + " region, so deploy one stack per region and account"),
         rule(
+            "one cluster at a time through the queue",
+            b -> b.clusterConcurrency(1),
+            "clusterConcurrency: 1 is outside the range of an SQS event source's maximum"
+                + " concurrency, 2 to 1000"),
+        rule(
+            "a fan-out queue that is not FIFO",
+            b -> b.fanOutQueueName("updater-fan-out"),
+            "fanOutQueueName"
+                + FUNCTION_REJECTS
+                + "FAN_OUT_QUEUE must be the name of an SQS FIFO queue (up to 75 letters, digits,"
+                + " '-' and '_', then .fifo), or empty, got 'updater-fan-out'"),
+        rule(
             "memory below Lambda's range",
             b -> b.memorySize(64),
             "memorySize: 64 MB is outside Lambda's range of 128 to 10240 MB"),
@@ -110,7 +122,7 @@ class PropsValidationTest {
                 + " documents; pass another documentPrefix"),
         rule(
             "document prefix with spaces",
-            b -> b.documentPrefix("my updater").leaseTableName("Leases"),
+            b -> b.documentPrefix("my updater").leaseTableName("Leases").fanOutQueueName("q.fifo"),
             "documentPrefix"
                 + FUNCTION_REJECTS
                 + "SSM_DOCUMENT_PREFIX must be letters, digits, '_', '-' and '.', at most 100"
@@ -253,7 +265,10 @@ class PropsValidationTest {
                 + " used by UpdaterTest/First; SSM document names are unique per account and"
                 + " region, so pass another documentPrefix\n  - leaseTableName:"
                 + " 'UpdaterTest-Leases' is already used by UpdaterTest/First; DynamoDB table names"
-                + " are unique per account and region, so pass another leaseTableName");
+                + " are unique per account and region, so pass another leaseTableName\n  -"
+                + " fanOutQueueName: 'UpdaterTest-FanOut.fifo' is already used by UpdaterTest/First;"
+                + " SQS queue names are unique per account and region, so pass another"
+                + " fanOutQueueName");
   }
 
   @Test
@@ -267,6 +282,7 @@ class PropsValidationTest {
             .documentPrefix("Batch-")
             .controlParameterName("/ops/batch-updater/control")
             .leaseTableName("UpdaterTest-Leases")
+            .fanOutQueueName("Batch-FanOut.fifo")
             .build();
 
     assertThatThrownBy(() -> new BottlerocketEcsUpdater(stack, "Second", second))

@@ -179,6 +179,28 @@ class UpdaterPermissionsTest {
   }
 
   @Test
+  void theFunctionSendsToAndReadsOnlyItsOwnFanOutQueue() {
+    String queue = Fixtures.onlyLogicalId(template, "AWS::SQS::Queue", "FanOutQueue");
+
+    assertThat(asList(statements.get("FanOutToQueue").get("Action")))
+        .containsExactlyInAnyOrder("sqs:GetQueueUrl", "sqs:SendMessage");
+    assertThat(asList(statements.get("ReadFanOutQueue").get("Action")))
+        .containsExactlyInAnyOrder(
+            "sqs:ReceiveMessage",
+            "sqs:DeleteMessage",
+            "sqs:ChangeMessageVisibility",
+            "sqs:GetQueueAttributes");
+    for (String sid : List.of("FanOutToQueue", "ReadFanOutQueue")) {
+      assertThat(statements.get(sid).get("Resource")).as(sid).isEqualTo("${" + queue + ".Arn}");
+      assertThat(statements.get(sid)).as(sid).doesNotContainKey("Condition");
+    }
+    assertThat(statements.values())
+        .flatExtracting(s -> asList(s.get("Action")))
+        .filteredOn(a -> a.toString().startsWith("sqs:"))
+        .hasSize(6);
+  }
+
+  @Test
   void withoutEventsThereIsNoPutEvents() {
     Map<String, Map<String, Object>> quiet =
         Fixtures.statements(Fixtures.template(p -> p.publishEvents(false)));
@@ -191,7 +213,12 @@ class UpdaterPermissionsTest {
     List<String> expected =
         Stream.concat(
                 expectedStatements().map(a -> (String) a.get()[0]),
-                Stream.of("WriteFunctionLogs", "ReadControlSwitch", "UseLeaseTable"))
+                Stream.of(
+                    "WriteFunctionLogs",
+                    "ReadControlSwitch",
+                    "UseLeaseTable",
+                    "FanOutToQueue",
+                    "ReadFanOutQueue"))
             .toList();
 
     assertThat(statements.keySet()).containsExactlyInAnyOrderElementsOf(expected);

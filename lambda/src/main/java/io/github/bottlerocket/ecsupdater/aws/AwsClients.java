@@ -13,6 +13,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -44,6 +45,7 @@ public final class AwsClients implements AutoCloseable {
   private final Lazy<SsmClient> ssm;
   private final Lazy<EventBridgeClient> events;
   private final Lazy<DynamoDbClient> dynamoDb;
+  private final Lazy<SqsClient> sqs;
 
   /**
    * Clients with an explicit endpoint and a region given by name, for the command-line runner.
@@ -129,6 +131,15 @@ public final class AwsClients implements AutoCloseable {
               credentials.ifPresent(b::credentialsProvider);
               return b.build();
             });
+    this.sqs =
+        new Lazy<>(
+            () -> {
+              var b = SqsClient.builder().httpClient(http.get()).overrideConfiguration(override);
+              endpoint.ifPresent(b::endpointOverride);
+              region.ifPresent(b::region);
+              credentials.ifPresent(b::credentialsProvider);
+              return b.build();
+            });
   }
 
   public EcsClient ecs() {
@@ -148,6 +159,11 @@ public final class AwsClients implements AutoCloseable {
     return dynamoDb.get();
   }
 
+  /** The fan-out queue's client, built only when a tick fans out. */
+  public SqsClient sqs() {
+    return sqs.get();
+  }
+
   /** The endpoint given explicitly, if any. */
   public Optional<URI> endpoint() {
     return endpoint;
@@ -164,6 +180,7 @@ public final class AwsClients implements AutoCloseable {
     ssm.ifCreated(SsmClient::close);
     events.ifCreated(EventBridgeClient::close);
     dynamoDb.ifCreated(DynamoDbClient::close);
+    sqs.ifCreated(SqsClient::close);
     http.ifCreated(SdkHttpClient::close);
   }
 

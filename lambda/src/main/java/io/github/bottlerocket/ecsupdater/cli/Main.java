@@ -24,7 +24,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -64,7 +66,11 @@ public final class Main {
       read from the same environment variables as the Lambda function (see the README).
 
       Options:
-        --cluster <name|ARN>    the ECS cluster to update (required)
+        --cluster <name|ARN>    the ECS cluster to update (required); with --status, one or
+                                more clusters separated by commas
+        --status                print each cluster's hosts by version and phase, what holds
+                                them back and why, and who holds its lease: a dry run per
+                                cluster, read-only, without a lease
         --dry-run               plan only: change nothing, send only read-only update checks,
                                 and print what a real pass would do and why
         --until-done            repeat passes, as successive schedule ticks would, until every
@@ -90,6 +96,7 @@ public final class Main {
       Exit status: 0 done, 1 a pass failed, 2 bad arguments or settings,
                    3 --until-done stopped before every instance was settled,
                    4 another pass holds the cluster's lease: nothing was changed.
+      With --status: 0 every cluster was read, 1 one could not be.
       """;
 
   /** The AWS side of a run: the ports, and what to close afterwards. */
@@ -151,7 +158,13 @@ public final class Main {
       Optional<URI> endpoint,
       Optional<String> region,
       Optional<String> leaseTable,
-      boolean noLease) {}
+      boolean noLease,
+      boolean status) {
+    /** The clusters named: one, or with {@code --status} several separated by commas. */
+    List<String> clusters() {
+      return List.of(cluster.split(","));
+    }
+  }
 
   private Main() {}
 
@@ -228,7 +241,14 @@ public final class Main {
     Optional<String> region = options.region().or(() -> Optional.ofNullable(env.get("AWS_REGION")));
     Invocation invocation;
     try {
-      String payload = "{\"cluster\":" + quote(options.cluster()) + "}";
+      StringBuilder names = new StringBuilder();
+      for (String c : options.clusters()) {
+        names.append(names.length() == 0 ? "" : ",").append(quote(c));
+      }
+      String payload =
+          options.clusters().size() == 1
+              ? "{\"cluster\":" + names + "}"
+              : "{\"clusters\":[" + names + "]}";
       invocation = Invocation.parse(payload.getBytes(StandardCharsets.UTF_8), region);
     } catch (InvalidRequestException e) {
       err.println("error: " + e.getMessage().replace("Field 'cluster'", "--cluster"));
@@ -246,6 +266,13 @@ public final class Main {
       return USAGE;
     }
     try (backend) {
+      if (options.status()) {
+        Updater quiet =
+            new Updater(settings, backend.ecs(), backend.ssm(), clock, sleeper, PassListener.NONE);
+        return new FleetStatus(
+                options, settings, quiet, backend.ecs(), backend.leases(), clock, out, err)
+            .run(invocation.clusters());
+      }
       PassListener progress = new TextProgress(out, clock);
       Updater updater =
           new Updater(settings, backend.ecs(), backend.ssm(), clock, sleeper, progress);
@@ -285,6 +312,7 @@ public final class Main {
     Optional<String> region = Optional.empty();
     Optional<String> leaseTable = Optional.empty();
     boolean noLease = false;
+    boolean status = false;
     Set<String> given = new HashSet<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -335,11 +363,30 @@ public final class Main {
           leaseTable = Optional.of(v);
         }
         case "--no-lease" -> noLease = true;
+        case "--status" -> status = true;
         default -> throw new UsageException("unknown option " + Echo.quote(a));
       }
     }
     if (cluster == null) {
       throw new UsageException("--cluster is required (a cluster name or ARN)");
+    }
+    if (status) {
+      for (String other : List.of("--dry-run", "--until-done", "--check-now", "--no-lease")) {
+        if (given.contains(other)) {
+          throw new UsageException(
+              "--status only reads; "
+                  + other
+                  + " does not go with it (a status is a dry run without a lease)");
+        }
+      }
+      if (Arrays.asList(cluster.split(",", -1)).contains("")) {
+        throw new UsageException(
+            "--cluster must name clusters separated by single commas, got " + Echo.quote(cluster));
+      }
+    } else if (cluster.contains(",")) {
+      throw new UsageException(
+          "--cluster names one cluster; several, separated by commas, only with --status, got "
+              + Echo.quote(cluster));
     }
     if (noLease && leaseTable.isPresent()) {
       throw new UsageException(
@@ -358,7 +405,8 @@ public final class Main {
         endpoint,
         region,
         leaseTable,
-        noLease);
+        noLease,
+        status);
   }
 
   private static String value(String[] args, int i, String option) {

@@ -45,7 +45,8 @@ public record Settings(
     String metricsNamespace,
     Set<String> allowedClusters,
     Optional<String> leaseTable,
-    Duration leaseDuration) {
+    Duration leaseDuration,
+    Optional<String> fanOutQueue) {
 
   /**
    * The largest {@link #maxConcurrent()} accepted; ECS itself caps a cluster at 5,000 instances.
@@ -76,6 +77,9 @@ public record Settings(
 
   /** A DynamoDB table name. */
   public static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.\\-]{3,255}");
+
+  /** An SQS FIFO queue name: at most 80 characters, the last five {@code .fifo}. */
+  private static final Pattern FIFO_QUEUE_NAME = Pattern.compile("[A-Za-z0-9_\\-]{1,75}\\.fifo");
 
   /** What {@link #TABLE_NAME} accepts, in words. */
   public static final String TABLE_NAME_FORM =
@@ -169,6 +173,12 @@ public record Settings(
     Set<String> allowed = r.clusters(Setting.ALLOWED_CLUSTERS);
     Optional<String> leaseTable =
         r.optionalText(Setting.LEASE_TABLE, TABLE_NAME, TABLE_NAME_FORM + ", or empty");
+    Optional<String> fanOutQueue =
+        r.optionalText(
+            Setting.FAN_OUT_QUEUE,
+            FIFO_QUEUE_NAME,
+            "the name of an SQS FIFO queue (up to 75 letters, digits, '-' and '_', then .fifo),"
+                + " or empty");
     Duration leaseDuration =
         r.duration(
             Setting.LEASE_DURATION,
@@ -254,7 +264,8 @@ public record Settings(
         namespace,
         allowed,
         leaseTable,
-        leaseDuration);
+        leaseDuration,
+        fanOutQueue);
   }
 
   /** A copy with {@code maxConcurrent} replaced, for a per-invocation override. */
@@ -287,7 +298,8 @@ public record Settings(
         metricsNamespace,
         allowedClusters,
         leaseTable,
-        leaseDuration);
+        leaseDuration,
+        fanOutQueue);
   }
 
   /** Collects problems so that one error lists all of them. */

@@ -128,6 +128,10 @@ class MainTest {
         "--cluster prod --max-passes 99999999999 | error: --max-passes must be a whole number from 1 to 100000, got '99999999999'",
         "--cluster prod --lease-table ab | error: --lease-table must be a DynamoDB table name (3 to 255 letters, digits, '_', '-' and '.'), got 'ab'",
         "--cluster prod --no-lease --lease-table leases | error: --no-lease and --lease-table contradict each other; give one of them",
+        "--cluster prod,staging | error: --cluster names one cluster; several, separated by commas, only with --status, got 'prod,staging'",
+        "--cluster prod,,staging --status | error: --cluster must name clusters separated by single commas, got 'prod,,staging'",
+        "--cluster prod --status --dry-run | error: --status only reads; --dry-run does not go with it",
+        "--cluster prod --status --until-done | error: --status only reads; --until-done does not go with it",
       })
   void badArgumentsExitWithUsageAndSayWhy(String args, String message) {
     assertThat(run(args.isBlank() ? new String[0] : args.split(" "))).isEqualTo(Main.USAGE);
@@ -320,5 +324,44 @@ class MainTest {
 
     assertThat(out()).contains("nothing keeps another pass out");
     assertThat(leases.log).isEmpty();
+  }
+
+  @Test
+  void statusPrintsHostsByVersionAndPhaseWhatHoldsThemAndTheLeaseChangingNothing() {
+    updatable("a");
+    updatable("b");
+    cluster.tags.put(StateAttributes.LEASE_TABLE_TAG, "leases");
+    leases.hold(
+        FakeCluster.CLUSTER,
+        "run-scheduled",
+        "function updater (schedule, request r-1)",
+        cluster.clock.instant(),
+        cluster.clock.instant().plus(Duration.ofMinutes(6)));
+
+    assertThat(run("--cluster", "prod", "--status")).isZero();
+
+    assertThat(out())
+        .contains("== " + FakeCluster.CLUSTER)
+        .contains("lease:     held by function updater (schedule, request r-1) (run run-scheduled)")
+        .contains("hosts:     3")
+        .contains("not Bottlerocket x1")
+        .contains("phases:    idle x3")
+        .contains("0 of 1 out of service")
+        .contains("held back: SKIPPED NOT_BOTTLEROCKET: i-zz")
+        .containsPattern("next pass: [1-9][0-9]* changes planned");
+    assertThat(cluster.changes()).isEmpty();
+    assertThat(leases.log).containsExactly("read " + FakeCluster.CLUSTER);
+  }
+
+  @Test
+  void statusOfSeveralClustersReportsEachAndFailsOnOneThatCannotBeRead() {
+    cluster.host("a");
+
+    int code = run("--cluster", "prod,arn:aws:ecs:us-east-1:123456789012:cluster/gone", "--status");
+
+    assertThat(out()).contains("== " + FakeCluster.CLUSTER).contains("no lease table known");
+    assertThat(code).isEqualTo(Main.PASS_FAILED);
+    assertThat(err()).contains("error: arn:aws:ecs:us-east-1:123456789012:cluster/gone: ");
+    assertThat(cluster.changes()).isEmpty();
   }
 }

@@ -175,7 +175,11 @@ class BadConfigurationTest {
         Arguments.of(
             Setting.LEASE_DURATION,
             "2h",
-            "LEASE_DURATION must be at most 1h (a crashed pass keeps every other pass away from its cluster this long), got '2h'"));
+            "LEASE_DURATION must be at most 1h (a crashed pass keeps every other pass away from its cluster this long), got '2h'"),
+        Arguments.of(
+            Setting.FAN_OUT_QUEUE,
+            "https://sqs.us-east-1.amazonaws.com/123456789012/updates.fifo",
+            "FAN_OUT_QUEUE must be the name of an SQS FIFO queue (up to 75 letters, digits, '-' and '_', then .fifo), or empty, got 'https://sqs.us-east-1.amazonaws.com/123456789012/updates.fifo'"));
   }
 
   /**
