@@ -148,7 +148,7 @@ public final class AwsClients implements AutoCloseable {
         new Lazy<>(
             () -> {
               var b =
-                  DynamoDbClient.builder().httpClient(http.get()).overrideConfiguration(override);
+                  DynamoDbClient.builder().httpClient(http.get()).overrideConfiguration(override());
               endpoint.ifPresent(b::endpointOverride);
               region.ifPresent(b::region);
               credentials.ifPresent(b::credentialsProvider);
@@ -157,7 +157,7 @@ public final class AwsClients implements AutoCloseable {
     this.sqs =
         new Lazy<>(
             () -> {
-              var b = SqsClient.builder().httpClient(http.get()).overrideConfiguration(override);
+              var b = SqsClient.builder().httpClient(http.get()).overrideConfiguration(override());
               endpoint.ifPresent(b::endpointOverride);
               region.ifPresent(b::region);
               credentials.ifPresent(b::credentialsProvider);
