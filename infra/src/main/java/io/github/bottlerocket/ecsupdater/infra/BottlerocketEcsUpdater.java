@@ -12,15 +12,18 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Tags;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.events.EventBus;
 import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.EventSourceMapping;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.ssm.CfnDocument;
 import software.amazon.awscdk.services.ssm.StringParameter;
 import software.constructs.Construct;
@@ -37,8 +40,10 @@ import software.constructs.Construct;
  *   <li>Runtime {@code java25} (the jar targets Java 21 and runs unchanged on it), 15-minute
  *       timeout: the function stops starting steps before its deadline and the next invocation
  *       continues where it stopped. No SnapStart.
- *   <li>Reserved concurrency 1 ({@link BottlerocketEcsUpdaterProps#isConcurrencyGuard()}) so that
- *       two passes never drain at the same time.
+ *   <li>A DynamoDB table of per-cluster leases ({@link LeaseTable}): every pass that may change a
+ *       cluster takes the cluster's lease first, so two passes never change one cluster at once,
+ *       whoever started them (schedule, ECS event, a person, the command-line runner). Reserved
+ *       concurrency 1 is an option ({@link BottlerocketEcsUpdaterProps#isConcurrencyGuard()}).
  *   <li>Asynchronous invocations are not retried and wait at most {@link #MAX_EVENT_AGE} for the
  *       running pass to end: the next tick is the retry.
  *   <li>One SSM Command document per {@link HostCommand}, with its fixed lines and no parameters;
@@ -74,6 +79,11 @@ public final class BottlerocketEcsUpdater extends Construct {
   private final String documentPrefix;
   private final List<String> clusterArns;
   private final String controlParameterName;
+  private final String leaseTableName;
+  private final Table leaseTable;
+  private final FanOutQueue fanOut;
+  private final String fanOutQueueName;
+  private final EventSourceMapping fanOutMapping;
   private final Role role;
   private final LogGroup logGroup;
   private final Function function;
@@ -93,6 +103,8 @@ public final class BottlerocketEcsUpdater extends Construct {
         props
             .getControlParameterName()
             .orElseGet(() -> CONTROL_PARAMETER_PREFIX + stack.getStackName() + "/control");
+    String tableName = props.getLeaseTableName().orElseGet(() -> prefix + "Leases");
+    String queueName = props.getFanOutQueueName().orElseGet(() -> prefix + "FanOut.fifo");
 
     // Everything is checked before the first resource exists.
     PropsCheck.check(
@@ -102,15 +114,19 @@ public final class BottlerocketEcsUpdater extends Construct {
         arns,
         prefix,
         parameterName,
+        tableName,
+        queueName,
         FunctionSettings.environment(
             props,
             new FunctionSettings.Derived(
-                prefix, "default", String.join(",", arns), parameterName)));
+                prefix, "default", String.join(",", arns), parameterName, tableName, queueName)));
     Code code = props.getCode().orElseGet(BundledFunction::code);
 
     this.documentPrefix = prefix;
     this.clusterArns = List.copyOf(arns);
     this.controlParameterName = parameterName;
+    this.leaseTableName = tableName;
+    this.fanOutQueueName = queueName;
     ClusterLocation.guard(this, stack, clusterArns);
 
     Optional<IEventBus> bus =
@@ -126,6 +142,8 @@ public final class BottlerocketEcsUpdater extends Construct {
             .removalPolicy(props.getLogRemovalPolicy())
             .build();
     this.documents = HostCommandDocuments.create(this, prefix);
+    this.leaseTable = LeaseTable.create(this, tableName);
+    this.fanOut = FanOutQueue.create(this, queueName);
     this.controlParameter =
         StringParameter.Builder.create(this, "ControlParameter")
             .parameterName(parameterName)
@@ -147,6 +165,8 @@ public final class BottlerocketEcsUpdater extends Construct {
             bus.map(IEventBus::getEventBusArn),
             logGroup.getLogGroupArn(),
             controlParameter.getParameterArn(),
+            leaseTable.getTableArn(),
+            fanOut.queue.getQueueArn(),
             props
                 .getInstanceTagKey()
                 .map(
@@ -177,12 +197,15 @@ public final class BottlerocketEcsUpdater extends Construct {
                         prefix,
                         bus.map(IEventBus::getEventBusName).orElse("none"),
                         String.join(",", clusterArns),
-                        parameterName)))
+                        parameterName,
+                        tableName,
+                        queueName)))
             .reservedConcurrentExecutions(props.isConcurrencyGuard() ? 1 : null)
             .retryAttempts(0)
             .maxEventAge(Duration.seconds(MAX_EVENT_AGE.toSeconds()))
             .build();
 
+    this.fanOutMapping = fanOut.deliverTo(function, props.getClusterConcurrency());
     this.scheduleRule = UpdaterRules.schedule(this, props.getSchedule(), function, clusterArns);
     this.ecsEventRule =
         props.isEcsEventTrigger()
@@ -255,6 +278,36 @@ public final class BottlerocketEcsUpdater extends Construct {
   /** The control parameter's name, known at synth time. */
   public String getControlParameterName() {
     return controlParameterName;
+  }
+
+  /** The table of the per-cluster leases ({@code LEASE_TABLE}). */
+  public Table getLeaseTable() {
+    return leaseTable;
+  }
+
+  /** The queue a schedule tick fans out to, one message per cluster ({@code FAN_OUT_QUEUE}). */
+  public Queue getFanOutQueue() {
+    return fanOut.queue;
+  }
+
+  /** Where the fan-out queue's messages go after their last delivery failed. */
+  public Queue getFanOutDeadLetterQueue() {
+    return fanOut.deadLetters;
+  }
+
+  /** The mapping that has the function read the fan-out queue. */
+  public EventSourceMapping getFanOutMapping() {
+    return fanOutMapping;
+  }
+
+  /** The fan-out queue's name, known at synth time. */
+  public String getFanOutQueueName() {
+    return fanOutQueueName;
+  }
+
+  /** The lease table's name, known at synth time. */
+  public String getLeaseTableName() {
+    return leaseTableName;
   }
 
   /** The managed clusters' ARNs. */

@@ -50,6 +50,9 @@ public final class BottlerocketEcsUpdaterApp {
   public static BottlerocketEcsUpdaterStack define(App app) {
     @SuppressWarnings("unchecked")
     Map<String, ?> all = (Map<String, ?>) app.getNode().getAllContext();
+    if (OrganizationTemplate.requested(all)) {
+      return OrganizationTemplate.define(app, DeployContext.from(all));
+    }
     return define(app, Optional.empty(), DeployContext.from(all));
   }
 

@@ -66,6 +66,9 @@ public final class BottlerocketEcsUpdaterProps {
   private final String instanceTagKey;
   private final String instanceTagValue;
   private final String controlParameterName;
+  private final String leaseTableName;
+  private final String fanOutQueueName;
+  private final Integer clusterConcurrency;
   private final Map<String, String> tags;
   private final Map<Setting, String> settings;
 
@@ -87,6 +90,9 @@ public final class BottlerocketEcsUpdaterProps {
     this.instanceTagKey = b.instanceTagKey;
     this.instanceTagValue = b.instanceTagValue;
     this.controlParameterName = b.controlParameterName;
+    this.leaseTableName = b.leaseTableName;
+    this.fanOutQueueName = b.fanOutQueueName;
+    this.clusterConcurrency = b.clusterConcurrency;
     this.tags = Collections.unmodifiableMap(new LinkedHashMap<>(b.tags));
     this.settings = Collections.unmodifiableMap(new EnumMap<>(b.settings));
   }
@@ -149,9 +155,9 @@ public final class BottlerocketEcsUpdaterProps {
     return orDefault(ecsEventTrigger, true);
   }
 
-  /** Whether the function gets reserved concurrency 1; default true. */
+  /** Whether the function gets reserved concurrency 1; default false: the lease guards passes. */
   public boolean isConcurrencyGuard() {
-    return orDefault(concurrencyGuard, true);
+    return orDefault(concurrencyGuard, false);
   }
 
   /** Bus for the updater's events; default empty: the account's default bus. */
@@ -186,6 +192,32 @@ public final class BottlerocketEcsUpdaterProps {
   public Optional<String> getControlParameterName() {
     return Optional.ofNullable(controlParameterName);
   }
+
+  /**
+   * Name of the lease table the construct creates; default empty: the document prefix followed by
+   * {@code Leases}.
+   */
+  public Optional<String> getLeaseTableName() {
+    return Optional.ofNullable(leaseTableName);
+  }
+
+  /**
+   * Name of the fan-out queue the construct creates; default empty: the document prefix followed by
+   * {@code FanOut.fifo}.
+   */
+  public Optional<String> getFanOutQueueName() {
+    return Optional.ofNullable(fanOutQueueName);
+  }
+
+  /**
+   * How many clusters' passes run at once, at most; default {@value #DEFAULT_CLUSTER_CONCURRENCY}.
+   */
+  public int getClusterConcurrency() {
+    return orDefault(clusterConcurrency, DEFAULT_CLUSTER_CONCURRENCY);
+  }
+
+  /** The default of {@link #getClusterConcurrency()}. */
+  public static final int DEFAULT_CLUSTER_CONCURRENCY = 5;
 
   /** Tags for every resource the construct creates, besides its own; default none. */
   public Map<String, String> getTags() {
@@ -228,6 +260,9 @@ public final class BottlerocketEcsUpdaterProps {
     private String instanceTagKey;
     private String instanceTagValue;
     private String controlParameterName;
+    private String leaseTableName;
+    private String fanOutQueueName;
+    private Integer clusterConcurrency;
     private final Map<String, String> tags = new LinkedHashMap<>();
     private final Map<Setting, String> settings = new EnumMap<>(Setting.class);
 
@@ -307,9 +342,10 @@ public final class BottlerocketEcsUpdaterProps {
     }
 
     /**
-     * Whether the function reserves a concurrency of 1, so that passes never overlap. Lambda
-     * refuses it when less than 100 unreserved executions would remain (quota {@code L-B99A9384});
-     * without it only schedules at least 15 minutes apart and no ECS event rule are accepted.
+     * Whether the function reserves a concurrency of 1, so that at most one invocation runs at a
+     * time. The per-cluster lease already keeps passes over one cluster apart; this also keeps
+     * every cluster's passes in one invocation at a time. Lambda refuses it when less than 100
+     * unreserved executions would remain (quota {@code L-B99A9384}).
      */
     public Builder concurrencyGuard(boolean value) {
       this.concurrencyGuard = value;
@@ -357,6 +393,43 @@ public final class BottlerocketEcsUpdaterProps {
     public Builder controlParameterName(String value) {
       this.controlParameterName = value;
       return this;
+    }
+
+    /**
+     * Name of the DynamoDB table of the per-cluster leases that the construct creates (the function
+     * setting {@code LEASE_TABLE}); unique per account and region.
+     */
+    public Builder leaseTableName(String value) {
+      this.leaseTableName = value;
+      return this;
+    }
+
+    /**
+     * Name of the SQS FIFO queue the construct creates to fan a schedule tick out, one message per
+     * cluster (the function setting {@code FAN_OUT_QUEUE}); it must end in {@code .fifo} and be
+     * unique per account and region.
+     */
+    public Builder fanOutQueueName(String value) {
+      this.fanOutQueueName = value;
+      return this;
+    }
+
+    /**
+     * How many clusters' passes run at once, at most: the maximum concurrency of the fan-out
+     * queue's event source mapping, 2 to 1,000 (default 5). Each pass takes one concurrent
+     * execution of the account's pool; none is reserved.
+     */
+    public Builder clusterConcurrency(int value) {
+      this.clusterConcurrency = value;
+      return this;
+    }
+
+    /**
+     * {@code LEASE_DURATION}: how long a pass's lease on its cluster lasts unless renewed; a
+     * crashed pass keeps the cluster this long.
+     */
+    public Builder leaseDuration(Duration value) {
+      return duration(Setting.LEASE_DURATION, value);
     }
 
     /** Adds tags to every resource the construct creates (for example for cost allocation). */

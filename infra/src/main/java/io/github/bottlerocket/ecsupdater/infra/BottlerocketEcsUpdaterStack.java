@@ -40,6 +40,23 @@ public final class BottlerocketEcsUpdaterStack extends Stack {
    */
   public BottlerocketEcsUpdaterStack(
       Construct scope, String id, StackProps props, DeployContext context, Optional<Code> code) {
+    this(scope, id, props, context, stack -> code);
+  }
+
+  /**
+   * @param scope the app
+   * @param id the construct id, also the stack name unless {@code props} give one
+   * @param props stack props (environment, name, description, synthesizer)
+   * @param context the operator's choices
+   * @param code makes the function code in this stack (from parameters of its own, say); empty for
+   *     the jar this repository builds
+   */
+  public BottlerocketEcsUpdaterStack(
+      Construct scope,
+      String id,
+      StackProps props,
+      DeployContext context,
+      java.util.function.Function<Stack, Optional<Code>> code) {
     super(scope, id, props);
     BottlerocketEcsUpdaterProps.Builder builder =
         context.apply(BottlerocketEcsUpdaterProps.builder());
@@ -77,7 +94,7 @@ public final class BottlerocketEcsUpdaterStack extends Stack {
                     bus.startsWith("arn:")
                         ? EventBus.fromEventBusArn(this, "EventBus", bus)
                         : EventBus.fromEventBusName(this, "EventBus", bus)));
-    code.ifPresent(builder::code);
+    code.apply(this).ifPresent(builder::code);
 
     this.updater = new BottlerocketEcsUpdater(this, "Updater", builder.build());
 
@@ -107,6 +124,23 @@ public final class BottlerocketEcsUpdaterStack extends Stack {
             "Stack-wide switch read at every pass: run, pause or stop (aws ssm put-parameter"
                 + " --overwrite)")
         .value(updater.getControlParameter().getParameterName())
+        .build();
+    CfnOutput.Builder.create(this, "LeaseTableName")
+        .description(
+            "Table of the per-cluster leases; the command-line runner takes them too"
+                + " (--lease-table, or the cluster's tag bottlerocket-ecs-updater:lease-table)")
+        .value(updater.getLeaseTable().getTableName())
+        .build();
+    CfnOutput.Builder.create(this, "FanOutQueueName")
+        .description("Queue a schedule tick sends one message per cluster to")
+        .value(updater.getFanOutQueue().getQueueName())
+        .build();
+    CfnOutput.Builder.create(this, "FanOutDeadLetterQueueName")
+        .description(
+            "Where a cluster's message goes after its pass failed "
+                + FanOutQueue.MAX_RECEIVES
+                + " times; read it to see why")
+        .value(updater.getFanOutDeadLetterQueue().getQueueName())
         .build();
     CfnOutput.Builder.create(this, "DocumentPrefix")
         .description("Prefix of the updater's SSM command documents")

@@ -52,6 +52,9 @@ public record DeployContext(
   public static final String DOCUMENT_PREFIX = "documentPrefix";
   public static final String INSTANCE_TAG = "instanceTag";
   public static final String CONTROL_PARAMETER_NAME = "controlParameterName";
+  public static final String LEASE_TABLE_NAME = "leaseTableName";
+  public static final String FAN_OUT_QUEUE_NAME = "fanOutQueueName";
+  public static final String CLUSTER_CONCURRENCY = "clusterConcurrency";
   public static final String TAGS = "tags";
 
   /**
@@ -145,6 +148,7 @@ public record DeployContext(
               }
             });
     r.integer(MEMORY_SIZE).ifPresent(v -> s.add(b -> b.memorySize(v)));
+    r.integer(CLUSTER_CONCURRENCY).ifPresent(v -> s.add(b -> b.clusterConcurrency(v)));
     r.text(ARCHITECTURE)
         .ifPresent(
             v -> {
@@ -167,6 +171,8 @@ public record DeployContext(
         });
     r.text(DOCUMENT_PREFIX).ifPresent(v -> s.add(b -> b.documentPrefix(v)));
     r.text(CONTROL_PARAMETER_NAME).ifPresent(v -> s.add(b -> b.controlParameterName(v)));
+    r.text(LEASE_TABLE_NAME).ifPresent(v -> s.add(b -> b.leaseTableName(v)));
+    r.text(FAN_OUT_QUEUE_NAME).ifPresent(v -> s.add(b -> b.fanOutQueueName(v)));
     r.text(INSTANCE_TAG)
         .ifPresent(
             v -> {
@@ -210,6 +216,10 @@ public record DeployContext(
                 DOCUMENT_PREFIX,
                 INSTANCE_TAG,
                 CONTROL_PARAMETER_NAME,
+                LEASE_TABLE_NAME,
+                FAN_OUT_QUEUE_NAME,
+                OrganizationTemplate.ORGANIZATION,
+                CLUSTER_CONCURRENCY,
                 TAGS));
     for (Setting setting : Setting.values()) {
       if (FunctionSettings.isPlain(setting)) {

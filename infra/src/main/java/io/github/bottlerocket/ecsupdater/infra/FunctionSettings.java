@@ -22,7 +22,12 @@ final class FunctionSettings {
 
   /** The resources and resolved props the derived settings come from. */
   record Derived(
-      String documentPrefix, String eventBus, String allowedClusters, String controlParameter) {}
+      String documentPrefix,
+      String eventBus,
+      String allowedClusters,
+      String controlParameter,
+      String leaseTable,
+      String fanOutQueue) {}
 
   /** Whether the setting is a prop of its own, named {@link #prop(Setting)}. */
   static boolean isPlain(Setting setting) {
@@ -51,9 +56,16 @@ final class FunctionSettings {
           COMMAND_DELIVERY_TIMEOUT,
           METRICS_NAMESPACE,
           TASK_PROTECTION,
-          SCALE_IN_SHIELD ->
+          SCALE_IN_SHIELD,
+          LEASE_DURATION ->
           true;
-      case SSM_DOCUMENT_PREFIX, EVENT_BUS, ALLOWED_CLUSTERS, CONTROL_PARAMETER -> false;
+      case SSM_DOCUMENT_PREFIX,
+          EVENT_BUS,
+          ALLOWED_CLUSTERS,
+          CONTROL_PARAMETER,
+          LEASE_TABLE,
+          FAN_OUT_QUEUE ->
+          false;
     };
   }
 
@@ -64,6 +76,8 @@ final class FunctionSettings {
       case EVENT_BUS -> "eventBus";
       case ALLOWED_CLUSTERS -> "clusterArns";
       case CONTROL_PARAMETER -> "controlParameterName";
+      case LEASE_TABLE -> "leaseTableName";
+      case FAN_OUT_QUEUE -> "fanOutQueueName";
       default -> camelCase(setting);
     };
   }
@@ -91,6 +105,8 @@ final class FunctionSettings {
       case EVENT_BUS -> derived.eventBus();
       case ALLOWED_CLUSTERS -> derived.allowedClusters();
       case CONTROL_PARAMETER -> derived.controlParameter();
+      case LEASE_TABLE -> derived.leaseTable();
+      case FAN_OUT_QUEUE -> derived.fanOutQueue();
       // Written as "always" rather than left empty, which the function reads the same way, so
       // that the function's configuration says what it does.
       case MAINTENANCE_WINDOW ->

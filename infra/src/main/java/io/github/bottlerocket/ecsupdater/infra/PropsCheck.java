@@ -3,7 +3,6 @@ package io.github.bottlerocket.ecsupdater.infra;
 import io.github.bottlerocket.ecsupdater.config.ConfigException;
 import io.github.bottlerocket.ecsupdater.config.Setting;
 import io.github.bottlerocket.ecsupdater.config.Settings;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -49,14 +48,17 @@ final class PropsCheck {
       List<String> clusterArns,
       String documentPrefix,
       String controlParameterName,
+      String leaseTableName,
+      String fanOutQueueName,
       Map<String, String> environment) {
     PropsCheck c = new PropsCheck();
     c.clusters(stack, clusterArns);
     c.function(props);
-    c.concurrency(props);
     c.documentPrefix(self, stack, documentPrefix);
     c.instanceTag(props);
     c.controlParameter(self, stack, controlParameterName);
+    c.leaseTable(self, stack, leaseTableName);
+    c.fanOut(self, stack, props, fanOutQueueName);
     c.settings(environment);
     if (!c.problems.isEmpty()) {
       throw new InvalidPropsException(c.problems);
@@ -139,35 +141,6 @@ final class PropsCheck {
     }
   }
 
-  private void concurrency(BottlerocketEcsUpdaterProps props) {
-    if (props.isConcurrencyGuard()) {
-      return;
-    }
-    if (props.isEcsEventTrigger()) {
-      problems.add(
-          "ecsEventTrigger: without the concurrency guard an ECS event can start a pass while"
-              + " another one runs; set ecsEventTrigger(false), or keep concurrencyGuard(true) and"
-              + " raise the account's Lambda concurrency quota");
-    }
-    Duration timeout = BottlerocketEcsUpdater.FUNCTION_TIMEOUT;
-    String expression = props.getSchedule().getExpressionString();
-    Optional<Duration> gap = ScheduleExpressions.shortestGap(expression);
-    if (gap.isEmpty() || gap.get().compareTo(timeout) < 0) {
-      problems.add(
-          "schedule: '"
-              + expression
-              + "' "
-              + (gap.isEmpty()
-                  ? "has ticks whose distance cannot be read"
-                  : "can start a pass while the previous one still runs")
-              + "; without the concurrency guard the ticks must be at least "
-              + timeout.toMinutes()
-              + " minutes apart, e.g. rate("
-              + timeout.toMinutes()
-              + " minutes) or cron(0 * * * ? *)");
-    }
-  }
-
   private void documentPrefix(IConstruct self, Stack stack, String prefix) {
     String lower = prefix.toLowerCase(Locale.ROOT);
     for (String reserved : RESERVED_DOCUMENT_PREFIXES) {
@@ -211,6 +184,43 @@ final class PropsCheck {
                 + other.getNode().getPath()
                 + "; SSM parameter names are unique per account and region, so pass another"
                 + " controlParameterName");
+      }
+    }
+  }
+
+  private void leaseTable(IConstruct self, Stack stack, String name) {
+    for (BottlerocketEcsUpdater other : others(self, stack)) {
+      if (name.equals(other.getLeaseTableName())) {
+        problems.add(
+            "leaseTableName: '"
+                + name
+                + "' is already used by "
+                + other.getNode().getPath()
+                + "; DynamoDB table names are unique per account and region, so pass another"
+                + " leaseTableName");
+      }
+    }
+  }
+
+  private void fanOut(
+      IConstruct self, Stack stack, BottlerocketEcsUpdaterProps props, String queueName) {
+    int n = props.getClusterConcurrency();
+    if (n < 2 || n > 1000) {
+      problems.add(
+          "clusterConcurrency: "
+              + n
+              + " is outside the range of an SQS event source's maximum concurrency, 2 to 1000");
+    }
+    // The queue name is checked with the function's own words, as FAN_OUT_QUEUE.
+    for (BottlerocketEcsUpdater other : others(self, stack)) {
+      if (queueName.equals(other.getFanOutQueueName())) {
+        problems.add(
+            "fanOutQueueName: '"
+                + queueName
+                + "' is already used by "
+                + other.getNode().getPath()
+                + "; SQS queue names are unique per account and region, so pass another"
+                + " fanOutQueueName");
       }
     }
   }

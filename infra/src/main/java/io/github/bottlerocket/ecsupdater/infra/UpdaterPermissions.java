@@ -42,6 +42,8 @@ final class UpdaterPermissions {
   private final Optional<String> eventBusArn;
   private final String logGroupArn;
   private final String controlParameterArn;
+  private final String leaseTableArn;
+  private final String fanOutQueueArn;
   private final Optional<InstanceTag> instanceTag;
   private final InstanceGates gates;
 
@@ -52,6 +54,8 @@ final class UpdaterPermissions {
    * @param eventBusArn the bus the function puts its events on; empty when it sends none
    * @param logGroupArn the function's log group, as {@code LogGroup#getLogGroupArn()} gives it
    * @param controlParameterArn the stack-wide switch the function reads at every pass
+   * @param leaseTableArn the table of the per-cluster leases
+   * @param fanOutQueueArn the queue a schedule tick fans out to
    * @param instanceTag narrows {@code ssm:SendCommand} to instances with this tag
    * @param gates the instance gates that are on
    */
@@ -62,6 +66,8 @@ final class UpdaterPermissions {
       Optional<String> eventBusArn,
       String logGroupArn,
       String controlParameterArn,
+      String leaseTableArn,
+      String fanOutQueueArn,
       Optional<InstanceTag> instanceTag,
       InstanceGates gates) {
     this.stack = stack;
@@ -70,6 +76,8 @@ final class UpdaterPermissions {
     this.eventBusArn = eventBusArn;
     this.logGroupArn = logGroupArn;
     this.controlParameterArn = controlParameterArn;
+    this.leaseTableArn = leaseTableArn;
+    this.fanOutQueueArn = fanOutQueueArn;
     this.instanceTag = instanceTag;
     this.gates = gates;
   }
@@ -143,6 +151,38 @@ final class UpdaterPermissions {
             List.of("ssm:GetParameter"),
             List.of(controlParameterArn),
             Map.of()));
+    // The lease calls, on the function's own table only: take (PutItem), renew (UpdateItem), give
+    // back (DeleteItem), and read a holder a failed take did not return (GetItem). Every write
+    // is conditional on the owner or the expiry, so the role cannot break another pass's lease.
+    all.add(
+        allow(
+            "UseLeaseTable",
+            List.of(
+                "dynamodb:GetItem",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem"),
+            List.of(leaseTableArn),
+            Map.of()));
+    // The fan-out, on the function's own queue only: a tick finds the queue's URL and sends one
+    // message per cluster (SendMessageBatch is authorised as sqs:SendMessage); the event source
+    // mapping, which runs as the function's role, receives and deletes them.
+    all.add(
+        allow(
+            "FanOutToQueue",
+            List.of("sqs:GetQueueUrl", "sqs:SendMessage"),
+            List.of(fanOutQueueArn),
+            Map.of()));
+    all.add(
+        allow(
+            "ReadFanOutQueue",
+            List.of(
+                "sqs:ReceiveMessage",
+                "sqs:DeleteMessage",
+                "sqs:ChangeMessageVisibility",
+                "sqs:GetQueueAttributes"),
+            List.of(fanOutQueueArn),
+            Map.of()));
     return List.copyOf(all);
   }
 
@@ -154,15 +194,17 @@ final class UpdaterPermissions {
             List.of("ecs:DescribeClusters", "ecs:ListContainerInstances"),
             clusterArns,
             Map.of()),
-        // The only tag the function writes is its last-check marker; it never removes tags and
-        // never writes the operator's pause tag.
+        // The only tags the function writes are its last-check marker and the name of its lease
+        // table; it never removes tags and never writes the operator's pause tag.
         allow(
             "TagManagedClusters",
             List.of("ecs:TagResource"),
             clusterArns,
             Map.of(
                 "ForAllValues:StringEquals",
-                Map.of("aws:TagKeys", List.of(StateAttributes.LAST_CHECK_TAG)))),
+                Map.of(
+                    "aws:TagKeys",
+                    List.of(StateAttributes.LAST_CHECK_TAG, StateAttributes.LEASE_TABLE_TAG)))),
         // Container instance, task and service ARNs are matched by type only: the ecs:cluster
         // condition does the scoping to the managed clusters. Putting the cluster name into the
         // ARN pattern instead would miss resources that still carry the short ARN format, which has

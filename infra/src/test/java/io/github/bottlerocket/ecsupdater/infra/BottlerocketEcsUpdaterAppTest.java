@@ -97,8 +97,13 @@ class BottlerocketEcsUpdaterAppTest {
             "ScheduleRuleName",
             "EcsEventRuleName",
             "ControlParameterName",
+            "LeaseTableName",
+            "FanOutQueueName",
+            "FanOutDeadLetterQueueName",
             "DocumentPrefix");
     template.hasOutput("DocumentPrefix", Map.of("Value", "BottlerocketEcsUpdater-"));
+    String table = Fixtures.onlyLogicalId(template, "AWS::DynamoDB::Table");
+    template.hasOutput("LeaseTableName", Map.of("Value", Map.of("Ref", table)));
   }
 
   @Test
@@ -177,9 +182,11 @@ class BottlerocketEcsUpdaterAppTest {
     everything.put("clusterArn", CLUSTER + "," + Fixtures.OTHER_CLUSTER);
     everything.put("alarmTopicArn", TOPIC);
     everything.put("instanceTag", "ecs-cluster=prod");
-    everything.put("concurrencyGuard", "false");
+    everything.put("concurrencyGuard", "true");
     everything.put("ecsEventTrigger", "false");
     everything.put("schedule", "rate(1 hour)");
+    everything.put("leaseTableName", "platform-updater-leases");
+    everything.put("leaseDuration", "9m");
     everything.put("architecture", "x86_64");
     return Stream.of(
         Arguments.of("one cluster", Map.of("clusterArn", CLUSTER)),
@@ -218,6 +225,59 @@ class BottlerocketEcsUpdaterAppTest {
             });
   }
 
+  // ---- the organization's template -------------------------------------------------------------
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theOrganizationTemplateNeedsNoBootstrapAndReadsTheJarFromTheRegionsBucket() {
+    App app =
+        App.Builder.create()
+            .context(Fixtures.withCdkJson(Map.of(OrganizationTemplate.ORGANIZATION, "true")))
+            .build();
+    Template template = Template.fromStack(BottlerocketEcsUpdaterApp.define(app));
+
+    assertThat(template.findParameters("*").keySet())
+        .containsExactlyInAnyOrder(
+            BottlerocketEcsUpdaterStack.CLUSTER_NAME_PARAMETER,
+            OrganizationTemplate.CODE_BUCKET_PREFIX,
+            OrganizationTemplate.CODE_KEY);
+    assertThat(template.toJSON()).doesNotContainKey("Rules");
+    template.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Map.of(
+            "Code",
+            Map.of(
+                "S3Bucket",
+                Map.of(
+                    "Fn::Join",
+                    List.of(
+                        "-",
+                        List.of(
+                            Map.of("Ref", OrganizationTemplate.CODE_BUCKET_PREFIX),
+                            Map.of("Ref", "AWS::Region")))),
+                "S3Key",
+                Map.of("Ref", OrganizationTemplate.CODE_KEY))));
+    assertThat(template.toJSON().toString())
+        .doesNotContain("cdk-hnb659fds")
+        .doesNotContain("aws:asset");
+    template.resourceCountIs("AWS::DynamoDB::Table", 1);
+    template.resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
+  }
+
+  @Test
+  void theOrganizationTemplateRefusesClusterArnsWhichDifferPerAccount() {
+    App app =
+        App.Builder.create()
+            .context(
+                Fixtures.withCdkJson(
+                    Map.of(OrganizationTemplate.ORGANIZATION, "true", "clusterArn", CLUSTER)))
+            .build();
+
+    assertThatThrownBy(() -> BottlerocketEcsUpdaterApp.define(app))
+        .isInstanceOf(DeployContext.InvalidContextException.class)
+        .hasMessageContaining("a StackSet's template names no cluster ARN");
+  }
+
   // ---- the template for cfn-lint ---------------------------------------------------------------
 
   /**
@@ -231,7 +291,10 @@ class BottlerocketEcsUpdaterAppTest {
     for (var run :
         List.of(
             Map.entry(out, Map.of("clusterArn", CLUSTER)),
-            Map.entry(Path.of(out + "-parameter"), Map.<String, Object>of()))) {
+            Map.entry(Path.of(out + "-parameter"), Map.<String, Object>of()),
+            Map.entry(
+                Path.of(out + "-organization"),
+                Map.<String, Object>of(OrganizationTemplate.ORGANIZATION, "true")))) {
       App app =
           App.Builder.create()
               .outdir(run.getKey().toString())

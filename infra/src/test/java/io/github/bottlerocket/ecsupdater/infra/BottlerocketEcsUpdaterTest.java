@@ -60,23 +60,110 @@ class BottlerocketEcsUpdaterTest {
   }
 
   @Test
-  void functionHasReservedConcurrencyOneAndNoSnapStart() {
+  void functionReservesNoConcurrencyAndHasNoSnapStart() {
+    // The per-cluster lease keeps passes apart; no reservation is needed.
     defaults.hasResourceProperties(
         "AWS::Lambda::Function",
-        Map.of("ReservedConcurrentExecutions", 1, "SnapStart", Match.absent()));
+        Map.of("ReservedConcurrentExecutions", Match.absent(), "SnapStart", Match.absent()));
   }
 
   @Test
-  void withoutTheConcurrencyGuardNothingIsReserved() {
-    Template template =
-        Fixtures.template(
-            p ->
-                p.concurrencyGuard(false)
-                    .ecsEventTrigger(false)
-                    .schedule(Schedule.expression("rate(30 minutes)")));
+  void theConcurrencyGuardStillReservesOne() {
+    Template template = Fixtures.template(p -> p.concurrencyGuard(true));
 
     template.hasResourceProperties(
-        "AWS::Lambda::Function", Map.of("ReservedConcurrentExecutions", Match.absent()));
+        "AWS::Lambda::Function", Map.of("ReservedConcurrentExecutions", 1));
+  }
+
+  @Test
+  void theLeaseTableIsOnDemandWithRecoveryAndTimeToLiveKeyedByTheClusterArn() {
+    defaults.resourceCountIs("AWS::DynamoDB::Table", 1);
+    defaults.hasResource(
+        "AWS::DynamoDB::Table",
+        Map.of(
+            "DeletionPolicy",
+            "Delete",
+            "UpdateReplacePolicy",
+            "Delete",
+            "Properties",
+            Map.of(
+                "TableName",
+                STACK_NAME + "-Leases",
+                "BillingMode",
+                "PAY_PER_REQUEST",
+                "KeySchema",
+                List.of(Map.of("AttributeName", "clusterArn", "KeyType", "HASH")),
+                "AttributeDefinitions",
+                List.of(Map.of("AttributeName", "clusterArn", "AttributeType", "S")),
+                "PointInTimeRecoverySpecification",
+                Map.of("PointInTimeRecoveryEnabled", true),
+                "TimeToLiveSpecification",
+                Map.of("AttributeName", "ttl", "Enabled", true))));
+  }
+
+  @Test
+  void aTickFansOutThroughAFifoQueueReadOneMessageAtATimeAtMostFiveClustersAtOnce() {
+    String queue = Fixtures.onlyLogicalId(defaults, "AWS::SQS::Queue", "FanOutQueue");
+    String dlq = Fixtures.onlyLogicalId(defaults, "AWS::SQS::Queue", "FanOutDeadLetters");
+    defaults.hasResourceProperties(
+        "AWS::SQS::Queue",
+        Map.of(
+            "QueueName",
+            STACK_NAME + "-FanOut.fifo",
+            "FifoQueue",
+            true,
+            "ContentBasedDeduplication",
+            false,
+            // Above the function's 15-minute timeout: a message is never delivered twice at once.
+            "VisibilityTimeout",
+            960,
+            "SqsManagedSseEnabled",
+            true,
+            "RedrivePolicy",
+            Map.of(
+                "deadLetterTargetArn",
+                Map.of("Fn::GetAtt", List.of(dlq, "Arn")),
+                "maxReceiveCount",
+                3)));
+    defaults.hasResourceProperties(
+        "AWS::SQS::Queue",
+        Map.of(
+            "FifoQueue",
+            true,
+            "MessageRetentionPeriod",
+            1_209_600,
+            "RedrivePolicy",
+            Match.absent()));
+    defaults.resourceCountIs("AWS::SQS::QueuePolicy", 2);
+    defaults.hasResourceProperties(
+        "AWS::Lambda::EventSourceMapping",
+        Map.of(
+            "EventSourceArn",
+            Map.of("Fn::GetAtt", List.of(queue, "Arn")),
+            "BatchSize",
+            1,
+            "ScalingConfig",
+            Map.of("MaximumConcurrency", 5),
+            "FunctionResponseTypes",
+            List.of("ReportBatchItemFailures")));
+  }
+
+  @Test
+  void clusterConcurrencyIsTheMappingsMaximumConcurrency() {
+    Template template = Fixtures.template(p -> p.clusterConcurrency(40));
+
+    template.hasResourceProperties(
+        "AWS::Lambda::EventSourceMapping",
+        Map.of("ScalingConfig", Map.of("MaximumConcurrency", 40)));
+  }
+
+  @Test
+  void theFunctionTakesItsLeasesInTheTableTheConstructCreates() {
+    Template template = Fixtures.template(p -> p.leaseTableName("platform-updater-leases"));
+
+    assertThat(environment(template)).containsEntry("LEASE_TABLE", "platform-updater-leases");
+    template.hasResourceProperties(
+        "AWS::DynamoDB::Table", Map.of("TableName", "platform-updater-leases"));
   }
 
   @Test
@@ -108,6 +195,8 @@ class BottlerocketEcsUpdaterTest {
     expected.put(Setting.ALLOWED_CLUSTERS.key(), CLUSTER);
     expected.put(
         Setting.CONTROL_PARAMETER.key(), "/bottlerocket-ecs-updater/" + STACK_NAME + "/control");
+    expected.put(Setting.LEASE_TABLE.key(), STACK_NAME + "-Leases");
+    expected.put(Setting.FAN_OUT_QUEUE.key(), STACK_NAME + "-FanOut.fifo");
 
     assertThat(environment(defaults)).isEqualTo(expected);
   }

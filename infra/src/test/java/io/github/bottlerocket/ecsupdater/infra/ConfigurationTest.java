@@ -68,7 +68,11 @@ class ConfigurationTest {
   void everyResourceThatTakesTagsCarriesTheComponentTagAndTheGivenOnes() {
     Template template = Fixtures.template(p -> p.tags(Map.of("cost-center", "platform")));
     List<String> untaggable =
-        List.of("AWS::IAM::Policy", "AWS::Lambda::Permission", "AWS::Lambda::EventInvokeConfig");
+        List.of(
+            "AWS::IAM::Policy",
+            "AWS::Lambda::Permission",
+            "AWS::Lambda::EventInvokeConfig",
+            "AWS::SQS::QueuePolicy");
     Map<String, Map<String, Object>> resources =
         (Map<String, Map<String, Object>>) template.toJSON().get("Resources");
 

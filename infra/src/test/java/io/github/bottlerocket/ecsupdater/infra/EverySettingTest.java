@@ -62,6 +62,9 @@ class EverySettingTest {
     v.put(Setting.SCALE_IN_SHIELD, "false");
     v.put(Setting.ALLOWED_CLUSTERS, Fixtures.OTHER_CLUSTER);
     v.put(Setting.CONTROL_PARAMETER, BATCH_PARAMETER);
+    v.put(Setting.LEASE_TABLE, "batch-updater-leases");
+    v.put(Setting.LEASE_DURATION, "9m");
+    v.put(Setting.FAN_OUT_QUEUE, "batch-updater-fan-out.fifo");
     return v;
   }
 

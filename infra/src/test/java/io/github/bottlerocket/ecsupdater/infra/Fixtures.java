@@ -118,6 +118,16 @@ final class Fixtures {
     return found.keySet().iterator().next();
   }
 
+  /** The logical id of the one resource of {@code type} whose id contains {@code part}. */
+  static String onlyLogicalId(Template template, String type, String part) {
+    List<String> found =
+        template.findResources(type).keySet().stream().filter(id -> id.contains(part)).toList();
+    if (found.size() != 1) {
+      throw new AssertionError("expected one " + type + " named *" + part + "*, found " + found);
+    }
+    return found.get(0);
+  }
+
   /** The statements of the function role's policy, keyed by Sid, with ARNs flattened to text. */
   @SuppressWarnings("unchecked")
   static Map<String, Map<String, Object>> statements(Template template) {

@@ -17,7 +17,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Template;
-import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.lambda.Architecture;
 
 /** Every rule the props are checked against, with the exact message the operator reads. */
@@ -92,6 +91,18 @@ class PropsValidationTest {
                 + " account 111122223333; one updater manages the clusters of one account and"
                 + " region, so deploy one stack per region and account"),
         rule(
+            "one cluster at a time through the queue",
+            b -> b.clusterConcurrency(1),
+            "clusterConcurrency: 1 is outside the range of an SQS event source's maximum"
+                + " concurrency, 2 to 1000"),
+        rule(
+            "a fan-out queue that is not FIFO",
+            b -> b.fanOutQueueName("updater-fan-out"),
+            "fanOutQueueName"
+                + FUNCTION_REJECTS
+                + "FAN_OUT_QUEUE must be the name of an SQS FIFO queue (up to 75 letters, digits,"
+                + " '-' and '_', then .fifo), or empty, got 'updater-fan-out'"),
+        rule(
             "memory below Lambda's range",
             b -> b.memorySize(64),
             "memorySize: 64 MB is outside Lambda's range of 128 to 10240 MB"),
@@ -105,46 +116,13 @@ class PropsValidationTest {
             "architecture: 'riscv64' is not a Lambda architecture; use Architecture.ARM_64 or"
                 + " Architecture.X86_64"),
         rule(
-            "ECS events without the guard",
-            b -> b.concurrencyGuard(false),
-            "ecsEventTrigger: without the concurrency guard an ECS event can start a pass while"
-                + " another one runs; set ecsEventTrigger(false), or keep concurrencyGuard(true)"
-                + " and raise the account's Lambda concurrency quota"),
-        rule(
-            "frequent rate without the guard",
-            b ->
-                b.concurrencyGuard(false)
-                    .ecsEventTrigger(false)
-                    .schedule(Schedule.expression("rate(5 minutes)")),
-            "schedule: 'rate(5 minutes)' can start a pass while the previous one still runs;"
-                + " without the concurrency guard the ticks must be at least 15 minutes apart,"
-                + " e.g. rate(15 minutes) or cron(0 * * * ? *)"),
-        rule(
-            "frequent cron without the guard",
-            b ->
-                b.concurrencyGuard(false)
-                    .ecsEventTrigger(false)
-                    .schedule(Schedule.expression("cron(*/10 * * * ? *)")),
-            "schedule: 'cron(*/10 * * * ? *)' can start a pass while the previous one still runs;"
-                + " without the concurrency guard the ticks must be at least 15 minutes apart,"
-                + " e.g. rate(15 minutes) or cron(0 * * * ? *)"),
-        rule(
-            "unreadable schedule without the guard",
-            b ->
-                b.concurrencyGuard(false)
-                    .ecsEventTrigger(false)
-                    .schedule(Schedule.expression("at(2030-01-01T00:00:00)")),
-            "schedule: 'at(2030-01-01T00:00:00)' has ticks whose distance cannot be read; without"
-                + " the concurrency guard the ticks must be at least 15 minutes apart, e.g."
-                + " rate(15 minutes) or cron(0 * * * ? *)"),
-        rule(
             "document prefix reserved by AWS",
             b -> b.documentPrefix("AWS-Updater-"),
             "documentPrefix: 'AWS-Updater-' starts with 'aws', which AWS reserves for its own SSM"
                 + " documents; pass another documentPrefix"),
         rule(
             "document prefix with spaces",
-            b -> b.documentPrefix("my updater"),
+            b -> b.documentPrefix("my updater").leaseTableName("Leases").fanOutQueueName("q.fifo"),
             "documentPrefix"
                 + FUNCTION_REJECTS
                 + "SSM_DOCUMENT_PREFIX must be letters, digits, '_', '-' and '.', at most 100"
@@ -290,9 +268,45 @@ class PropsValidationTest {
 
     assertThatThrownBy(() -> new BottlerocketEcsUpdater(stack, "Second", second))
         .hasMessage(
-            "Invalid BottlerocketEcsUpdater props: documentPrefix: 'UpdaterTest-' is already used"
-                + " by UpdaterTest/First; SSM document names are unique per account and region,"
-                + " so pass another documentPrefix");
+            "Invalid BottlerocketEcsUpdater props:\n  - documentPrefix: 'UpdaterTest-' is already"
+                + " used by UpdaterTest/First; SSM document names are unique per account and"
+                + " region, so pass another documentPrefix\n  - leaseTableName:"
+                + " 'UpdaterTest-Leases' is already used by UpdaterTest/First; DynamoDB table names"
+                + " are unique per account and region, so pass another leaseTableName\n  -"
+                + " fanOutQueueName: 'UpdaterTest-FanOut.fifo' is already used by UpdaterTest/First;"
+                + " SQS queue names are unique per account and region, so pass another"
+                + " fanOutQueueName");
+  }
+
+  @Test
+  void twoUpdatersInAStackNeedDifferentLeaseTables() {
+    Stack stack = Fixtures.stack();
+    new BottlerocketEcsUpdater(stack, "First", Fixtures.props().build());
+    BottlerocketEcsUpdaterProps second =
+        BottlerocketEcsUpdaterProps.builder()
+            .clusterArns(List.of(Fixtures.OTHER_CLUSTER))
+            .code(Fixtures.stubCode())
+            .documentPrefix("Batch-")
+            .controlParameterName("/ops/batch-updater/control")
+            .leaseTableName("UpdaterTest-Leases")
+            .fanOutQueueName("Batch-FanOut.fifo")
+            .build();
+
+    assertThatThrownBy(() -> new BottlerocketEcsUpdater(stack, "Second", second))
+        .hasMessage(
+            "Invalid BottlerocketEcsUpdater props: leaseTableName: 'UpdaterTest-Leases' is"
+                + " already used by UpdaterTest/First; DynamoDB table names are unique per account"
+                + " and region, so pass another leaseTableName");
+  }
+
+  @Test
+  void aLeaseTableNameDynamoDbWouldRefuseIsRefusedWithTheFunctionsWords() {
+    assertThatThrownBy(() -> Fixtures.template(b -> b.leaseTableName("my leases")))
+        .hasMessage(
+            "Invalid BottlerocketEcsUpdater props: leaseTableName"
+                + FUNCTION_REJECTS
+                + "LEASE_TABLE must be a DynamoDB table name (3 to 255 letters, digits, '_', '-'"
+                + " and '.'), or empty, got 'my leases'");
   }
 
   @Test

@@ -68,7 +68,11 @@ class UpdaterPermissionsTest {
             List.of(CLUSTER, OTHER_CLUSTER),
             Map.of(
                 "ForAllValues:StringEquals",
-                Map.of("aws:TagKeys", List.of("bottlerocket-ecs-updater:last-check")))),
+                Map.of(
+                    "aws:TagKeys",
+                    List.of(
+                        "bottlerocket-ecs-updater:last-check",
+                        "bottlerocket-ecs-updater:lease-table")))),
         Arguments.of(
             "ReadContainerInstances",
             List.of("ecs:DescribeContainerInstances", "ecs:ListTasks"),
@@ -174,6 +178,44 @@ class UpdaterPermissionsTest {
   }
 
   @Test
+  void theFunctionMayUseExactlyItsLeaseTableAndNoOtherTableOrCall() {
+    Map<String, Object> statement = statements.get("UseLeaseTable");
+    String table = Fixtures.onlyLogicalId(template, "AWS::DynamoDB::Table");
+
+    assertThat(asList(statement.get("Action")))
+        .containsExactlyInAnyOrder(
+            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+    assertThat(statement.get("Resource")).isEqualTo("${" + table + ".Arn}");
+    assertThat(statement).doesNotContainKey("Condition");
+    assertThat(statements.values())
+        .flatExtracting(s -> asList(s.get("Action")))
+        .filteredOn(a -> a.toString().startsWith("dynamodb:"))
+        .hasSize(4);
+  }
+
+  @Test
+  void theFunctionSendsToAndReadsOnlyItsOwnFanOutQueue() {
+    String queue = Fixtures.onlyLogicalId(template, "AWS::SQS::Queue", "FanOutQueue");
+
+    assertThat(asList(statements.get("FanOutToQueue").get("Action")))
+        .containsExactlyInAnyOrder("sqs:GetQueueUrl", "sqs:SendMessage");
+    assertThat(asList(statements.get("ReadFanOutQueue").get("Action")))
+        .containsExactlyInAnyOrder(
+            "sqs:ReceiveMessage",
+            "sqs:DeleteMessage",
+            "sqs:ChangeMessageVisibility",
+            "sqs:GetQueueAttributes");
+    for (String sid : List.of("FanOutToQueue", "ReadFanOutQueue")) {
+      assertThat(statements.get(sid).get("Resource")).as(sid).isEqualTo("${" + queue + ".Arn}");
+      assertThat(statements.get(sid)).as(sid).doesNotContainKey("Condition");
+    }
+    assertThat(statements.values())
+        .flatExtracting(s -> asList(s.get("Action")))
+        .filteredOn(a -> a.toString().startsWith("sqs:"))
+        .hasSize(6);
+  }
+
+  @Test
   void withoutEventsThereIsNoPutEvents() {
     Map<String, Map<String, Object>> quiet =
         Fixtures.statements(Fixtures.template(p -> p.publishEvents(false)));
@@ -226,7 +268,12 @@ class UpdaterPermissionsTest {
     List<String> expected =
         Stream.concat(
                 expectedStatements().map(a -> (String) a.get()[0]),
-                Stream.of("WriteFunctionLogs", "ReadControlSwitch"))
+                Stream.of(
+                    "WriteFunctionLogs",
+                    "ReadControlSwitch",
+                    "UseLeaseTable",
+                    "FanOutToQueue",
+                    "ReadFanOutQueue"))
             .toList();
 
     assertThat(statements.keySet()).containsExactlyInAnyOrderElementsOf(expected);

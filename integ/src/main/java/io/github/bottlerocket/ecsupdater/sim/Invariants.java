@@ -28,6 +28,9 @@ public final class Invariants implements ClusterObserver {
     SCALE_IN_DURING_UPDATE(
         "a scale-in never terminates an instance the updater has out of service after the updater"
             + " protected it from scale-in"),
+    CHANGE_WITHOUT_LEASE(
+        "with a lease table, every change to the cluster is made while a lease on it is unexpired,"
+            + " and every host command that changes a host comes from the lease's owner"),
     NOT_CONVERGED(
         "at the end every instance is ACTIVE on the newest version or carries a recorded failure");
 
@@ -56,6 +59,10 @@ public final class Invariants implements ClusterObserver {
   private final List<Violation> violations = new ArrayList<>();
   private final Set<String> reported = new HashSet<>();
   private int mostOutOfService;
+  private String leaseTable;
+
+  /** The commands that change nothing on a host; sent without a lease by a dry run. */
+  private static final Set<String> READ_ONLY_COMMANDS = Set.of("CHECK", "STATUS");
 
   /**
    * @param maxConcurrent the MAX_CONCURRENT the updater runs with
@@ -64,8 +71,49 @@ public final class Invariants implements ClusterObserver {
     this.maxConcurrent = maxConcurrent;
   }
 
+  /**
+   * From now on, checks {@link Rule#CHANGE_WITHOUT_LEASE} against the leases in {@code table}: the
+   * item keyed by the cluster ARN must exist with an {@code expiresAt} (epoch milliseconds) later
+   * than the change, and an SSM command's comment must end with the lease's {@code owner} (the
+   * updater puts its run id last in the comment).
+   */
+  public synchronized void requireLease(String table) {
+    this.leaseTable = table;
+  }
+
+  private void checkLease(SimulatedCluster c, Instant at, String cause) {
+    boolean ecs = cause.startsWith("ecs:");
+    boolean ssm = cause.startsWith("ssm:SendCommand ");
+    if (leaseTable == null || !(ecs || ssm)) {
+      return;
+    }
+    String[] words = cause.split(" ");
+    if (ssm && READ_ONLY_COMMANDS.contains(words[1])) {
+      return;
+    }
+    java.util.Optional<com.fasterxml.jackson.databind.JsonNode> item =
+        c.dynamoDb().item(leaseTable, c.arn());
+    String problem = null;
+    if (item.isEmpty()) {
+      problem = "no lease held";
+    } else {
+      long expires = item.get().path("expiresAt").path("N").asLong(0);
+      String owner = item.get().path("owner").path("S").asText();
+      if (at.toEpochMilli() >= expires) {
+        problem = "the lease of " + owner + " expired at " + Instant.ofEpochMilli(expires);
+      } else if (ssm && !words[words.length - 1].equals(owner)) {
+        problem =
+            "sent by run " + words[words.length - 1] + " while run " + owner + " holds the lease";
+      }
+    }
+    if (problem != null) {
+      record("lease " + at + cause, Rule.CHANGE_WITHOUT_LEASE, "-", at, cause + ": " + problem);
+    }
+  }
+
   @Override
   public synchronized void changed(SimulatedCluster c, Instant at, String cause) {
+    checkLease(c, at, cause);
     List<String> out = new ArrayList<>();
     for (SimInstance i : c.instances) {
       if (i.terminated) {

@@ -147,7 +147,8 @@ final class SsmApi {
     }
     Instant now = c.clock().instant();
     SsmCommand sc = c.send(document, command, unrecognised, lines, targets, comment, timeout, now);
-    c.apiChanged("ssm:SendCommand " + command.map(Enum::name).orElse("(unrecognised)"));
+    c.apiChanged(
+        "ssm:SendCommand " + command.map(Enum::name).orElse("(unrecognised)") + " " + comment);
     ObjectNode out = MAPPER.createObjectNode();
     out.set("Command", describe(sc));
     return out;

@@ -67,7 +67,9 @@ public record Invocation(
   public enum Source {
     MANUAL,
     SCHEDULE,
-    ECS_EVENT
+    ECS_EVENT,
+    /** A message of the fan-out queue: one cluster of a schedule tick. */
+    QUEUE
   }
 
   private static final ObjectMapper MAPPER = Json.MAPPER;
@@ -125,6 +127,11 @@ public record Invocation(
   public Invocation(
       Source source, List<String> clusters, PassOptions options, Optional<String> ignoredBecause) {
     this(source, clusters, options, ignoredBecause, List.of());
+  }
+
+  /** This request, as one that came from {@code source}. */
+  public Invocation from(Source source) {
+    return new Invocation(source, clusters, options, ignoredBecause, notes);
   }
 
   /**

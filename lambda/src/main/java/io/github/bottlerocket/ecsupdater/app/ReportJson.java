@@ -41,6 +41,32 @@ public final class ReportJson {
     return root;
   }
 
+  /**
+   * The reply of a tick that was fanned out: the queue, the clusters sent to it, and any that SQS
+   * did not take.
+   */
+  public static ObjectNode fannedOut(
+      String queueUrl, List<String> clusters, List<String> problems, List<String> notes) {
+    ObjectNode root = MAPPER.createObjectNode();
+    if (!notes.isEmpty()) {
+      notes.forEach(root.putArray("notes")::add);
+    }
+    root.put("fanOutQueue", queueUrl);
+    clusters.forEach(root.putArray("fannedOut")::add);
+    if (!problems.isEmpty()) {
+      problems.forEach(root.putArray("notSent")::add);
+    }
+    root.putArray("reports");
+    return root;
+  }
+
+  /** Lambda's partial batch response for an SQS event source: the messages to deliver again. */
+  public static ArrayNode batchItemFailures(List<String> messageIds) {
+    ArrayNode a = MAPPER.createArrayNode();
+    messageIds.forEach(id -> a.addObject().put("itemIdentifier", id));
+    return a;
+  }
+
   public static ObjectNode report(PassReport r) {
     ObjectNode n = MAPPER.createObjectNode();
     n.put("cluster", r.clusterArn());
@@ -51,6 +77,18 @@ public final class ReportJson {
     n.put("stopReason", r.stopReason().name());
     n.put("observations", r.observations());
     r.error().ifPresent(e -> n.put("error", e));
+    r.lease()
+        .ifPresent(
+            l -> {
+              ObjectNode lease = n.putObject("lease");
+              lease.put("table", l.table());
+              lease.put("runId", l.runId());
+              lease.put("holder", l.holder());
+              lease.put("expiresAt", l.expiresAt().toString());
+              if (r.stopReason() == PassReport.StopReason.CLUSTER_BUSY) {
+                n.put("detail", LeaseKeeper.busy(l));
+              }
+            });
     r.cluster().ifPresent(c -> n.set("gates", gates(c)));
     ObjectNode counts = n.putObject("summary");
     for (Map.Entry<Outcome, Integer> e : r.counts().entrySet()) {

@@ -2,6 +2,7 @@ package io.github.bottlerocket.ecsupdater.app;
 
 import io.github.bottlerocket.ecsupdater.Echo;
 import io.github.bottlerocket.ecsupdater.config.Settings;
+import io.github.bottlerocket.ecsupdater.engine.ClusterLease;
 import io.github.bottlerocket.ecsupdater.engine.Deadline;
 import io.github.bottlerocket.ecsupdater.engine.PassListener;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
@@ -23,8 +24,12 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * Runs the passes one request asks for, one cluster after another, sharing the time left fairly:
- * each cluster gets an equal part of what remains when its turn comes.
+ * Runs the passes one request asks for, one cluster after another, sharing the time left: each
+ * cluster gets an equal part of what remains when its turn comes, but never less than a pass needs
+ * to send an update check and wait for its replies ({@code CHECK_TIMEOUT} and {@code
+ * DEADLINE_MARGIN}, and a poll). A plain equal share left the first clusters of six or more too
+ * little time for any check, pass after pass. With a fan-out queue the stack gives every cluster an
+ * invocation of its own instead ({@code FAN_OUT_QUEUE}).
  *
  * <p>A cluster gets one pass per request, however the request names it: two names that
  * DescribeClusters resolves to one ARN (a name and the cluster's ARN) are one cluster, and the
@@ -36,6 +41,7 @@ public final class Updater {
   private final EcsPort ecs;
   private final PassListener listener;
   private final Clock clock;
+  private final Duration leastShare;
 
   /**
    * What one request did.
@@ -64,6 +70,8 @@ public final class Updater {
     this.ecs = ecs;
     this.listener = listener;
     this.clock = clock;
+    this.leastShare =
+        settings.checkTimeout().plus(settings.deadlineMargin()).plus(settings.pollInterval());
   }
 
   public Updater(
@@ -96,8 +104,16 @@ public final class Updater {
     this(settings, ecs, ssm, AutoScalingPort.NO_GROUPS, clock, sleeper, listener);
   }
 
-  /** Runs a pass over every cluster in {@code invocation}, once per cluster. */
+  /** Runs a pass over every cluster in {@code invocation}, once per cluster, without a lease. */
   public Run run(Invocation invocation, Deadline deadline) {
+    return run(invocation, deadline, ClusterLease.NONE);
+  }
+
+  /**
+   * Runs a pass over every cluster in {@code invocation}, once per cluster; every pass that may
+   * change its cluster claims its lease from {@code lease} first.
+   */
+  public Run run(Invocation invocation, Deadline deadline, ClusterLease lease) {
     List<PassReport> reports = new ArrayList<>();
     List<String> notes = new ArrayList<>(invocation.notes());
     // Every cluster passed over so far, by the ARN its pass reported, with the request's name.
@@ -118,7 +134,8 @@ public final class Updater {
                 + "; it gets one pass");
         continue;
       }
-      Duration share = deadline.remaining().dividedBy(clusters.size() - i);
+      Duration even = deadline.remaining().dividedBy(clusters.size() - i);
+      Duration share = even.compareTo(leastShare) < 0 ? leastShare : even;
       Instant start = clock.instant();
       Deadline mine =
           () -> {
@@ -126,7 +143,7 @@ public final class Updater {
             Duration all = deadline.remaining();
             return own.compareTo(all) < 0 ? own : all;
           };
-      PassReport report = reconciler.run(ref, invocation.options(), mine);
+      PassReport report = reconciler.run(ref, invocation.options(), mine, lease);
       reports.add(report);
       passed.putIfAbsent(report.clusterArn(), ref);
     }

@@ -13,8 +13,10 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -54,6 +56,8 @@ public final class AwsClients implements AutoCloseable {
   private final Lazy<SsmClient> ssm;
   private final Lazy<EventBridgeClient> events;
   private final Lazy<AutoScalingClient> autoScaling;
+  private final Lazy<DynamoDbClient> dynamoDb;
+  private final Lazy<SqsClient> sqs;
 
   /**
    * The retry strategy of one client: the SDK's standard mode (AWS's throttling and transient error
@@ -154,6 +158,25 @@ public final class AwsClients implements AutoCloseable {
               credentials.ifPresent(b::credentialsProvider);
               return b.build();
             });
+    this.dynamoDb =
+        new Lazy<>(
+            () -> {
+              var b =
+                  DynamoDbClient.builder().httpClient(http.get()).overrideConfiguration(override());
+              endpoint.ifPresent(b::endpointOverride);
+              region.ifPresent(b::region);
+              credentials.ifPresent(b::credentialsProvider);
+              return b.build();
+            });
+    this.sqs =
+        new Lazy<>(
+            () -> {
+              var b = SqsClient.builder().httpClient(http.get()).overrideConfiguration(override());
+              endpoint.ifPresent(b::endpointOverride);
+              region.ifPresent(b::region);
+              credentials.ifPresent(b::credentialsProvider);
+              return b.build();
+            });
   }
 
   public AutoScalingClient autoScaling() {
@@ -172,6 +195,16 @@ public final class AwsClients implements AutoCloseable {
     return events.get();
   }
 
+  /** The lease table's client, built only when a pass takes a lease. */
+  public DynamoDbClient dynamoDb() {
+    return dynamoDb.get();
+  }
+
+  /** The fan-out queue's client, built only when a tick fans out. */
+  public SqsClient sqs() {
+    return sqs.get();
+  }
+
   /** The endpoint given explicitly, if any. */
   public Optional<URI> endpoint() {
     return endpoint;
@@ -188,6 +221,8 @@ public final class AwsClients implements AutoCloseable {
     ssm.ifCreated(SsmClient::close);
     autoScaling.ifCreated(AutoScalingClient::close);
     events.ifCreated(EventBridgeClient::close);
+    dynamoDb.ifCreated(DynamoDbClient::close);
+    sqs.ifCreated(SqsClient::close);
     http.ifCreated(SdkHttpClient::close);
   }
 

@@ -23,7 +23,10 @@ final class AwsErrors {
           "TargetNotFoundException",
           "ResourceNotFoundException",
           "InvalidInstanceId",
-          "InvalidDocument");
+          "InvalidDocument",
+          // SQS's code for an unknown queue, in its JSON and its query-compatible form.
+          "QueueDoesNotExist",
+          "AWS.SimpleQueueService.NonExistentQueue");
 
   private AwsErrors() {}
 

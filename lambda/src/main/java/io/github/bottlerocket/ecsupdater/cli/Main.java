@@ -3,24 +3,22 @@ package io.github.bottlerocket.ecsupdater.cli;
 import io.github.bottlerocket.ecsupdater.Echo;
 import io.github.bottlerocket.ecsupdater.app.InvalidRequestException;
 import io.github.bottlerocket.ecsupdater.app.Invocation;
-import io.github.bottlerocket.ecsupdater.app.ReportJson;
+import io.github.bottlerocket.ecsupdater.app.LeaseKeeper;
 import io.github.bottlerocket.ecsupdater.app.Updater;
 import io.github.bottlerocket.ecsupdater.aws.AutoScalingAdapter;
 import io.github.bottlerocket.ecsupdater.aws.AwsClients;
+import io.github.bottlerocket.ecsupdater.aws.DynamoDbLeases;
 import io.github.bottlerocket.ecsupdater.aws.EcsAdapter;
 import io.github.bottlerocket.ecsupdater.aws.SsmAdapter;
 import io.github.bottlerocket.ecsupdater.config.ConfigException;
 import io.github.bottlerocket.ecsupdater.config.Durations;
 import io.github.bottlerocket.ecsupdater.config.Settings;
-import io.github.bottlerocket.ecsupdater.engine.Deadline;
-import io.github.bottlerocket.ecsupdater.engine.InstanceReport;
-import io.github.bottlerocket.ecsupdater.engine.Outcome;
+import io.github.bottlerocket.ecsupdater.engine.ClusterLease;
 import io.github.bottlerocket.ecsupdater.engine.PassListener;
-import io.github.bottlerocket.ecsupdater.engine.PassOptions;
-import io.github.bottlerocket.ecsupdater.engine.PassReport;
 import io.github.bottlerocket.ecsupdater.engine.Sleeper;
 import io.github.bottlerocket.ecsupdater.port.AutoScalingPort;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
+import io.github.bottlerocket.ecsupdater.port.LeasePort;
 import io.github.bottlerocket.ecsupdater.port.SsmPort;
 import io.github.bottlerocket.ecsupdater.telemetry.TextProgress;
 import java.io.PrintStream;
@@ -28,8 +26,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumSet;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +51,7 @@ public final class Main {
   static final int PASS_FAILED = 1;
   static final int USAGE = 2;
   static final int NOT_CONVERGED = 3;
+  static final int CLUSTER_BUSY = 4;
 
   /** The longest --tick: a day between passes is already more than a schedule would wait. */
   static final Duration LONGEST_TICK = Duration.ofDays(1);
@@ -70,7 +68,11 @@ public final class Main {
       read from the same environment variables as the Lambda function (see the README).
 
       Options:
-        --cluster <name|ARN>    the ECS cluster to update (required)
+        --cluster <name|ARN>    the ECS cluster to update (required); with --status, one or
+                                more clusters separated by commas
+        --status                print each cluster's hosts by version and phase, what holds
+                                them back and why, and who holds its lease: a dry run per
+                                cluster, read-only, without a lease
         --dry-run               plan only: change nothing, send only read-only update checks,
                                 and print what a real pass would do and why
         --until-done            repeat passes, as successive schedule ticks would, until every
@@ -82,12 +84,21 @@ public final class Main {
         --ignore-window         start updates even outside MAINTENANCE_WINDOW
         --max-concurrent <n>    replaces MAX_CONCURRENT for this run
         --json                  print the final report as JSON instead of a table
+        --lease-table <name>    take each pass's lease in this DynamoDB table (otherwise
+                                LEASE_TABLE, or the table the cluster's tag names)
+        --no-lease              take no lease: only when no other pass can run (the stack's
+                                control parameter set to stop)
         --endpoint <url>        send every AWS call to this endpoint (AWS_ENDPOINT_URL also works)
         --region <region>       the AWS region (otherwise AWS_REGION or the profile decides)
         --help                  print this text
 
+      Every pass that may change the cluster first takes the cluster's lease, the same one
+      the deployed function takes, so the two never change one cluster at once.
+
       Exit status: 0 done, 1 a pass failed, 2 bad arguments or settings,
-                   3 --until-done stopped before every instance was settled.
+                   3 --until-done stopped before every instance was settled,
+                   4 another pass holds the cluster's lease: nothing was changed.
+      With --status: 0 every cluster was read, 1 one could not be.
       """;
 
   /** The AWS side of a run: the ports, and what to close afterwards. */
@@ -101,6 +112,11 @@ public final class Main {
       return AutoScalingPort.NO_GROUPS;
     }
 
+    /** The lease table; a backend without one refuses every lease. */
+    default LeasePort leases() {
+      return LeaseKeeper.NO_CLIENT;
+    }
+
     @Override
     void close();
 
@@ -111,6 +127,7 @@ public final class Main {
           new SsmAdapter(
               clients.ssm(), settings.ssmDocumentPrefix(), settings.commandDeliveryTimeout());
       AutoScalingPort autoScaling = new AutoScalingAdapter(clients.autoScaling());
+      LeasePort leases = new DynamoDbLeases(clients.dynamoDb());
       return new Backend() {
         @Override
         public EcsPort ecs() {
@@ -125,6 +142,11 @@ public final class Main {
         @Override
         public AutoScalingPort autoScaling() {
           return autoScaling;
+        }
+
+        @Override
+        public LeasePort leases() {
+          return leases;
         }
 
         @Override
@@ -147,7 +169,15 @@ public final class Main {
       OptionalInt maxConcurrent,
       boolean json,
       Optional<URI> endpoint,
-      Optional<String> region) {}
+      Optional<String> region,
+      Optional<String> leaseTable,
+      boolean noLease,
+      boolean status) {
+    /** The clusters named: one, or with {@code --status} several separated by commas. */
+    List<String> clusters() {
+      return List.of(cluster.split(","));
+    }
+  }
 
   private Main() {}
 
@@ -224,7 +254,14 @@ public final class Main {
     Optional<String> region = options.region().or(() -> Optional.ofNullable(env.get("AWS_REGION")));
     Invocation invocation;
     try {
-      String payload = "{\"cluster\":" + quote(options.cluster()) + "}";
+      StringBuilder names = new StringBuilder();
+      for (String c : options.clusters()) {
+        names.append(names.length() == 0 ? "" : ",").append(quote(c));
+      }
+      String payload =
+          options.clusters().size() == 1
+              ? "{\"cluster\":" + names + "}"
+              : "{\"clusters\":[" + names + "]}";
       invocation = Invocation.parse(payload.getBytes(StandardCharsets.UTF_8), region);
     } catch (InvalidRequestException e) {
       err.println("error: " + e.getMessage().replace("Field 'cluster'", "--cluster"));
@@ -242,6 +279,13 @@ public final class Main {
       return USAGE;
     }
     try (backend) {
+      if (options.status()) {
+        Updater quiet =
+            new Updater(settings, backend.ecs(), backend.ssm(), clock, sleeper, PassListener.NONE);
+        return new FleetStatus(
+                options, settings, quiet, backend.ecs(), backend.leases(), clock, out, err)
+            .run(invocation.clusters());
+      }
       PassListener progress = new TextProgress(out, clock);
       Updater updater =
           new Updater(
@@ -252,7 +296,17 @@ public final class Main {
               clock,
               sleeper,
               progress);
-      return runPasses(options, invocation.clusters(), settings, updater, clock, sleeper, out, err);
+      ClusterLease lease =
+          new LeaseKeeper(
+              backend.leases(),
+              backend.ecs(),
+              clock,
+              settings.leaseDuration(),
+              Passes.tables(options, settings),
+              Passes.holder(),
+              note -> out.println("note: " + note));
+      return new Passes(options, settings, updater, lease, clock, sleeper, out, err)
+          .run(invocation.clusters());
     } catch (RuntimeException e) {
       // A fault of the AWS side ends the pass with a report; anything else is a defect.
       err.println(
@@ -261,119 +315,6 @@ public final class Main {
               + ": "
               + Echo.cut(String.valueOf(e.getMessage())));
       return PASS_FAILED;
-    }
-  }
-
-  private static int runPasses(
-      Options o,
-      List<String> clusters,
-      Settings settings,
-      Updater updater,
-      Clock clock,
-      Sleeper sleeper,
-      PrintStream out,
-      PrintStream err) {
-    int passes = o.untilDone() ? o.maxPasses() : 1;
-    PassReport last = null;
-    for (int pass = 1; pass <= passes; pass++) {
-      boolean checkNow = o.checkNow() || (o.untilDone() && pass > 1);
-      PassOptions passOptions =
-          new PassOptions(o.dryRun(), o.ignoreWindow(), checkNow, o.maxConcurrent());
-      Invocation invocation =
-          new Invocation(Invocation.Source.MANUAL, clusters, passOptions, Optional.empty());
-      Deadline deadline = Deadline.at(clock.instant().plus(settings.maxPassDuration()), clock);
-      last = updater.run(invocation, deadline).reports().get(0);
-      if (o.untilDone()) {
-        out.println(passLine(pass, last));
-      }
-      if (last.error().isPresent()) {
-        printFinal(o, last, out);
-        err.println("error: " + last.error().get());
-        return PASS_FAILED;
-      }
-      if (!o.untilDone() || o.dryRun()) {
-        break;
-      }
-      if (settled(last)) {
-        printFinal(o, last, out);
-        out.println("Done: every instance is up to date, skipped or failed (" + pass + " passes).");
-        return OK;
-      }
-      if (pass > 1
-          && last.stopReason() == PassReport.StopReason.SETTLED
-          && last.transitions().isEmpty()) {
-        printFinal(o, last, out);
-        out.println("Stopped: nothing can move without a change (" + waitingReasons(last) + ").");
-        return NOT_CONVERGED;
-      }
-      if (pass < passes) {
-        try {
-          sleeper.sleep(o.tick());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-    }
-    printFinal(o, last, out);
-    if (o.untilDone() && !o.dryRun() && !settled(last)) {
-      out.println(
-          "Stopped after "
-              + passes
-              + " passes before every instance settled ("
-              + waitingReasons(last)
-              + ").");
-      return NOT_CONVERGED;
-    }
-    return OK;
-  }
-
-  /** Every instance is up to date, skipped or failed: nothing more will happen by itself. */
-  static boolean settled(PassReport report) {
-    Set<Outcome> done = EnumSet.of(Outcome.UP_TO_DATE, Outcome.SKIPPED, Outcome.FAILED);
-    return report.stopReason() != PassReport.StopReason.DEADLINE
-        && report.instances().stream().allMatch(i -> done.contains(i.outcome()));
-  }
-
-  private static String waitingReasons(PassReport report) {
-    List<String> reasons = new ArrayList<>();
-    for (InstanceReport i : report.instances()) {
-      if (i.outcome() == Outcome.WAITING
-          || i.outcome() == Outcome.IN_PROGRESS
-          || i.outcome() == Outcome.NOT_CHECKED) {
-        String r =
-            i.ec2InstanceId() + " " + i.outcome() + i.reason().map(x -> " " + x.name()).orElse("");
-        if (!reasons.contains(r)) {
-          reasons.add(r);
-        }
-      }
-    }
-    return reasons.isEmpty()
-        ? "no reason reported"
-        : String.join(", ", reasons.subList(0, Math.min(5, reasons.size())));
-  }
-
-  private static String passLine(int pass, PassReport r) {
-    Map<Outcome, Integer> c = r.counts();
-    return String.format(
-        "-- pass %d: %s after %s, %d changes; updated %d, in progress %d, waiting %d, up to date %d, skipped %d, failed %d",
-        pass,
-        r.stopReason(),
-        Durations.format(Duration.between(r.startedAt(), r.finishedAt())),
-        r.transitions().size(),
-        c.get(Outcome.UPDATED),
-        c.get(Outcome.IN_PROGRESS),
-        c.get(Outcome.WAITING),
-        c.get(Outcome.UP_TO_DATE),
-        c.get(Outcome.SKIPPED),
-        c.get(Outcome.FAILED));
-  }
-
-  private static void printFinal(Options o, PassReport report, PrintStream out) {
-    if (o.json()) {
-      out.println(ReportJson.report(report).toPrettyString());
-    } else {
-      out.print(ReportTable.render(report));
     }
   }
 
@@ -389,6 +330,9 @@ public final class Main {
     boolean json = false;
     Optional<URI> endpoint = Optional.empty();
     Optional<String> region = Optional.empty();
+    Optional<String> leaseTable = Optional.empty();
+    boolean noLease = false;
+    boolean status = false;
     Set<String> given = new HashSet<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -430,11 +374,43 @@ public final class Main {
           }
           region = Optional.of(v);
         }
+        case "--lease-table" -> {
+          String v = value(args, ++i, a);
+          if (!Settings.TABLE_NAME.matcher(v).matches()) {
+            throw new UsageException(
+                "--lease-table must be " + Settings.TABLE_NAME_FORM + ", got " + Echo.quote(v));
+          }
+          leaseTable = Optional.of(v);
+        }
+        case "--no-lease" -> noLease = true;
+        case "--status" -> status = true;
         default -> throw new UsageException("unknown option " + Echo.quote(a));
       }
     }
     if (cluster == null) {
       throw new UsageException("--cluster is required (a cluster name or ARN)");
+    }
+    if (status) {
+      for (String other : List.of("--dry-run", "--until-done", "--check-now", "--no-lease")) {
+        if (given.contains(other)) {
+          throw new UsageException(
+              "--status only reads; "
+                  + other
+                  + " does not go with it (a status is a dry run without a lease)");
+        }
+      }
+      if (Arrays.asList(cluster.split(",", -1)).contains("")) {
+        throw new UsageException(
+            "--cluster must name clusters separated by single commas, got " + Echo.quote(cluster));
+      }
+    } else if (cluster.contains(",")) {
+      throw new UsageException(
+          "--cluster names one cluster; several, separated by commas, only with --status, got "
+              + Echo.quote(cluster));
+    }
+    if (noLease && leaseTable.isPresent()) {
+      throw new UsageException(
+          "--no-lease and --lease-table contradict each other; give one of them");
     }
     return new Options(
         cluster,
@@ -447,7 +423,10 @@ public final class Main {
         maxConcurrent,
         json,
         endpoint,
-        region);
+        region,
+        leaseTable,
+        noLease,
+        status);
   }
 
   private static String value(String[] args, int i, String option) {

@@ -71,7 +71,16 @@ public enum Setting {
       "When true, an instance of an Auto Scaling group is protected from scale-in from its drain until it is set ACTIVE again, then its protection is cleared; one found protected already is left as it is. False never touches scale-in protection."),
   ALLOWED_CLUSTERS(
       "",
-      "Comma-separated cluster names or ARNs this function may touch; empty allows any cluster its role reaches.");
+      "Comma-separated cluster names or ARNs this function may touch; empty allows any cluster its role reaches."),
+  LEASE_TABLE(
+      "",
+      "DynamoDB table of per-cluster leases: every changing pass takes its cluster's lease first, so no two passes change one cluster at once. Empty: the table the cluster's tag bottlerocket-ecs-updater:lease-table names, or no lease."),
+  LEASE_DURATION(
+      "6m",
+      "How long a lease lasts unless renewed; a pass renews it after each third and sends no change in its last third, and a crashed pass's lease lapses after it."),
+  FAN_OUT_QUEUE(
+      "",
+      "Name of an SQS FIFO queue of this account and region: a schedule tick sends it one message per cluster, so each cluster's pass runs in an invocation of its own. Empty: the function passes over the tick's clusters itself, one after another.");
 
   private final String defaultValue;
   private final String description;

@@ -46,7 +46,10 @@ public record Settings(
     String metricsNamespace,
     Set<String> allowedClusters,
     boolean respectTaskProtection,
-    boolean scaleInShield) {
+    boolean scaleInShield,
+    Optional<String> leaseTable,
+    Duration leaseDuration,
+    Optional<String> fanOutQueue) {
 
   /**
    * The largest {@link #maxConcurrent()} accepted; ECS itself caps a cluster at 5,000 instances.
@@ -74,6 +77,16 @@ public record Settings(
   private static final Pattern DOCUMENT_PREFIX = Pattern.compile("[A-Za-z0-9_.\\-]{1,100}");
   private static final Pattern BUS_NAME = Pattern.compile("[A-Za-z0-9/_.\\-:]{1,1600}");
   private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9 ._\\-/#:]{1,255}");
+
+  /** A DynamoDB table name. */
+  public static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.\\-]{3,255}");
+
+  /** An SQS FIFO queue name: at most 80 characters, the last five {@code .fifo}. */
+  private static final Pattern FIFO_QUEUE_NAME = Pattern.compile("[A-Za-z0-9_\\-]{1,75}\\.fifo");
+
+  /** What {@link #TABLE_NAME} accepts, in words. */
+  public static final String TABLE_NAME_FORM =
+      "a DynamoDB table name (3 to 255 letters, digits, '_', '-' and '.')";
 
   /**
    * An SSM parameter name (one level, or levels each after a '/', at most 15) or the ARN of one;
@@ -167,6 +180,20 @@ public record Settings(
             Map.of("respect", true, "ignore", false),
             "respect (no drain while a service task is protected from scale-in) or ignore");
     boolean scaleInShield = r.bool(Setting.SCALE_IN_SHIELD);
+    Optional<String> leaseTable =
+        r.optionalText(Setting.LEASE_TABLE, TABLE_NAME, TABLE_NAME_FORM + ", or empty");
+    Optional<String> fanOutQueue =
+        r.optionalText(
+            Setting.FAN_OUT_QUEUE,
+            FIFO_QUEUE_NAME,
+            "the name of an SQS FIFO queue (up to 75 letters, digits, '-' and '_', then .fifo),"
+                + " or empty");
+    Duration leaseDuration =
+        r.duration(
+            Setting.LEASE_DURATION,
+            MS,
+            Duration.ofHours(1),
+            "a crashed pass keeps every other pass away from its cluster this long");
 
     // Settings that only make sense together.
     if (r.valid(Setting.DEADLINE_MARGIN, Setting.MAX_PASS_DURATION)
@@ -246,7 +273,10 @@ public record Settings(
         namespace,
         allowed,
         respectTaskProtection,
-        scaleInShield);
+        scaleInShield,
+        leaseTable,
+        leaseDuration,
+        fanOutQueue);
   }
 
   /** A copy with {@code maxConcurrent} replaced, for a per-invocation override. */
@@ -279,7 +309,10 @@ public record Settings(
         metricsNamespace,
         allowedClusters,
         respectTaskProtection,
-        scaleInShield);
+        scaleInShield,
+        leaseTable,
+        leaseDuration,
+        fanOutQueue);
   }
 
   /** Collects problems so that one error lists all of them. */

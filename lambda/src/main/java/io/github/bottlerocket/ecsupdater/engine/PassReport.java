@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param faults the AWS calls that failed during the pass after the SDK's own retries, by operation
  *     and kind of fault; transient ones (throttling, 5xx, time-outs) made the pass wait and look
  *     again, any other ended it or the one step it hit
+ * @param lease the lease this pass held (or lost), or, when it ended {@link
+ *     StopReason#CLUSTER_BUSY}, the one another pass holds; empty when it took none
  */
 public record PassReport(
     String clusterArn,
@@ -36,7 +38,8 @@ public record PassReport(
     List<InstanceReport> instances,
     List<Transition> transitions,
     Optional<String> error,
-    List<Fault> faults) {
+    List<Fault> faults,
+    Optional<ClusterLease.LeaseStatus> lease) {
 
   public PassReport {
     instances = List.copyOf(instances);
@@ -62,7 +65,14 @@ public record PassReport(
     /** The deadline came; in-flight updates continue in the next pass. */
     DEADLINE,
     /** A fault stopped the pass; see the error. */
-    ERROR
+    ERROR,
+    /** Another pass holds the cluster's lease (see the lease): this pass changed nothing. */
+    CLUSTER_BUSY,
+    /**
+     * The pass lost its lease (another pass took it after it lapsed, or it could not be renewed in
+     * time) and stopped changing anything at once; see the error.
+     */
+    LEASE_LOST
   }
 
   /** How many instances ended the pass with each outcome. */

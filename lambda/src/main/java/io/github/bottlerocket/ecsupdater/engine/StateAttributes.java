@@ -43,6 +43,12 @@ public final class StateAttributes {
   /** Cluster tag: {@code true} pauses new starts in this cluster only. */
   public static final String PAUSED_TAG = "bottlerocket-ecs-updater:paused";
 
+  /**
+   * Cluster tag naming the table of the cluster's lease, written by a pass that holds a lease in
+   * it, so that the command-line runner takes the same lease as the deployed function.
+   */
+  public static final String LEASE_TABLE_TAG = "bottlerocket-ecs-updater:lease-table";
+
   /** Every updater tag key starts with this. */
   public static final String TAG_PREFIX = "bottlerocket-ecs-updater:";
 

@@ -125,6 +125,14 @@ public final class EventPublisher implements PassListener {
     if (!r.faults().isEmpty()) {
       d.put("faults", r.faults().stream().mapToInt(PassReport.Fault::count).sum());
     }
+    r.lease()
+        .ifPresent(
+            l ->
+                d.putObject("lease")
+                    .put("table", l.table())
+                    .put("runId", l.runId())
+                    .put("holder", l.holder())
+                    .put("expiresAt", l.expiresAt().toString()));
     return d;
   }
 

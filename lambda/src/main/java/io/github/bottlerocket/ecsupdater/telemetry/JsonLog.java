@@ -82,6 +82,15 @@ public final class JsonLog implements PassListener {
               n.put("outOfService", c.outOfService());
             });
     report.error().ifPresent(e -> n.put("error", e));
+    report
+        .lease()
+        .ifPresent(
+            l -> {
+              n.put("leaseTable", l.table());
+              n.put("leaseRunId", l.runId());
+              n.put("leaseHolder", l.holder());
+              n.put("leaseExpiresAt", l.expiresAt().toString());
+            });
     print(n);
   }
 

@@ -2,16 +2,20 @@ package io.github.bottlerocket.ecsupdater.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.bottlerocket.ecsupdater.engine.StateAttributes;
 import io.github.bottlerocket.ecsupdater.model.Resources;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
+import io.github.bottlerocket.ecsupdater.port.LeasePort;
 import io.github.bottlerocket.ecsupdater.port.SsmPort;
 import io.github.bottlerocket.ecsupdater.testing.FakeCluster;
+import io.github.bottlerocket.ecsupdater.testing.FakeLeases;
 import io.github.bottlerocket.ecsupdater.testing.Scene;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -32,6 +36,8 @@ class MainTest {
     spare.registered = new Resources(8192, 16384);
   }
 
+  private final FakeLeases leases = new FakeLeases();
+
   private int run(String... args) {
     Main.Backend backend =
         new Main.Backend() {
@@ -43,6 +49,11 @@ class MainTest {
           @Override
           public SsmPort ssm() {
             return cluster;
+          }
+
+          @Override
+          public LeasePort leases() {
+            return leases;
           }
 
           @Override
@@ -115,6 +126,12 @@ class MainTest {
         "--cluster prod --cluster staging | error: --cluster is given more than once; give it once",
         "--cluster prod --dry-run --dry-run | error: --dry-run is given more than once; give it once",
         "--cluster prod --max-passes 99999999999 | error: --max-passes must be a whole number from 1 to 100000, got '99999999999'",
+        "--cluster prod --lease-table ab | error: --lease-table must be a DynamoDB table name (3 to 255 letters, digits, '_', '-' and '.'), got 'ab'",
+        "--cluster prod --no-lease --lease-table leases | error: --no-lease and --lease-table contradict each other; give one of them",
+        "--cluster prod,staging | error: --cluster names one cluster; several, separated by commas, only with --status, got 'prod,staging'",
+        "--cluster prod,,staging --status | error: --cluster must name clusters separated by single commas, got 'prod,,staging'",
+        "--cluster prod --status --dry-run | error: --status only reads; --dry-run does not go with it",
+        "--cluster prod --status --until-done | error: --status only reads; --until-done does not go with it",
       })
   void badArgumentsExitWithUsageAndSayWhy(String args, String message) {
     assertThat(run(args.isBlank() ? new String[0] : args.split(" "))).isEqualTo(Main.USAGE);
@@ -252,5 +269,99 @@ class MainTest {
 
     assertThat(code).isEqualTo(Main.NOT_CONVERGED);
     assertThat(out()).contains("ROLLED_BACK").contains("CIRCUIT_BREAKER_OPEN").contains("Stopped:");
+  }
+
+  @Test
+  void aClusterAnotherPassHoldsExitsWithFourNamingTheHolderAndChangesNothing() {
+    updatable("a");
+    cluster.tags.put(StateAttributes.LEASE_TABLE_TAG, "leases");
+    leases.hold(
+        FakeCluster.CLUSTER,
+        "run-scheduled",
+        "function updater (schedule, request r-1)",
+        cluster.clock.instant(),
+        cluster.clock.instant().plus(Duration.ofMinutes(6)));
+
+    assertThat(run("--cluster", "prod")).isEqualTo(Main.CLUSTER_BUSY);
+
+    assertThat(err())
+        .contains("busy: the cluster is being changed by function updater (schedule, request r-1)")
+        .contains("run run-scheduled")
+        .contains("nothing was changed");
+    assertThat(cluster.changes()).isEmpty();
+  }
+
+  @Test
+  void theRunnerTakesTheLeaseTheClusterNamesAndGivesItBack() {
+    updatable("a");
+    cluster.tags.put(StateAttributes.LEASE_TABLE_TAG, "leases");
+
+    assertThat(run("--cluster", "prod")).isZero();
+
+    assertThat(leases.log).first().asString().startsWith("take ");
+    assertThat(leases.log).last().asString().startsWith("release ");
+    assertThat(leases.lease(FakeCluster.CLUSTER)).isEmpty();
+  }
+
+  @Test
+  void aLeaseTableThatDoesNotExistExitsWithOneSayingSoAndChangesNothing() {
+    updatable("a");
+
+    assertThat(run("--cluster", "prod", "--lease-table", "gone")).isEqualTo(Main.PASS_FAILED);
+
+    assertThat(err())
+        .contains("the lease table 'gone' (--lease-table) does not exist")
+        .contains("--no-lease");
+    assertThat(cluster.changes()).isEmpty();
+  }
+
+  @Test
+  void noLeaseRunsWithoutTheTableTheClusterNamesAndSaysNothingKeepsOthersOut() {
+    updatable("a");
+    cluster.tags.put(StateAttributes.LEASE_TABLE_TAG, "leases");
+
+    assertThat(run("--cluster", "prod", "--no-lease")).isZero();
+
+    assertThat(out()).contains("nothing keeps another pass out");
+    assertThat(leases.log).isEmpty();
+  }
+
+  @Test
+  void statusPrintsHostsByVersionAndPhaseWhatHoldsThemAndTheLeaseChangingNothing() {
+    updatable("a");
+    updatable("b");
+    cluster.tags.put(StateAttributes.LEASE_TABLE_TAG, "leases");
+    leases.hold(
+        FakeCluster.CLUSTER,
+        "run-scheduled",
+        "function updater (schedule, request r-1)",
+        cluster.clock.instant(),
+        cluster.clock.instant().plus(Duration.ofMinutes(6)));
+
+    assertThat(run("--cluster", "prod", "--status")).isZero();
+
+    assertThat(out())
+        .contains("== " + FakeCluster.CLUSTER)
+        .contains("lease:     held by function updater (schedule, request r-1) (run run-scheduled)")
+        .contains("hosts:     3")
+        .contains("not Bottlerocket x1")
+        .contains("phases:    idle x3")
+        .contains("0 of 1 out of service")
+        .contains("held back: SKIPPED NOT_BOTTLEROCKET: i-zz")
+        .containsPattern("next pass: [1-9][0-9]* changes planned");
+    assertThat(cluster.changes()).isEmpty();
+    assertThat(leases.log).containsExactly("read " + FakeCluster.CLUSTER);
+  }
+
+  @Test
+  void statusOfSeveralClustersReportsEachAndFailsOnOneThatCannotBeRead() {
+    cluster.host("a");
+
+    int code = run("--cluster", "prod,arn:aws:ecs:us-east-1:123456789012:cluster/gone", "--status");
+
+    assertThat(out()).contains("== " + FakeCluster.CLUSTER).contains("no lease table known");
+    assertThat(code).isEqualTo(Main.PASS_FAILED);
+    assertThat(err()).contains("error: arn:aws:ecs:us-east-1:123456789012:cluster/gone: ");
+    assertThat(cluster.changes()).isEmpty();
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.bottlerocket.ecsupdater.config.Setting;
 import io.github.bottlerocket.ecsupdater.engine.FailureReason;
 import io.github.bottlerocket.ecsupdater.engine.Lifecycle;
+import io.github.bottlerocket.ecsupdater.engine.PassReport;
 import io.github.bottlerocket.ecsupdater.engine.Phase;
 import io.github.bottlerocket.ecsupdater.engine.Reason;
 import io.github.bottlerocket.ecsupdater.testing.Fixtures;
@@ -75,6 +76,17 @@ class DocumentationTest {
     }
     for (FailureReason r : FailureReason.values()) {
       assertThat(readme).as("README row for %s", r).contains("| `" + r.name() + "` |");
+    }
+  }
+
+  @Test
+  void everyStopReasonIsExplainedInTheReadmeAndTheEventSchema() throws IOException {
+    String readme = read("README.md");
+    String events = read("docs/events.md");
+
+    for (PassReport.StopReason r : PassReport.StopReason.values()) {
+      assertThat(readme).as("README row for %s", r).contains("| `" + r.name() + "` |");
+      assertThat(events).as("events.md names %s", r).contains("`" + r.name() + "`");
     }
   }
 

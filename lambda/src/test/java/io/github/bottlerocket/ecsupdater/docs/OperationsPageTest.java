@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.bottlerocket.ecsupdater.config.Setting;
 import io.github.bottlerocket.ecsupdater.engine.Control;
 import io.github.bottlerocket.ecsupdater.engine.FailureReason;
+import io.github.bottlerocket.ecsupdater.engine.PassReport;
 import io.github.bottlerocket.ecsupdater.engine.Phase;
 import io.github.bottlerocket.ecsupdater.engine.Reason;
 import io.github.bottlerocket.ecsupdater.engine.StateAttributes;
@@ -67,6 +68,7 @@ class OperationsPageTest {
     Stream.of(Reason.values()).map(Reason::name).forEach(known::add);
     Stream.of(FailureReason.values()).map(FailureReason::name).forEach(known::add);
     Stream.of(Phase.values()).map(Phase::name).forEach(known::add);
+    Stream.of(PassReport.StopReason.values()).map(Enum::name).forEach(known::add);
     Matcher m = Pattern.compile("`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{4,})`").matcher(page());
     Set<String> quoted = new TreeSet<>();
     while (m.find()) {

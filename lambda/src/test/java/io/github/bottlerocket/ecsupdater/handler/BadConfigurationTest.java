@@ -175,7 +175,19 @@ class BadConfigurationTest {
             Setting.ALLOWED_CLUSTERS,
             ",",
             "ALLOWED_CLUSTERS must be comma-separated cluster names or ARNs (or empty for any cluster); "
-                + "it has no cluster between its commas, got ','"));
+                + "it has no cluster between its commas, got ','"),
+        Arguments.of(
+            Setting.LEASE_TABLE,
+            "arn:aws:dynamodb:us-east-1:123456789012:table/leases",
+            "LEASE_TABLE must be a DynamoDB table name (3 to 255 letters, digits, '_', '-' and '.'), or empty, got 'arn:aws:dynamodb:us-east-1:123456789012:table/leases'"),
+        Arguments.of(
+            Setting.LEASE_DURATION,
+            "2h",
+            "LEASE_DURATION must be at most 1h (a crashed pass keeps every other pass away from its cluster this long), got '2h'"),
+        Arguments.of(
+            Setting.FAN_OUT_QUEUE,
+            "https://sqs.us-east-1.amazonaws.com/123456789012/updates.fifo",
+            "FAN_OUT_QUEUE must be the name of an SQS FIFO queue (up to 75 letters, digits, '-' and '_', then .fifo), or empty, got 'https://sqs.us-east-1.amazonaws.com/123456789012/updates.fifo'"));
   }
 
   /**

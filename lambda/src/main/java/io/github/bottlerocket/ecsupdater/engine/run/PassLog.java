@@ -1,6 +1,7 @@
 package io.github.bottlerocket.ecsupdater.engine.run;
 
 import io.github.bottlerocket.ecsupdater.engine.Cause;
+import io.github.bottlerocket.ecsupdater.engine.ClusterLease;
 import io.github.bottlerocket.ecsupdater.engine.Decision;
 import io.github.bottlerocket.ecsupdater.engine.InstanceReport;
 import io.github.bottlerocket.ecsupdater.engine.InstanceView;
@@ -52,6 +53,7 @@ final class PassLog {
   private final Map<String, String> deferred = new LinkedHashMap<>();
   private Planner.Plan lastPlan;
   private int observations;
+  private Optional<ClusterLease.LeaseStatus> lease = Optional.empty();
 
   PassLog(
       String clusterRef,
@@ -75,6 +77,11 @@ final class PassLog {
 
   private String clusterArn() {
     return cluster.map(ClusterInfo::arn).orElse(clusterRef);
+  }
+
+  /** The lease the pass holds, or the one that keeps it out. */
+  void lease(ClusterLease.LeaseStatus status) {
+    lease = Optional.of(status);
   }
 
   /** One more observation, and the plan made on it. */
@@ -283,7 +290,8 @@ final class PassLog {
                       String[] k = e.getKey().split(" ", 2);
                       return new PassReport.Fault(k[0], k[1], e.getValue());
                     })
-                .toList());
+                .toList(),
+            lease);
     safely(() -> listener.passFinished(report));
     return report;
   }

@@ -1,6 +1,7 @@
 package io.github.bottlerocket.ecsupdater.engine.run;
 
 import io.github.bottlerocket.ecsupdater.config.Settings;
+import io.github.bottlerocket.ecsupdater.engine.ClusterLease;
 import io.github.bottlerocket.ecsupdater.engine.Deadline;
 import io.github.bottlerocket.ecsupdater.engine.Decision;
 import io.github.bottlerocket.ecsupdater.engine.InstanceView;
@@ -32,6 +33,13 @@ import java.util.function.Supplier;
  * again while time is left. Only faults that retrying cannot fix (access denied, the cluster not
  * found, a request AWS rejects) end it. A fault that hits one instance's step is kept on that
  * instance's line; the next observation decides again.
+ *
+ * <p>A pass that may change the cluster first claims its {@link ClusterLease} and changes nothing
+ * without it: another pass that holds it ends this one {@code CLUSTER_BUSY} before its first
+ * observation. The hold is kept before every observation and before every call that changes the
+ * cluster (the executor gets ports the hold guards), also while the pass waits, so a pass whose
+ * lease is lost or could not be renewed in time stops at once ({@code LEASE_LOST}); the lease is
+ * released when the pass ends, however it ends.
  */
 public final class Reconciler {
   /** Guards against a plan that keeps changing state without ever waiting. */
@@ -99,11 +107,25 @@ public final class Reconciler {
    * @return the pass report; a fault that stopped the pass is in it, never thrown
    */
   public PassReport run(String cluster, PassOptions options, Deadline deadline) {
+    return run(cluster, options, deadline, ClusterLease.NONE);
+  }
+
+  /**
+   * Runs one pass over {@code cluster} that changes nothing without {@code lease}.
+   *
+   * @param cluster a cluster name or ARN
+   * @param options this pass's options; a dry run claims no lease
+   * @param deadline the time this pass has; it stops starting steps DEADLINE_MARGIN before the end
+   * @param lease the cluster's lease, claimed after the cluster is described
+   * @return the pass report; a fault that stopped the pass is in it, never thrown
+   */
+  public PassReport run(
+      String cluster, PassOptions options, Deadline deadline, ClusterLease lease) {
     Settings effective =
         options.maxConcurrent().isPresent()
             ? settings.withMaxConcurrent(options.maxConcurrent().getAsInt())
             : settings;
-    return new Pass(cluster, options, deadline, effective).run();
+    return new Pass(cluster, options, deadline, effective, lease).run();
   }
 
   /** One pass: the loop. */
@@ -113,29 +135,23 @@ public final class Reconciler {
     private final Deadline deadline;
     private final Settings s;
     private final String runId = runIds.get();
+    private final ClusterLease lease;
+    // The observer only reads; every call that changes the cluster goes through the executor.
     private final Observer observer;
     private final PassLog log;
-    private final Executor executor;
     private final SplittableRandom jitter;
+    private Optional<ClusterLease.Hold> hold = Optional.empty();
+    private Executor executor;
 
-    Pass(String clusterRef, PassOptions options, Deadline deadline, Settings s) {
+    Pass(
+        String clusterRef, PassOptions options, Deadline deadline, Settings s, ClusterLease lease) {
       this.clusterRef = clusterRef;
       this.options = options;
       this.deadline = deadline;
       this.s = s;
+      this.lease = lease;
       this.observer = new Observer(ecs, ssm, autoScaling, clock, s, options);
       this.log = new PassLog(clusterRef, runId, options, clock.instant(), listener, clock);
-      this.executor =
-          new Executor(
-              ecs,
-              ssm,
-              new ScaleInShield(autoScaling, log),
-              s,
-              options,
-              observer,
-              log,
-              deadline::remaining,
-              runId);
       this.jitter = new SplittableRandom(runId.hashCode());
     }
 
@@ -144,8 +160,71 @@ public final class Reconciler {
         return pass();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return log.finish(PassReport.StopReason.DEADLINE, Optional.of("interrupted"));
+        return end(PassReport.StopReason.DEADLINE, Optional.of("interrupted"));
+      } catch (ClusterLease.LostException e) {
+        return end(PassReport.StopReason.LEASE_LOST, Optional.of(e.getMessage()));
+      } finally {
+        hold.ifPresent(ClusterLease.Hold::release);
       }
+    }
+
+    /** Ends the pass, with the lease as it stands in the report. */
+    private PassReport end(PassReport.StopReason stop, Optional<String> error) {
+      hold.ifPresent(h -> log.lease(h.status()));
+      return log.finish(stop, error);
+    }
+
+    /**
+     * Claims the cluster's lease, waiting and asking again on a transient fault while time is left.
+     *
+     * @return the report of a pass that must end here (busy, refused, or no lease to be had)
+     */
+    private Optional<PassReport> claim(ClusterInfo cluster) throws InterruptedException {
+      for (int n = 1; ; n++) {
+        try {
+          switch (lease.claim(cluster, runId)) {
+            case ClusterLease.Held h -> {
+              hold = Optional.of(h.hold());
+              log.lease(h.hold().status());
+              return Optional.empty();
+            }
+            case ClusterLease.Busy b -> {
+              log.lease(b.holder());
+              return Optional.of(end(PassReport.StopReason.CLUSTER_BUSY, Optional.empty()));
+            }
+            case ClusterLease.Unleased u -> {
+              return Optional.empty();
+            }
+            case ClusterLease.Refused r -> {
+              return Optional.of(end(PassReport.StopReason.ERROR, Optional.of(r.why())));
+            }
+          }
+        } catch (AwsFault e) {
+          log.fault(e);
+          Duration pause = backoff(n);
+          if (!e.kind().isTransient() || outOfTime(pause)) {
+            return Optional.of(
+                end(
+                    PassReport.StopReason.ERROR,
+                    Optional.of(
+                        "the cluster's lease could not be taken, so nothing was changed: "
+                            + e.getMessage())));
+          }
+          sleeper.sleep(pause);
+        }
+      }
+    }
+
+    /** Waits {@code pause}, waking to keep the lease whenever it is due for renewal. */
+    private void rest(Duration pause) throws InterruptedException {
+      Duration left = pause;
+      while (hold.isPresent() && left.compareTo(hold.get().renewIn()) > 0) {
+        Duration slice = hold.get().renewIn();
+        sleeper.sleep(slice);
+        left = left.minus(slice);
+        hold.get().keep();
+      }
+      sleeper.sleep(left);
     }
 
     private PassReport pass() throws InterruptedException {
@@ -157,7 +236,7 @@ public final class Reconciler {
           log.fault(e);
           Duration pause = backoff(n);
           if (!e.kind().isTransient() || outOfTime(pause)) {
-            return log.finish(PassReport.StopReason.ERROR, Optional.of(e.getMessage()));
+            return end(PassReport.StopReason.ERROR, Optional.of(e.getMessage()));
           }
           sleeper.sleep(pause);
         }
@@ -165,7 +244,7 @@ public final class Reconciler {
       if (!s.allowedClusters().isEmpty()
           && !s.allowedClusters().contains(cluster.name())
           && !s.allowedClusters().contains(cluster.arn())) {
-        return log.finish(
+        return end(
             PassReport.StopReason.ERROR,
             Optional.of(
                 "cluster '"
@@ -175,12 +254,33 @@ public final class Reconciler {
                     + "); add it there or invoke with an allowed cluster"));
       }
       log.cluster(cluster);
+      if (!options.dryRun()) {
+        Optional<PassReport> out = claim(cluster);
+        if (out.isPresent()) {
+          return out.get();
+        }
+      }
+      EcsPort changes = hold.map(h -> h.guard(ecs)).orElse(ecs);
+      SsmPort commands = hold.map(h -> h.guard(ssm)).orElse(ssm);
+      AutoScalingPort shields = hold.map(h -> h.guard(autoScaling)).orElse(autoScaling);
+      executor =
+          new Executor(
+              changes,
+              commands,
+              new ScaleInShield(shields, log),
+              s,
+              options,
+              observer,
+              log,
+              deadline::remaining,
+              runId);
       int withoutWait = 0;
       int faultsInARow = 0;
       while (true) {
         if (outOfTime(Duration.ZERO)) {
-          return log.finish(PassReport.StopReason.DEADLINE, Optional.empty());
+          return end(PassReport.StopReason.DEADLINE, Optional.empty());
         }
+        hold.ifPresent(ClusterLease.Hold::keep);
         Iteration it;
         try {
           it = iterate();
@@ -188,20 +288,20 @@ public final class Reconciler {
         } catch (AwsFault e) {
           log.fault(e);
           if (!e.kind().isTransient()) {
-            return log.finish(PassReport.StopReason.ERROR, Optional.of(e.getMessage()));
+            return end(PassReport.StopReason.ERROR, Optional.of(e.getMessage()));
           }
           // Throttling, a 5xx or a time-out is no verdict on anything: wait, then look again.
           faultsInARow++;
           Duration pause = backoff(faultsInARow);
           if (outOfTime(pause)) {
             // The faults are in the report; the next pass looks again.
-            return log.finish(PassReport.StopReason.DEADLINE, Optional.empty());
+            return end(PassReport.StopReason.DEADLINE, Optional.empty());
           }
-          sleeper.sleep(pause);
+          rest(pause);
           continue;
         }
         if (it.end().isPresent()) {
-          return log.finish(it.end().get(), Optional.empty());
+          return end(it.end().get(), Optional.empty());
         }
         if (it.changed() && withoutWait < MAX_ITERATIONS_WITHOUT_WAIT) {
           withoutWait++;
@@ -214,9 +314,9 @@ public final class Reconciler {
                 ? s.commandPollInterval()
                 : s.pollInterval();
         if (outOfTime(pause)) {
-          return log.finish(PassReport.StopReason.DEADLINE, Optional.empty());
+          return end(PassReport.StopReason.DEADLINE, Optional.empty());
         }
-        sleeper.sleep(pause);
+        rest(pause);
       }
     }
 
