@@ -44,7 +44,7 @@ final class NagAcknowledgements {
             NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
                 .reason(
-                    "ecs:ListServices, ssm:ListCommands and ssm:GetCommandInvocation support no"
+                    "ecs:ListServices, ssm:ListCommandInvocations and ssm:GetCommandInvocation support no"
                         + " resource type, so IAM accepts only \"*\" for them; ListServices is"
                         + " limited to the managed clusters by its ecs:cluster condition, and the"
                         + " two SSM actions only read command results.")

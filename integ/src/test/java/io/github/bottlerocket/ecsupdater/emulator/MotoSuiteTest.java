@@ -67,7 +67,6 @@ class MotoSuiteTest extends EmulatorScenarios {
     // list_command_invocations, which moto's dispatcher answers with NotImplementedError).
     return EnumSet.of(
         Deviation.DELETE_ATTRIBUTES_NEEDS_VALUE,
-        Deviation.SEND_COMMAND_TARGETS_EVERY_INSTANCE,
         Deviation.LIST_COMMAND_INVOCATIONS_NOT_SERVED);
   }
 }

@@ -322,12 +322,14 @@ public final class FakeCluster implements EcsPort, SsmPort {
     return id;
   }
 
+  /** A command's replies in one call, as SSM pages them (one page holds a command of 50 hosts). */
   @Override
-  public CommandProgress commandProgress(String commandId) {
-    call("ssm:ListCommands");
+  public List<CommandInvocation> invocations(String commandId, List<String> instanceIds) {
+    call("ssm:ListCommandInvocations");
     Map<String, CommandInvocation> r = commands.get(commandId);
-    return new CommandProgress(
-        r.size(), (int) r.values().stream().filter(i -> i.status().isTerminal()).count());
+    return instanceIds.stream()
+        .map(id -> r.getOrDefault(id, CommandInvocation.pending(commandId, id)))
+        .toList();
   }
 
   @Override

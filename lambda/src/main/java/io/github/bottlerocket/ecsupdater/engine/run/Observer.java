@@ -61,8 +61,13 @@ final class Observer {
   private boolean fullRefreshDue = true;
 
   private CheckRound round = new CheckRound.NotStarted();
+
+  /** The replies of the running check's commands that have ended, by command id. */
+  private final Map<String, Map<String, HostReply>> finishedChecks = new LinkedHashMap<>();
+
   private Optional<Instant> checkToRecord = Optional.empty();
   private final Map<String, String> ec2ToArn = new HashMap<>();
+  private final Map<String, String> arnToEc2 = new HashMap<>();
   private final Map<String, ProbeResult> probes = new HashMap<>();
   private final Map<String, HostReply> terminalReplies = new HashMap<>();
   private final Set<String> seenDisconnected = new HashSet<>();
@@ -123,7 +128,10 @@ final class Observer {
         instances.put(i.arn(), i);
       }
     }
-    instances.values().forEach(i -> ec2ToArn.put(i.ec2InstanceId(), i.arn()));
+    for (ContainerInstance i : instances.values()) {
+      ec2ToArn.put(i.ec2InstanceId(), i.arn());
+      arnToEc2.put(i.arn(), i.ec2InstanceId());
+    }
     readControl(now);
     List<InstanceView> views =
         instances.values().stream().map(i -> InstanceView.of(i, now)).toList();
@@ -242,6 +250,7 @@ final class Observer {
   /** The update check was sent. */
   void roundStarted(CheckRound started) {
     round = started;
+    finishedChecks.clear();
   }
 
   /** When the check whose findings were all acted on ran, to be recorded on the cluster. */
@@ -326,39 +335,45 @@ final class Observer {
     }
   }
 
+  /**
+   * Reads the replies of the running update check. The invocation pages themselves tell when a
+   * command is complete (every invocation ended), so no separate progress call is made. The
+   * commands of one check were sent together; when one is still running, the rest are read at a
+   * later observation. After CHECK_TIMEOUT every command is read once more and what has not ended
+   * is taken as no reply.
+   */
   private void refreshRound(Instant now) {
     if (!(round instanceof CheckRound.Running running)) {
       return;
     }
-    boolean complete = true;
-    for (String id : running.commandIds()) {
-      complete &= ssm.commandProgress(id).isComplete();
-    }
     boolean timedOut = !now.isBefore(running.sentAt().plus(s.checkTimeout()));
-    if (!complete && !timedOut) {
-      return;
-    }
-    Map<String, HostReply> replies = new HashMap<>();
-    Map<String, List<String>> byCommand = new LinkedHashMap<>();
     for (int i = 0; i < running.commandIds().size(); i++) {
+      String commandId = running.commandIds().get(i);
+      if (finishedChecks.containsKey(commandId)) {
+        continue;
+      }
       int from = i * SsmPort.MAX_TARGETS;
       int to = Math.min(from + SsmPort.MAX_TARGETS, running.instanceArns().size());
-      byCommand.put(running.commandIds().get(i), running.instanceArns().subList(from, to));
-    }
-    for (Map.Entry<String, List<String>> e : byCommand.entrySet()) {
-      List<String> ec2Ids =
-          e.getValue().stream()
-              .map(arn -> instances.get(arn))
-              .map(i -> i == null ? "" : i.ec2InstanceId())
-              .toList();
-      List<CommandInvocation> invocations = ssm.invocations(e.getKey(), ec2Ids);
-      for (CommandInvocation inv : invocations) {
+      List<String> arns = running.instanceArns().subList(from, to);
+      // By the ids seen in this pass, so that an instance gone from a later listing is still read.
+      List<String> ec2Ids = arns.stream().map(arn -> arnToEc2.getOrDefault(arn, "")).toList();
+      Map<String, HostReply> replies = new LinkedHashMap<>();
+      boolean ended = true;
+      for (CommandInvocation inv : ssm.invocations(commandId, ec2Ids)) {
+        ended &= inv.status().isTerminal();
         String arn = ec2ToArn.get(inv.instanceId());
         if (arn != null) {
           replies.put(arn, HostReply.of(HostCommand.CHECK, inv));
         }
       }
+      if (!ended && !timedOut) {
+        return;
+      }
+      finishedChecks.put(commandId, replies);
     }
+    Map<String, HostReply> replies = new HashMap<>();
+    finishedChecks.values().forEach(replies::putAll);
+    finishedChecks.clear();
     round = new CheckRound.Done(replies, now);
     // A check no host answered usefully (SSM or the hosts' network down) is not a check: the
     // next pass tries again instead of waiting a whole CHECK_INTERVAL.
