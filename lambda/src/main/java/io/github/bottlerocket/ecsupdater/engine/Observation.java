@@ -33,6 +33,12 @@ import java.util.Set;
  * @param round this pass's update check of idle instances
  * @param seenDisconnected instances whose agent was seen disconnected while they rebooted
  * @param control what the stack-wide control switch says
+ * @param fewestTasks by instance ARN, for instances draining since an earlier observation of this
+ *     pass: the fewest tasks ECS counted on them then (running and pending); a drain only ever
+ *     lowers it, so a higher count means a task appeared
+ * @param versionChecks by instance ARN: the update check sent in this pass while the host was down
+ *     for its reboot; SSM holds it until the host is back, so the version is read as soon as the
+ *     host's SSM agent runs again
  */
 public record Observation(
     Instant now,
@@ -47,7 +53,9 @@ public record Observation(
     boolean servicesFresh,
     CheckRound round,
     Set<String> seenDisconnected,
-    Control control) {
+    Control control,
+    Map<String, Integer> fewestTasks,
+    Map<String, ProbeResult> versionChecks) {
 
   public Observation {
     Objects.requireNonNull(now, "now");
@@ -62,6 +70,41 @@ public record Observation(
     Objects.requireNonNull(round, "round");
     seenDisconnected = Set.copyOf(seenDisconnected);
     Objects.requireNonNull(control, "control");
+    fewestTasks = Map.copyOf(fewestTasks);
+    versionChecks = Map.copyOf(versionChecks);
+  }
+
+  /** An observation with no memory of earlier observations' task counts and version checks. */
+  public Observation(
+      Instant now,
+      Settings settings,
+      PassOptions options,
+      ClusterInfo cluster,
+      List<InstanceView> instances,
+      Map<String, HostReply> phaseReplies,
+      Map<String, ProbeResult> probes,
+      Map<String, List<TaskInfo>> tasks,
+      Optional<List<ServiceInfo>> services,
+      boolean servicesFresh,
+      CheckRound round,
+      Set<String> seenDisconnected,
+      Control control) {
+    this(
+        now,
+        settings,
+        options,
+        cluster,
+        instances,
+        phaseReplies,
+        probes,
+        tasks,
+        services,
+        servicesFresh,
+        round,
+        seenDisconnected,
+        control,
+        Map.of(),
+        Map.of());
   }
 
   /** When the cluster's idle instances were last checked, from the cluster tag. */

@@ -105,6 +105,7 @@ public final class FakeCluster implements EcsPort, SsmPort {
     }
 
     ContainerInstance describe() {
+      drainProgress(this);
       if (backAt != null && !clock.instant().isBefore(backAt)) {
         agentConnected = true;
         backAt = null;
@@ -211,6 +212,12 @@ public final class FakeCluster implements EcsPort, SsmPort {
   public List<TaskInfo> listTasks(String clusterArn, String containerInstanceArn) {
     call("ecs:ListTasks");
     Host h = hosts.get(containerInstanceArn);
+    drainProgress(h);
+    return List.copyOf(h.tasks);
+  }
+
+  /** A drain that has run for its time has moved the host's service tasks, daemons excepted. */
+  private void drainProgress(Host h) {
     if (h.status == InstanceStatus.DRAINING
         && h.drainsImmediately
         && !clock.instant().isBefore(h.drainStarted.plus(h.drainTakes))) {
@@ -221,7 +228,6 @@ public final class FakeCluster implements EcsPort, SsmPort {
                       t.arn(), t.startedBy(), t.group(), "STOPPED", "STOPPED", t.reserved())
                   : t);
     }
-    return List.copyOf(h.tasks);
   }
 
   private boolean isDaemon(TaskInfo t) {

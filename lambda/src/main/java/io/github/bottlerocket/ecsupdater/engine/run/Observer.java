@@ -71,12 +71,21 @@ final class Observer {
   private final Map<String, ProbeResult> probes = new HashMap<>();
   private final Map<String, HostReply> terminalReplies = new HashMap<>();
   private final Set<String> seenDisconnected = new HashSet<>();
+  private final Map<String, ProbeResult> versionChecks = new HashMap<>();
+
+  /** The fewest tasks counted on each draining instance at the observations before this one. */
+  private final Map<String, Integer> fewestTasks = new HashMap<>();
+
+  /** What {@link #fewestTasks} held before the current observation. */
+  private Map<String, Integer> fewestTasksBefore = Map.of();
 
   private Map<String, List<TaskInfo>> tasks = new HashMap<>();
   private Optional<List<ServiceInfo>> services = Optional.empty();
   private Instant servicesReadAt = Instant.MIN;
   private boolean servicesFresh;
   private boolean repliesPending;
+  private boolean urgentRepliesPending;
+  private Map<String, Phase> phases = Map.of();
 
   /** Instances whose update moved by itself at the last observation. */
   private Set<String> moving = Set.of();
@@ -140,6 +149,15 @@ final class Observer {
             .filter(v -> v.phase().filter(Phase::movesByItself).isPresent())
             .map(InstanceView::arn)
             .collect(Collectors.toUnmodifiableSet());
+    fewestTasksBefore = Map.copyOf(fewestTasks);
+    for (InstanceView v : views) {
+      if (v.phase().filter(p -> p == Phase.DRAINING).isPresent()) {
+        int count = v.instance().runningTasks() + v.instance().pendingTasks();
+        fewestTasks.merge(v.arn(), count, Math::min);
+      } else {
+        fewestTasks.remove(v.arn());
+      }
+    }
     Map<String, HostReply> phaseReplies = new HashMap<>();
     for (InstanceView v : views) {
       Optional<PhaseRecord> r = v.record();
@@ -160,7 +178,13 @@ final class Observer {
                           id -> phaseReplies.put(v.arn(), reply(command, id, v.ec2InstanceId()))));
     }
     repliesPending = phaseReplies.values().stream().anyMatch(r -> r instanceof HostReply.Pending);
+    phases = new HashMap<>();
+    views.forEach(v -> v.phase().ifPresent(p -> phases.put(v.arn(), p)));
+    urgentRepliesPending =
+        phaseReplies.entrySet().stream()
+            .anyMatch(e -> e.getValue() instanceof HostReply.Pending && urgent(e.getKey()));
     refreshProbes();
+    refreshVersionChecks();
     refreshRound(now);
     tasks = new HashMap<>();
     servicesFresh = false;
@@ -205,6 +229,22 @@ final class Observer {
         || probes.values().stream().anyMatch(p -> !p.isDone());
   }
 
+  /**
+   * Whether a reply that holds up an instance's time out of service, or the drain of the next one,
+   * is awaited: worth looking again after COMMAND_POLL_INTERVAL. A download (its request and its
+   * progress) takes minutes and the update check of idle hosts keeps nobody waiting, so their
+   * replies are read at the pace of POLL_INTERVAL.
+   */
+  boolean awaitingUrgentReplies() {
+    return urgentRepliesPending
+        || probes.entrySet().stream().anyMatch(e -> !e.getValue().isDone() && urgent(e.getKey()));
+  }
+
+  private boolean urgent(String arn) {
+    Phase p = phases.get(arn);
+    return p != null && p != Phase.STAGING && p != Phase.QUEUED;
+  }
+
   // ------------------------------------------------------------ what the executor tells it
 
   /** {@code arn}'s record changed: describe it again at the next observation. */
@@ -220,6 +260,17 @@ final class Observer {
   /** A status probe was sent to {@code arn}. */
   void probeSent(String arn, String commandId, Instant at) {
     probes.put(
+        arn,
+        new ProbeResult(
+            commandId,
+            at,
+            new HostReply.Pending(
+                io.github.bottlerocket.ecsupdater.model.InvocationStatus.PENDING)));
+  }
+
+  /** An update check was sent to {@code arn} while its host was down for the reboot. */
+  void versionCheckSent(String arn, String commandId, Instant at) {
+    versionChecks.put(
         arn,
         new ProbeResult(
             commandId,
@@ -304,7 +355,9 @@ final class Observer {
         servicesFresh,
         round,
         seenDisconnected,
-        control);
+        control,
+        fewestTasksBefore,
+        versionChecks);
   }
 
   private HostReply reply(HostCommand command, String commandId, String ec2InstanceId) {
@@ -331,6 +384,24 @@ final class Observer {
                   p.sentAt(),
                   reply(HostCommand.STATUS, p.commandId(), i.ec2InstanceId())));
         }
+      }
+    }
+  }
+
+  /**
+   * Reads the version checks sent while hosts were down, once their ECS agent is back: that is when
+   * the verification decides whether the check can be used (until then SSM holds it).
+   */
+  private void refreshVersionChecks() {
+    for (Map.Entry<String, ProbeResult> e : versionChecks.entrySet()) {
+      ProbeResult p = e.getValue();
+      ContainerInstance i = instances.get(e.getKey());
+      if (!p.isDone() && i != null && i.agentConnected()) {
+        e.setValue(
+            new ProbeResult(
+                p.commandId(),
+                p.sentAt(),
+                reply(HostCommand.CHECK, p.commandId(), i.ec2InstanceId())));
       }
     }
   }
