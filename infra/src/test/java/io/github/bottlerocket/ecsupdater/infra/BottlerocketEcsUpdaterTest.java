@@ -304,7 +304,8 @@ class BottlerocketEcsUpdaterTest {
                         Map.of(
                             "clusterArn", List.of(CLUSTER),
                             "attributes",
-                                Map.of("name", List.of("bottlerocket-ecs-updater.state"))))),
+                                Map.of("name", List.of("bottlerocket-ecs-updater.state")),
+                            "status", List.of("DRAINING")))),
             "Targets",
             List.of(
                 Match.objectLike(

@@ -19,7 +19,6 @@ import io.github.bottlerocket.ecsupdater.model.InstanceStatus;
 import io.github.bottlerocket.ecsupdater.model.InvocationStatus;
 import io.github.bottlerocket.ecsupdater.port.ClusterNotFoundException;
 import io.github.bottlerocket.ecsupdater.port.EcsPort.InstanceAttribute;
-import io.github.bottlerocket.ecsupdater.port.SsmPort;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
