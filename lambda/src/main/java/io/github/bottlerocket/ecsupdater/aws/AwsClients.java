@@ -5,20 +5,23 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Builds the SDK clients once, lazily, with the small URL-connection HTTP client and the standard
- * retry mode. Region, credentials and endpoints come from the SDK's default chains, so {@code
- * AWS_REGION}, {@code AWS_PROFILE} and {@code AWS_ENDPOINT_URL} (or {@code AWS_ENDPOINT_URL_ECS},
- * ...) work as everywhere else; an explicit endpoint given here wins over them.
+ * retry mode with {@value #ATTEMPTS} attempts. Region, credentials and endpoints come from the
+ * SDK's default chains, so {@code AWS_REGION}, {@code AWS_PROFILE} and {@code AWS_ENDPOINT_URL} (or
+ * {@code AWS_ENDPOINT_URL_ECS}, ...) work as everywhere else; an explicit endpoint given here wins
+ * over them.
  */
 public final class AwsClients implements AutoCloseable {
   /** Connecting to an AWS endpoint takes milliseconds; longer means the network is broken. */
@@ -29,6 +32,13 @@ public final class AwsClients implements AutoCloseable {
 
   /** One call including the SDK's retries; throttling back-off fits inside. */
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(90);
+
+  /**
+   * Attempts per call, the first included: two more than the standard mode's three, so that
+   * throttling is mostly outlasted within the call (measured: docs/design.md, "Faults are not
+   * verdicts").
+   */
+  static final int ATTEMPTS = 5;
 
   private final Optional<URI> endpoint;
   private final Optional<Region> region;
@@ -42,6 +52,24 @@ public final class AwsClients implements AutoCloseable {
   private final Lazy<EcsClient> ecs;
   private final Lazy<SsmClient> ssm;
   private final Lazy<EventBridgeClient> events;
+
+  /**
+   * The retry strategy of one client: the SDK's standard mode (AWS's throttling and transient error
+   * codes, exponential back-off with jitter, a retry quota) with {@value #ATTEMPTS} attempts. Each
+   * client gets its own, as each would with a retry mode, so the clients do not share a quota.
+   */
+  public static RetryStrategy retryStrategy() {
+    return AwsRetryStrategy.forRetryMode(RetryMode.STANDARD).toBuilder()
+        .maxAttempts(ATTEMPTS)
+        .build();
+  }
+
+  private static ClientOverrideConfiguration override() {
+    return ClientOverrideConfiguration.builder()
+        .retryStrategy(retryStrategy())
+        .apiCallTimeout(CALL_TIMEOUT)
+        .build();
+  }
 
   /**
    * Clients with an explicit endpoint and a region given by name, for the command-line runner.
@@ -82,15 +110,10 @@ public final class AwsClients implements AutoCloseable {
       Optional<AwsCredentialsProvider> credentials) {
     this.endpoint = endpoint;
     this.region = region;
-    ClientOverrideConfiguration override =
-        ClientOverrideConfiguration.builder()
-            .retryStrategy(RetryMode.STANDARD)
-            .apiCallTimeout(CALL_TIMEOUT)
-            .build();
     this.ecs =
         new Lazy<>(
             () -> {
-              var b = EcsClient.builder().httpClient(http.get()).overrideConfiguration(override);
+              var b = EcsClient.builder().httpClient(http.get()).overrideConfiguration(override());
               endpoint.ifPresent(b::endpointOverride);
               region.ifPresent(b::region);
               credentials.ifPresent(b::credentialsProvider);
@@ -99,7 +122,7 @@ public final class AwsClients implements AutoCloseable {
     this.ssm =
         new Lazy<>(
             () -> {
-              var b = SsmClient.builder().httpClient(http.get()).overrideConfiguration(override);
+              var b = SsmClient.builder().httpClient(http.get()).overrideConfiguration(override());
               endpoint.ifPresent(b::endpointOverride);
               region.ifPresent(b::region);
               credentials.ifPresent(b::credentialsProvider);
@@ -111,7 +134,7 @@ public final class AwsClients implements AutoCloseable {
               var b =
                   EventBridgeClient.builder()
                       .httpClient(http.get())
-                      .overrideConfiguration(override);
+                      .overrideConfiguration(override());
               endpoint.ifPresent(b::endpointOverride);
               region.ifPresent(b::region);
               credentials.ifPresent(b::credentialsProvider);
