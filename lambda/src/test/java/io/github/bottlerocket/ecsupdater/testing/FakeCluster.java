@@ -218,8 +218,10 @@ public final class FakeCluster implements EcsPort, SsmPort {
 
   /** A drain that has run for its time has moved the host's service tasks, daemons excepted. */
   private void drainProgress(Host h) {
+    // A host a test set DRAINING by hand has no drain start: its tasks stay as the test left them.
     if (h.status == InstanceStatus.DRAINING
         && h.drainsImmediately
+        && h.drainStarted != null
         && !clock.instant().isBefore(h.drainStarted.plus(h.drainTakes))) {
       h.tasks.replaceAll(
           t ->
