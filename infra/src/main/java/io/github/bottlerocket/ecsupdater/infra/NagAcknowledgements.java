@@ -76,7 +76,7 @@ final class NagAcknowledgements {
             NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
                 .reason(
-                    "ecs:ListServices, ssm:ListCommands, ssm:GetCommandInvocation and"
+                    "ecs:ListServices, ssm:ListCommandInvocations, ssm:GetCommandInvocation and"
                         + " autoscaling:DescribeAutoScalingInstances support no resource type, so"
                         + " IAM accepts only \"*\" for them; ListServices is limited to the"
                         + " managed clusters by its ecs:cluster condition, and the others only"

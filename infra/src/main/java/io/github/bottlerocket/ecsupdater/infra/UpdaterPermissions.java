@@ -255,12 +255,13 @@ final class UpdaterPermissions {
                             "StringEquals",
                             Map.of("ssm:resourceTag/" + t.key(), List.of(t.value()))))
                 .orElse(Map.of())),
-        // ListCommands, ListCommandInvocations and GetCommandInvocation support no resource type
-        // and no condition key: "*" is the only resource IAM accepts for them. They only read
-        // command results.
+        // ListCommandInvocations and GetCommandInvocation support no resource type and no
+        // condition key: "*" is the only resource IAM accepts for them. They only read command
+        // results; the pages of replies also tell when a command has finished, so ListCommands is
+        // not needed.
         allow(
             "ReadCommandResults",
-            List.of("ssm:ListCommands", "ssm:ListCommandInvocations", "ssm:GetCommandInvocation"),
+            List.of("ssm:ListCommandInvocations", "ssm:GetCommandInvocation"),
             List.of("*"),
             Map.of()));
   }

@@ -41,8 +41,9 @@ final class UpdaterRules {
   }
 
   /**
-   * Starts a pass when a container instance of a managed cluster that carries the updater's state
-   * attribute changes state, for example when its agent reconnects after the reboot.
+   * Starts a pass when a DRAINING container instance of a managed cluster that carries the
+   * updater's state attribute changes state, for example when its last service task stopped or its
+   * agent reconnected after the reboot.
    */
   static Rule ecsEvents(Construct scope, IFunction function, List<String> clusterArns) {
     return Rule.Builder.create(scope, "EcsEventRule")
@@ -62,6 +63,10 @@ final class UpdaterRules {
     // Only instances that carry the updater's state attribute: the agent reconnects several times
     // an hour on every instance.
     detail.put("attributes", Map.of("name", List.of(StateAttributes.STATE)));
+    // Only instances out of service (a drain's tasks stopping, the agent back after the reboot):
+    // there an event ends a wait. The updater's own record writes on queued, downloading and
+    // staged instances would otherwise start a pass each, thousands at once in a large cluster.
+    detail.put("status", List.of("DRAINING"));
     return EventPattern.builder()
         .source(List.of("aws.ecs"))
         .detailType(List.of(ECS_INSTANCE_EVENT))

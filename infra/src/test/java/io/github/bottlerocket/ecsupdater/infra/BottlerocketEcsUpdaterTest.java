@@ -392,8 +392,8 @@ class BottlerocketEcsUpdaterTest {
                     "detail",
                         Map.of(
                             "clusterArn", List.of(CLUSTER),
-                            "attributes",
-                                Map.of("name", List.of("bottlerocket-ecs-updater.state"))))),
+                            "attributes", Map.of("name", List.of("bottlerocket-ecs-updater.state")),
+                            "status", List.of("DRAINING")))),
             "Targets",
             List.of(
                 Match.objectLike(

@@ -86,6 +86,9 @@ class EcsEventPatternTest {
             }),
         change(
             "the updater's failure attribute", e -> rename(e, "bottlerocket-ecs-updater.failure")),
+        change(
+            "an ACTIVE instance (queued, downloading or staged: the updater's own writes)",
+            e -> detail(e).put("status", "ACTIVE")),
         change("a task state change", e -> e.put("detail-type", "ECS Task State Change")),
         change("another source", e -> e.put("source", "custom.ecs")));
   }

@@ -110,7 +110,7 @@ class UpdaterPermissionsTest {
             null),
         Arguments.of(
             "ReadCommandResults",
-            List.of("ssm:ListCommands", "ssm:ListCommandInvocations", "ssm:GetCommandInvocation"),
+            List.of("ssm:ListCommandInvocations", "ssm:GetCommandInvocation"),
             List.of("*"),
             null),
         Arguments.of(

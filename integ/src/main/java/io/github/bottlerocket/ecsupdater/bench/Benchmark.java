@@ -44,6 +44,7 @@ public final class Benchmark {
       int planning,
       int coldStartRuns,
       List<Duration> otherPollIntervals,
+      List<Integer> scheduleOnly,
       Path functionJar,
       String commandLine) {
 
@@ -58,6 +59,7 @@ public final class Benchmark {
       int planning = 5000;
       int coldStartRuns = 5;
       List<Duration> polls = List.of(Duration.ofSeconds(15), Duration.ofSeconds(2));
+      List<Integer> scheduleOnly = List.of(10);
       Path jar = null;
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -73,6 +75,7 @@ public final class Benchmark {
           case "--planning" -> planning = Integer.parseInt(v);
           case "--cold-start-runs" -> coldStartRuns = Integer.parseInt(v);
           case "--function-jar" -> jar = Path.of(v);
+          case "--schedule-only" -> scheduleOnly = v.isBlank() ? List.of() : numbers(v);
           case "--other-poll-intervals" ->
               polls =
                   v.isBlank()
@@ -97,6 +100,7 @@ public final class Benchmark {
           planning,
           coldStartRuns,
           polls,
+          scheduleOnly,
           jar,
           String.join(" ", args));
     }
@@ -267,15 +271,40 @@ public final class Benchmark {
       int n = o.rollout().get(0);
       for (Duration poll : o.otherPollIntervals()) {
         Scenarios.Rollout r =
-            Scenarios.rollout(n, 1, t, n, Map.of("POLL_INTERVAL", Durations.format(poll)));
+            Scenarios.rollout(n, 1, t, n, Map.of("POLL_INTERVAL", Durations.format(poll)), true);
         row("this updater, POLL_INTERVAL " + Durations.format(poll), r, t);
       }
+    }
+    List<Scenarios.Rollout> scheduleOnly = new ArrayList<>();
+    for (int n : o.scheduleOnly()) {
+      Scenarios.Rollout r = Scenarios.rollout(n, 1, t, n, Map.of(), false);
+      scheduleOnly.add(r);
+      row("this updater, schedule only (no ECS events)", r, t);
     }
     out.println();
     out.println(
         "Out of service: from ECS status DRAINING to ACTIVE again with the agent connected, in"
             + " simulated time. Makespan: from the first invocation to the last instance ACTIVE;"
-            + " its floor is ceil(N / MAX_CONCURRENT) x (drain + reboot).");
+            + " its floor is ceil(N / MAX_CONCURRENT) x (drain + reboot). Passes start on the"
+            + " 15-minute schedule and on the ECS events the stack's event rule matches, through"
+            + " Lambda's asynchronous invocation with reserved concurrency 1 (a pass never overlaps"
+            + " another; an invocation that finds one running is retried after 1 s, 2 s, 4 s, ..."
+            + " and dropped after 5 minutes), unless the row says schedule only.");
+    out.println();
+    out.println("| rollout | passes | of them started by an ECS event |");
+    out.println("|---|---:|---:|");
+    List<Scenarios.Rollout> all = new ArrayList<>(results);
+    all.addAll(scheduleOnly);
+    for (Scenarios.Rollout r : all) {
+      out.printf(
+          Locale.ROOT,
+          "| %d instances, MAX_CONCURRENT %d%s | %d | %d |%n",
+          r.instances(),
+          r.maxConcurrent(),
+          scheduleOnly.contains(r) ? ", schedule only" : "",
+          r.invocations(),
+          r.eventInvocations());
+    }
     return results;
   }
 
@@ -440,6 +469,35 @@ public final class Benchmark {
           largest.getKey(),
           largest.getValue());
     }
+    awsLikeCheckPass();
+  }
+
+  /** The check pass of the largest cluster again, with AWS-like latency and ECS throttling. */
+  private void awsLikeCheckPass() {
+    if (o.instances().isEmpty()) {
+      return;
+    }
+    int n = o.instances().stream().max(Integer::compare).orElseThrow();
+    Scenarios.Pass pass = Scenarios.awsLikeCheckPass(n, o.times());
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "## The check pass at %d instances with AWS-like latency and ECS throttling%n%n",
+        n);
+    table(
+        List.of(n + ", check due"), List.of(pass.calls()), List.of(1), List.of(pass.wallMillis()));
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "Simulated time of the pass: %.1f s (stop reason %s). Every call takes a uniformly drawn"
+            + " %d ms at most, added to the simulated clock one call after another (so calls the"
+            + " updater makes in parallel count as if made in sequence); DescribeContainerInstances"
+            + " and DescribeTasks share a bucket of 50 tokens refilled at 20 a second; a throttled"
+            + " call is retried by the SDK, whose back-off sleeps in real time and is not in the"
+            + " simulated time.%n",
+        pass.simulated().toMillis() / 1000.0,
+        pass.stopReason(),
+        Scenarios.AWS_LIKE_LATENCY.toMillis());
   }
 
   private static long sum(Map<String, Long> calls, String prefix) {

@@ -87,9 +87,7 @@ public final class PlanningProbe {
             false,
             new CheckRound.Done(replies, now),
             Set.of(),
-            Control.NONE,
-            Map.of(),
-            Map.of());
+            Control.NONE);
     views = null;
     replies = null;
     System.gc();

@@ -6,6 +6,7 @@ import io.github.bottlerocket.ecsupdater.handler.UpdaterHandler;
 import io.github.bottlerocket.ecsupdater.sim.ClusterSpec;
 import io.github.bottlerocket.ecsupdater.sim.ClusterSpec.HostSpec;
 import io.github.bottlerocket.ecsupdater.sim.ClusterSpec.ServiceSpec;
+import io.github.bottlerocket.ecsupdater.sim.EventFeed;
 import io.github.bottlerocket.ecsupdater.sim.Faults;
 import io.github.bottlerocket.ecsupdater.sim.SimulatedCluster;
 import io.github.bottlerocket.ecsupdater.sim.Simulation;
@@ -17,8 +18,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The runs the benchmark measures: the real Lambda handler, invoked as the schedule would invoke
@@ -35,6 +36,13 @@ final class Scenarios {
   static final Duration FUNCTION_TIMEOUT = Duration.ofMinutes(15);
 
   static final String SCHEDULE_PAYLOAD = "{\"clusters\":[\"" + CLUSTER + "\"]}";
+
+  /**
+   * Between passes, how far time moves before the events are looked at again: an event that can
+   * wake the function starts its pass at most this late (EventBridge delivers within about a
+   * second).
+   */
+  static final Duration EVENT_STEP = Duration.ofSeconds(1);
 
   /** The simulated host times the benchmark varies; the rest are the simulation's defaults. */
   record HostTimes(Duration drain, Duration download, Duration reboot) {
@@ -125,6 +133,7 @@ final class Scenarios {
       Duration firstDrainToLastActive,
       Map<String, Long> calls,
       int invocations,
+      int eventInvocations,
       int invariantViolations,
       long wallMillis) {}
 
@@ -134,12 +143,22 @@ final class Scenarios {
    * after it are not counted.
    */
   static Rollout rollout(int n, int maxConcurrent, HostTimes times, int stopAfter) {
-    return rollout(n, maxConcurrent, times, stopAfter, Map.of());
+    return rollout(n, maxConcurrent, times, stopAfter, Map.of(), true);
   }
 
-  /** As {@link #rollout(int, int, HostTimes, int)}, with some settings changed. */
+  /**
+   * As {@link #rollout(int, int, HostTimes, int)}, with some settings changed.
+   *
+   * @param ecsEvents whether the stack's ECS event rule delivers its events (as deployed by
+   *     default), or passes start on the schedule only
+   */
   static Rollout rollout(
-      int n, int maxConcurrent, HostTimes times, int stopAfter, Map<String, String> settings) {
+      int n,
+      int maxConcurrent,
+      HostTimes times,
+      int stopAfter,
+      Map<String, String> settings,
+      boolean ecsEvents) {
     long wallStart = System.nanoTime();
     Faults faults = Faults.none(2025).withExtraStopTime(times.extraStopTime());
     Map<String, String> env = realisticSettings(maxConcurrent);
@@ -151,20 +170,41 @@ final class Scenarios {
       UpdaterHandler handler =
           new UpdaterHandler(sim.env(), clients, sim.clock(), sim.sleeper(), silent());
       Instant start = sim.clock().instant();
-      AtomicBoolean enough = new AtomicBoolean();
+      EventFeed.Inbox inbox = sim.cluster().events().inbox();
+      AsyncInvocations lambda = new AsyncInvocations();
       int invocations = 0;
-      int maxInvocations = (int) (n * 40L / maxConcurrent) + 10;
+      int ticks = 0;
+      int maxInvocations = (int) (n * 200L / maxConcurrent) + 10;
       while (timeline.completed() < stopAfter && invocations < maxInvocations) {
-        Instant tick = start.plus(SCHEDULE.multipliedBy(invocations));
-        if (sim.clock().instant().isBefore(tick)) {
-          sim.advance(Duration.between(sim.clock().instant(), tick));
+        Instant now = sim.clock().instant();
+        while (!start.plus(SCHEDULE.multipliedBy(ticks)).isAfter(now)) {
+          lambda.tick(SCHEDULE_PAYLOAD, start.plus(SCHEDULE.multipliedBy(ticks)));
+          ticks++;
         }
-        invocations++;
-        sim.invoke(
-            handler,
-            SCHEDULE_PAYLOAD,
-            FUNCTION_TIMEOUT,
-            () -> enough.get() || timeline.completed() >= stopAfter);
+        for (EventFeed.Event e : inbox.drain()) {
+          lambda.event(e, sim.cluster().arn(), ecsEvents);
+        }
+        Optional<AsyncInvocations.Attempt> next = lambda.next(now);
+        if (next.isPresent() && !next.get().at().isAfter(now)) {
+          lambda.started(next.get());
+          invocations++;
+          sim.invoke(
+              handler,
+              next.get().invocation().payload(),
+              FUNCTION_TIMEOUT,
+              () -> timeline.completed() >= stopAfter);
+          continue;
+        }
+        // Nothing runs: time moves on to the next attempt or tick, one second at a time while
+        // the cluster could emit an event that wakes the function (an instance is DRAINING).
+        Instant until = start.plus(SCHEDULE.multipliedBy(ticks));
+        if (next.isPresent() && next.get().at().isBefore(until)) {
+          until = next.get().at();
+        }
+        if (ecsEvents && lambda.anyDraining() && now.plus(EVENT_STEP).isBefore(until)) {
+          until = now.plus(EVENT_STEP);
+        }
+        sim.advance(Duration.between(now, until));
       }
       clients.close();
       Map<String, Long> calls = new TreeMap<>(sim.endpoint().calls());
@@ -204,13 +244,17 @@ final class Scenarios {
           Duration.between(firstDrain, lastActive),
           calls,
           invocations,
+          lambda.eventsDelivered(),
           sim.invariants().violations().size(),
           (System.nanoTime() - wallStart) / 1_000_000);
     }
   }
 
   /** The calls of one pass, and how long it took on this machine. */
-  record Pass(Map<String, Long> calls, long wallMillis, String stopReason) {}
+  record Pass(Map<String, Long> calls, long wallMillis, Duration simulated, String stopReason) {}
+
+  /** The largest latency of one call in the AWS-like run: each call takes up to this, uniformly. */
+  static final Duration AWS_LIKE_LATENCY = Duration.ofMillis(60);
 
   /** An idle cluster (no update published): a pass with a check due, then one without. */
   static List<Pass> idlePasses(int n, HostTimes times) {
@@ -233,11 +277,35 @@ final class Scenarios {
     }
   }
 
+  /**
+   * The pass with a check due of {@link #idlePasses(int, HostTimes)}, with every call taking up to
+   * {@link #AWS_LIKE_LATENCY} of simulated time and container-instance and task reads throttled at
+   * the ECS rate this page assumes ({@link Faults#ECS_INSTANCE_AND_TASK_READS}).
+   */
+  static Pass awsLikeCheckPass(int n, HostTimes times) {
+    Faults faults =
+        Faults.none(2025)
+            .withLatency(AWS_LIKE_LATENCY)
+            .withRateLimit(Faults.ECS_INSTANCE_AND_TASK_READS);
+    try (Simulation sim =
+        Simulation.start(cluster(n, false), faults, times.timing(), realisticSettings(1))) {
+      AwsClients clients = sim.newClients();
+      UpdaterHandler handler =
+          new UpdaterHandler(sim.env(), clients, sim.clock(), sim.sleeper(), silent());
+      Pass due = measuredPass(sim, handler);
+      clients.close();
+      sim.assertSimulatorHealthy();
+      return due;
+    }
+  }
+
   private static Pass measuredPass(Simulation sim, UpdaterHandler handler) {
     Map<String, Long> before = sim.endpoint().calls();
     long t0 = System.nanoTime();
+    Instant v0 = sim.clock().instant();
     String reply = sim.invoke(handler, SCHEDULE_PAYLOAD);
     long ms = (System.nanoTime() - t0) / 1_000_000;
+    Duration simulated = Duration.between(v0, sim.clock().instant());
     Map<String, Long> after = sim.endpoint().calls();
     Map<String, Long> delta = new TreeMap<>();
     after.forEach(
@@ -248,7 +316,7 @@ final class Scenarios {
           }
         });
     String stop = reply.replaceAll("(?s).*\"stopReason\"\\s*:\\s*\"([A-Z_]+)\".*", "$1");
-    return new Pass(delta, ms, stop.length() > 20 ? "?" : stop);
+    return new Pass(delta, ms, simulated, stop.length() > 20 ? "?" : stop);
   }
 
   static PrintStream silent() {

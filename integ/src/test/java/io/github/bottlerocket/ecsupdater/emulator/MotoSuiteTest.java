@@ -66,8 +66,6 @@ class MotoSuiteTest extends EmulatorScenarios {
     // moto/ssm/models.py (Command adds every instance of the region to its targets; no
     // list_command_invocations, which moto's dispatcher answers with NotImplementedError).
     return EnumSet.of(
-        Deviation.DELETE_ATTRIBUTES_NEEDS_VALUE,
-        Deviation.SEND_COMMAND_TARGETS_EVERY_INSTANCE,
-        Deviation.LIST_COMMAND_INVOCATIONS_NOT_SERVED);
+        Deviation.DELETE_ATTRIBUTES_NEEDS_VALUE, Deviation.LIST_COMMAND_INVOCATIONS_NOT_SERVED);
   }
 }

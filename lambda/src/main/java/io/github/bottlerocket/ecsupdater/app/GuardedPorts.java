@@ -97,11 +97,6 @@ final class GuardedPorts {
     }
 
     @Override
-    public CommandProgress commandProgress(String commandId) {
-      return inner.commandProgress(commandId);
-    }
-
-    @Override
     public CommandInvocation invocation(String commandId, String instanceId) {
       return inner.invocation(commandId, instanceId);
     }

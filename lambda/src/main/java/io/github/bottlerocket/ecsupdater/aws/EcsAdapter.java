@@ -26,7 +26,6 @@ import software.amazon.awssdk.services.ecs.model.Attribute;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 import software.amazon.awssdk.services.ecs.model.ClusterField;
 import software.amazon.awssdk.services.ecs.model.Container;
-import software.amazon.awssdk.services.ecs.model.ContainerInstanceStatus;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.Failure;
 import software.amazon.awssdk.services.ecs.model.ProtectedTask;
@@ -77,20 +76,19 @@ public final class EcsAdapter implements EcsPort {
 
   @Override
   public List<ContainerInstance> listContainerInstances(String clusterArn) {
+    // One listing without a status filter: ECS then lists every instance that is not INACTIVE
+    // (ACTIVE and DRAINING, and the few registering or deregistering), which costs half the pages
+    // of listing ACTIVE and DRAINING apart in a small cluster and one page less in a large one.
     Set<String> arns = new LinkedHashSet<>();
-    for (ContainerInstanceStatus status :
-        List.of(ContainerInstanceStatus.ACTIVE, ContainerInstanceStatus.DRAINING)) {
-      call(
-          "ecs:ListContainerInstances",
-          () -> {
-            ecs.listContainerInstancesPaginator(
-                    r -> r.cluster(clusterArn).status(status).maxResults(100))
-                .containerInstanceArns()
-                .forEach(arns::add);
-            return null;
-          });
-    }
-    // Filter on the described status as well: some emulators ignore the status filter.
+    call(
+        "ecs:ListContainerInstances",
+        () -> {
+          ecs.listContainerInstancesPaginator(r -> r.cluster(clusterArn).maxResults(100))
+              .containerInstanceArns()
+              .forEach(arns::add);
+          return null;
+        });
+    // The described status decides: the listing may hold instances in other states.
     return describeContainerInstances(clusterArn, new ArrayList<>(arns)).stream()
         .filter(i -> i.status() == InstanceStatus.ACTIVE || i.status() == InstanceStatus.DRAINING)
         .toList();

@@ -20,7 +20,6 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ssm.SsmClient;
-import software.amazon.awssdk.services.ssm.model.Command;
 import software.amazon.awssdk.services.ssm.model.CommandPlugin;
 import software.amazon.awssdk.services.ssm.model.GetCommandInvocationResponse;
 import software.amazon.awssdk.services.ssm.model.GetParameterRequest;
@@ -111,18 +110,6 @@ public final class SsmAdapter implements SsmPort {
                       }
                     }));
     return response.command().commandId();
-  }
-
-  @Override
-  public CommandProgress commandProgress(String commandId) {
-    var response = call("ssm:ListCommands", () -> ssm.listCommands(r -> r.commandId(commandId)));
-    if (response.commands().isEmpty()) {
-      return new CommandProgress(0, 0);
-    }
-    Command c = response.commands().get(0);
-    return new CommandProgress(
-        c.targetCount() == null ? 0 : c.targetCount(),
-        c.completedCount() == null ? 0 : c.completedCount());
   }
 
   @Override

@@ -125,6 +125,14 @@ public sealed interface Decision {
   record Probe(InstanceView instance) implements ForInstance, Observe {}
 
   /**
+   * Send the update check ({@link HostCommand#CHECK}) that will read the running version to a host
+   * that is down for its reboot. SSM holds it until the host's agent runs again, so the version is
+   * known by the time the ECS agent reconnects; {@link Verify} then records it instead of sending
+   * another. Read-only, like every check.
+   */
+  record QueueVersionCheck(InstanceView instance) implements ForInstance, Observe {}
+
+  /**
    * Send the command of the instance's current phase again (its answer was "locked" or it could not
    * be read), keeping the phase's start time so that the phase timeout still applies.
    */
@@ -304,8 +312,15 @@ public sealed interface Decision {
    *
    * @param rebootSeen whether the host was seen to reboot (kept as {@link
    *     PhaseRecord.Mark#REBOOT_SEEN}); only then is a host back on its old version a rollback
+   * @param checkSent the update check already sent while the host was down ({@link
+   *     QueueVersionCheck}), recorded instead of sending another
    */
-  record Verify(InstanceView instance, boolean rebootSeen) implements Change {
+  record Verify(InstanceView instance, boolean rebootSeen, Optional<String> checkSent)
+      implements Change {
+    public Verify(InstanceView instance, boolean rebootSeen) {
+      this(instance, rebootSeen, Optional.empty());
+    }
+
     @Override
     public Transition.Kind kind() {
       return Transition.Kind.VERIFICATION_STARTED;

@@ -40,6 +40,12 @@ import java.util.Set;
  * @param autoScaling by instance ARN: the Auto Scaling group and scale-in protection of instances
  *     whose membership was read for this observation (only before a drain); empty for an instance
  *     of no group
+ * @param fewestTasks by instance ARN, for instances draining since an earlier observation of this
+ *     pass: the fewest tasks ECS counted on them then (running and pending); a drain only ever
+ *     lowers it, so a higher count means a task appeared
+ * @param versionChecks by instance ARN: the update check sent in this pass while the host was down
+ *     for its reboot; SSM holds it until the host is back, so the version is read as soon as the
+ *     host's SSM agent runs again
  */
 public record Observation(
     Instant now,
@@ -56,7 +62,9 @@ public record Observation(
     Set<String> seenDisconnected,
     Control control,
     Map<String, List<TaskProtection>> taskProtection,
-    Map<String, Optional<AutoScalingInstance>> autoScaling) {
+    Map<String, Optional<AutoScalingInstance>> autoScaling,
+    Map<String, Integer> fewestTasks,
+    Map<String, ProbeResult> versionChecks) {
 
   public Observation {
     Objects.requireNonNull(now, "now");
@@ -73,6 +81,43 @@ public record Observation(
     Objects.requireNonNull(control, "control");
     taskProtection = Map.copyOf(taskProtection);
     autoScaling = Map.copyOf(autoScaling);
+    fewestTasks = Map.copyOf(fewestTasks);
+    versionChecks = Map.copyOf(versionChecks);
+  }
+
+  /** An observation with no memory of earlier observations' task counts and version checks. */
+  public Observation(
+      Instant now,
+      Settings settings,
+      PassOptions options,
+      ClusterInfo cluster,
+      List<InstanceView> instances,
+      Map<String, HostReply> phaseReplies,
+      Map<String, ProbeResult> probes,
+      Map<String, List<TaskInfo>> tasks,
+      Optional<List<ServiceInfo>> services,
+      boolean servicesFresh,
+      CheckRound round,
+      Set<String> seenDisconnected,
+      Control control) {
+    this(
+        now,
+        settings,
+        options,
+        cluster,
+        instances,
+        phaseReplies,
+        probes,
+        tasks,
+        services,
+        servicesFresh,
+        round,
+        seenDisconnected,
+        control,
+        Map.of(),
+        Map.of(),
+        Map.of(),
+        Map.of());
   }
 
   /** When the cluster's idle instances were last checked, from the cluster tag. */

@@ -22,13 +22,6 @@ public interface SsmPort {
   String sendCommand(HostCommand command, List<String> instanceIds, String comment);
 
   /**
-   * How many of a command's invocations have ended.
-   *
-   * @return the progress; {@code completed == targets} once every host answered or SSM gave up
-   */
-  CommandProgress commandProgress(String commandId);
-
-  /**
    * One host's invocation. An invocation SSM does not know yet (right after SendCommand) comes back
    * {@link io.github.bottlerocket.ecsupdater.model.InvocationStatus#PENDING}.
    */
@@ -37,7 +30,9 @@ public interface SsmPort {
   /**
    * Several hosts' invocations of one command, in the order of {@code instanceIds}, with the same
    * meaning as {@link #invocation} for each: an invocation SSM does not report yet is PENDING, and
-   * {@link CommandInvocation#stdout()} is standard output alone, whatever call read it.
+   * {@link CommandInvocation#stdout()} is standard output alone, whatever call read it. The command
+   * is complete once every one of them has a terminal status, so the replies themselves tell when a
+   * command of many hosts has finished.
    */
   default List<CommandInvocation> invocations(String commandId, List<String> instanceIds) {
     return instanceIds.stream().map(id -> invocation(commandId, id)).toList();
@@ -49,16 +44,4 @@ public interface SsmPort {
    * @return the value; empty when there is no such parameter
    */
   Optional<String> parameter(String name);
-
-  /**
-   * A command's progress over its targets.
-   *
-   * @param targets how many hosts it was sent to
-   * @param completed how many invocations ended (success, failure, time-out, undeliverable, ...)
-   */
-  record CommandProgress(int targets, int completed) {
-    public boolean isComplete() {
-      return targets > 0 && completed >= targets;
-    }
-  }
 }

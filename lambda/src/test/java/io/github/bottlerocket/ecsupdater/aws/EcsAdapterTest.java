@@ -32,7 +32,6 @@ import software.amazon.awssdk.services.ecs.model.Attribute;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 import software.amazon.awssdk.services.ecs.model.ClusterField;
 import software.amazon.awssdk.services.ecs.model.Container;
-import software.amazon.awssdk.services.ecs.model.ContainerInstanceStatus;
 import software.amazon.awssdk.services.ecs.model.DeleteAttributesRequest;
 import software.amazon.awssdk.services.ecs.model.DeleteAttributesResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeClustersRequest;
@@ -165,13 +164,14 @@ class EcsAdapterTest {
   }
 
   @Test
-  void listsActiveAndDrainingInstancesPageByPageAndDescribesThemInHundreds() {
-    List<String> active = IntStream.range(0, 230).mapToObj(EcsAdapterTest::arn).toList();
-    List<String> draining = List.of(arn(900));
+  void listsTheClusterOnceWithoutAStatusFilterAndKeepsActiveAndDrainingInstances() {
+    List<String> all = new java.util.ArrayList<>();
+    IntStream.range(0, 230).mapToObj(EcsAdapterTest::arn).forEach(all::add);
+    all.add(arn(900));
+    all.add(arn(901));
     doAnswer(
             inv -> {
               ListContainerInstancesRequest r = inv.getArgument(0);
-              List<String> all = r.status() == ContainerInstanceStatus.ACTIVE ? active : draining;
               int from = r.nextToken() == null ? 0 : Integer.parseInt(r.nextToken());
               int to = Math.min(from + r.maxResults(), all.size());
               return ListContainerInstancesResponse.builder()
@@ -187,7 +187,13 @@ class EcsAdapterTest {
               return DescribeContainerInstancesResponse.builder()
                   .containerInstances(
                       r.containerInstances().stream()
-                          .map(a -> sdkInstance(a, a.equals(arn(900)) ? "DRAINING" : "ACTIVE"))
+                          .map(
+                              a ->
+                                  sdkInstance(
+                                      a,
+                                      a.equals(arn(900))
+                                          ? "DRAINING"
+                                          : a.equals(arn(901)) ? "DEREGISTERING" : "ACTIVE"))
                           .toList())
                   .build();
             })
@@ -197,21 +203,23 @@ class EcsAdapterTest {
     List<ContainerInstance> instances = adapter.listContainerInstances(CLUSTER);
 
     assertThat(instances).hasSize(231);
+    assertThat(instances).extracting(ContainerInstance::arn).doesNotContain(arn(901));
     ArgumentCaptor<ListContainerInstancesRequest> lists =
         ArgumentCaptor.forClass(ListContainerInstancesRequest.class);
-    verify(ecs, times(4)).listContainerInstances(lists.capture());
+    verify(ecs, times(3)).listContainerInstances(lists.capture());
     assertThat(lists.getAllValues())
         .allSatisfy(
             r -> {
               assertThat(r.cluster()).isEqualTo(CLUSTER);
               assertThat(r.maxResults()).isEqualTo(100);
+              assertThat(r.status()).isNull();
             });
     ArgumentCaptor<DescribeContainerInstancesRequest> describes =
         ArgumentCaptor.forClass(DescribeContainerInstancesRequest.class);
     verify(ecs, times(3)).describeContainerInstances(describes.capture());
     assertThat(describes.getAllValues())
         .extracting(r -> r.containerInstances().size())
-        .containsExactly(100, 100, 31);
+        .containsExactly(100, 100, 32);
   }
 
   @Test

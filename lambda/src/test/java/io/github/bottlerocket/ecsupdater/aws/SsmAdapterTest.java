@@ -37,8 +37,6 @@ import software.amazon.awssdk.services.ssm.model.GetCommandInvocationResponse;
 import software.amazon.awssdk.services.ssm.model.InvocationDoesNotExistException;
 import software.amazon.awssdk.services.ssm.model.ListCommandInvocationsRequest;
 import software.amazon.awssdk.services.ssm.model.ListCommandInvocationsResponse;
-import software.amazon.awssdk.services.ssm.model.ListCommandsRequest;
-import software.amazon.awssdk.services.ssm.model.ListCommandsResponse;
 import software.amazon.awssdk.services.ssm.model.SendCommandRequest;
 import software.amazon.awssdk.services.ssm.model.SendCommandResponse;
 import software.amazon.awssdk.services.ssm.model.SsmException;
@@ -156,26 +154,6 @@ class SsmAdapterTest {
         new SsmAdapter(ssm, Optional.empty(), Duration.ofMinutes(10)).invocations("c-1", ids);
 
     assertThat(all).extracting(CommandInvocation::stdout).containsExactlyElementsOf(ids);
-  }
-
-  @Test
-  void readsACommandsProgressFromListCommands() {
-    doReturn(
-            ListCommandsResponse.builder()
-                .commands(
-                    Command.builder().commandId("c-1").targetCount(50).completedCount(48).build())
-                .build())
-        .when(ssm)
-        .listCommands(any(ListCommandsRequest.class));
-
-    SsmPort.CommandProgress p =
-        new SsmAdapter(ssm, Optional.empty(), Duration.ofMinutes(10)).commandProgress("c-1");
-
-    ArgumentCaptor<ListCommandsRequest> r = ArgumentCaptor.forClass(ListCommandsRequest.class);
-    verify(ssm).listCommands(r.capture());
-    assertThat(r.getValue().commandId()).isEqualTo("c-1");
-    assertThat(p).isEqualTo(new SsmPort.CommandProgress(50, 48));
-    assertThat(p.isComplete()).isFalse();
   }
 
   // ------------------------------------------------------------------ replies in pages

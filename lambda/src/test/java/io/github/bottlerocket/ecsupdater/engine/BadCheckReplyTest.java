@@ -236,15 +236,6 @@ class BadCheckReplyTest {
     }
 
     @Override
-    public CommandProgress commandProgress(String commandId) {
-      Integer targets = checks.get(commandId);
-      if (targets == null) {
-        return cluster.commandProgress(commandId);
-      }
-      return new CommandProgress(targets, status.isTerminal() ? targets : 0);
-    }
-
-    @Override
     public CommandInvocation invocation(String commandId, String instanceId) {
       if (!checks.containsKey(commandId)) {
         return cluster.invocation(commandId, instanceId);

@@ -118,6 +118,7 @@ public final class FakeCluster implements EcsPort, SsmPort, AutoScalingPort {
     }
 
     ContainerInstance describe() {
+      drainProgress(this);
       if (backAt != null && !clock.instant().isBefore(backAt)) {
         agentConnected = true;
         backAt = null;
@@ -224,8 +225,16 @@ public final class FakeCluster implements EcsPort, SsmPort, AutoScalingPort {
   public List<TaskInfo> listTasks(String clusterArn, String containerInstanceArn) {
     call("ecs:ListTasks");
     Host h = hosts.get(containerInstanceArn);
+    drainProgress(h);
+    return List.copyOf(h.tasks);
+  }
+
+  /** A drain that has run for its time has moved the host's service tasks, daemons excepted. */
+  private void drainProgress(Host h) {
+    // A host a test set DRAINING by hand has no drain start: its tasks stay as the test left them.
     if (h.status == InstanceStatus.DRAINING
         && h.drainsImmediately
+        && h.drainStarted != null
         && !clock.instant().isBefore(h.drainStarted.plus(h.drainTakes))) {
       h.tasks.replaceAll(
           t ->
@@ -234,7 +243,6 @@ public final class FakeCluster implements EcsPort, SsmPort, AutoScalingPort {
                       t.arn(), t.startedBy(), t.group(), "STOPPED", "STOPPED", t.reserved())
                   : t);
     }
-    return List.copyOf(h.tasks);
   }
 
   @Override
@@ -402,12 +410,14 @@ public final class FakeCluster implements EcsPort, SsmPort, AutoScalingPort {
     return id;
   }
 
+  /** A command's replies in one call, as SSM pages them (one page holds a command of 50 hosts). */
   @Override
-  public CommandProgress commandProgress(String commandId) {
-    call("ssm:ListCommands");
+  public List<CommandInvocation> invocations(String commandId, List<String> instanceIds) {
+    call("ssm:ListCommandInvocations");
     Map<String, CommandInvocation> r = commands.get(commandId);
-    return new CommandProgress(
-        r.size(), (int) r.values().stream().filter(i -> i.status().isTerminal()).count());
+    return instanceIds.stream()
+        .map(id -> r.getOrDefault(id, CommandInvocation.pending(commandId, id)))
+        .toList();
   }
 
   @Override

@@ -199,11 +199,6 @@ public final class FaultyPorts implements EcsPort, SsmPort {
   }
 
   @Override
-  public CommandProgress commandProgress(String commandId) {
-    return call("ssm:ListCommands", commandId, () -> cluster.commandProgress(commandId));
-  }
-
-  @Override
   public CommandInvocation invocation(String commandId, String instanceId) {
     return call(
         "ssm:GetCommandInvocation",

@@ -62,6 +62,8 @@ public final class Scene {
   private CheckRound round = new CheckRound.NotStarted();
   private final Set<String> seenDisconnected = new HashSet<>();
   private Control control = Control.NONE;
+  private final Map<String, Integer> fewestTasks = new HashMap<>();
+  private final Map<String, ProbeResult> versionChecks = new HashMap<>();
 
   public static String arn(String id) {
     return "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/" + id;
@@ -81,6 +83,8 @@ public final class Scene {
     Resources remaining = new Resources(2048, 4096);
     final Map<String, String> attributes = new HashMap<>();
     int otherCustomAttributes;
+    int runningTasks;
+    int pendingTasks;
 
     Host(String id) {
       this.id = id;
@@ -231,6 +235,25 @@ public final class Scene {
       return this;
     }
 
+    /** ECS's task counts on the instance (runningTasksCount, pendingTasksCount). */
+    public Host counted(int running, int pending) {
+      runningTasks = running;
+      pendingTasks = pending;
+      return this;
+    }
+
+    /** Earlier observations of this pass counted at least {@code fewest} tasks on the drain. */
+    public Host drainCountedBefore(int fewest) {
+      fewestTasks.put(arn(id), fewest);
+      return this;
+    }
+
+    /** An update check was sent {@code ago} while the host was down, answered {@code reply}. */
+    public Host versionCheckQueued(Duration ago, HostReply reply) {
+      versionChecks.put(arn(id), new ProbeResult("check-" + id, now.minus(ago), reply));
+      return this;
+    }
+
     public Host seenDisconnected() {
       seenDisconnected.add(arn(id));
       return this;
@@ -249,8 +272,8 @@ public final class Scene {
           attrs,
           registered,
           remaining,
-          0,
-          0,
+          runningTasks,
+          pendingTasks,
           attrs.size() + otherCustomAttributes);
     }
   }
@@ -338,7 +361,9 @@ public final class Scene {
         seenDisconnected,
         control,
         protection,
-        membership);
+        membership,
+        fewestTasks,
+        versionChecks);
   }
 
   /** What the stack-wide control switch says in this observation. */

@@ -18,51 +18,30 @@ import java.util.Optional;
 
 /**
  * {@link Phase#ACTIVATING}: the drained host was asked to make the staged update the next boot. The
- * reboot is sent once the host reports Ready, and never while tasks other than daemon tasks run.
- * ACTIVATE_TIMEOUT fails the activation only when a status read sent after it still shows no Ready,
- * or tasks other than daemon tasks are still seen then. A host found already running the target, or
- * with its update status lost to a reboot, is verified instead.
+ * reboot is sent once the host reports Ready, and never while tasks other than daemon tasks run:
+ * the tasks are read for that decision. ACTIVATE_TIMEOUT fails the activation only when a status
+ * read sent after it still shows no Ready, or tasks other than daemon tasks are still seen then. A
+ * host found already running the target, or with its update status lost to a reboot, is verified
+ * instead.
  */
 final class ActivatingRule {
   private ActivatingRule() {}
 
   static Step decide(InstanceView v, PlanContext c) {
     PhaseRecord r = v.record().orElseThrow();
-    List<Decision> needs = Needs.forTasks(c, v);
-    if (!needs.isEmpty()) {
-      return new Step(
-          v, needs, Verdict.inProgress("reading tasks", "reboot once the update is Ready"));
-    }
-    List<TaskInfo> tasks = c.tasks(v).orElseThrow();
-    List<TaskInfo> running = new ArrayList<>(Capacity.movable(tasks, c.daemonServices()));
-    running.addAll(Capacity.standalone(tasks));
-    if (!running.isEmpty()) {
-      // Never reboot a host that runs tasks other than daemon tasks.
-      if (c.pastLimit(r)) {
-        return fail(
-            c,
-            v,
-            running.size()
-                + " task(s) other than daemon tasks still run "
-                + Durations.format(c.elapsed(r))
-                + " after the activation");
-      }
-      return Step.of(
-          v,
-          Verdict.inProgress(
-              running.size() + " task(s) other than daemon tasks run on it",
-              "reboot once they are gone"));
-    }
     HostReply reply = c.observation().phaseReplies().get(v.arn());
     boolean wasLocked = false;
+    // Once the activation could have run on the host, its state is read without waiting for the
+    // command's own reply: the state, Ready or not, is what the reboot is decided on.
+    boolean mayHaveRun = c.elapsed(r).compareTo(c.settings().commandPollInterval()) >= 0;
     switch (reply) {
       case null -> {
-        if (!c.pastLimit(r)) {
+        if (!c.pastLimit(r) && !mayHaveRun) {
           return Step.waitFor(v, "the activation's result");
         }
       }
       case HostReply.Pending p -> {
-        if (!c.pastLimit(r)) {
+        if (!c.pastLimit(r) && !mayHaveRun) {
           return Step.waitFor(v, "the activation (SSM " + p.status() + ")");
         }
       }
@@ -119,12 +98,7 @@ final class ActivatingRule {
         boolean staged = now.stagedVersion().filter(target::equals).isPresent();
         Optional<UpdateStatus.LastCommand> last = now.lastCommand();
         if (now.state() == UpdateState.READY && staged && now.stagedNextToBoot()) {
-          yield Step.of(
-              v,
-              new Decision.Reboot(v),
-              Verdict.inProgress(
-                      "update " + target + " Ready", "reboot; wait for the agent to come back")
-                  .with(now));
+          yield rebootIfOnlyDaemonsRun(v, r, now, c);
         }
         if (now.state() == UpdateState.STAGED && staged) {
           if (last.filter(x -> x.type().equals("activate") && x.failed()).isPresent()) {
@@ -140,6 +114,48 @@ final class ActivatingRule {
         yield fail(c, v, Describe.unexpected(now, target));
       }
     };
+  }
+
+  /**
+   * The update is Ready: reboot, but never while tasks other than daemon tasks run. The tasks are
+   * read for this decision only, so the activation itself waits for no task listing.
+   */
+  private static Step rebootIfOnlyDaemonsRun(
+      InstanceView v, PhaseRecord r, UpdateStatus now, PlanContext c) {
+    String target = r.targetVersion().orElse("");
+    List<Decision> needs = Needs.forTasks(c, v);
+    if (!needs.isEmpty()) {
+      return new Step(
+          v,
+          needs,
+          Verdict.inProgress(
+              "update " + target + " Ready; reading tasks", "reboot if only daemon tasks run"));
+    }
+    List<TaskInfo> tasks = c.tasks(v).orElseThrow();
+    List<TaskInfo> running = new ArrayList<>(Capacity.movable(tasks, c.daemonServices()));
+    running.addAll(Capacity.standalone(tasks));
+    if (!running.isEmpty()) {
+      // Never reboot a host that runs tasks other than daemon tasks.
+      if (c.pastLimit(r)) {
+        return fail(
+            c,
+            v,
+            running.size()
+                + " task(s) other than daemon tasks still run "
+                + Durations.format(c.elapsed(r))
+                + " after the activation");
+      }
+      return Step.of(
+          v,
+          Verdict.inProgress(
+              running.size() + " task(s) other than daemon tasks run on it",
+              "reboot once they are gone"));
+    }
+    return Step.of(
+        v,
+        new Decision.Reboot(v),
+        Verdict.inProgress("update " + target + " Ready", "reboot; wait for the agent to come back")
+            .with(now));
   }
 
   /**

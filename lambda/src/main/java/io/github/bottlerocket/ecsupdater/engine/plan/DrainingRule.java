@@ -12,6 +12,7 @@ import io.github.bottlerocket.ecsupdater.model.InstanceStatus;
 import io.github.bottlerocket.ecsupdater.model.TaskInfo;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** {@link Phase#DRAINING}: ECS moves the instance's service tasks; the reboot waits for the end. */
 final class DrainingRule {
@@ -31,6 +32,16 @@ final class DrainingRule {
               Reason.NOT_ACTIVE,
               "status " + i.status(),
               "continues if the instance returns"));
+    }
+    if (c.tasks(v).isEmpty()) {
+      OptionalInt left = tasksLeftByCount(v, r, c);
+      if (left.isPresent()) {
+        return Step.of(
+            v,
+            Verdict.inProgress(
+                left.getAsInt() + " task(s) besides daemon tasks still on it",
+                "reboot once only daemon tasks remain"));
+      }
     }
     List<Decision> needs = Needs.forTasks(c, v);
     if (!needs.isEmpty()) {
@@ -71,6 +82,27 @@ final class DrainingRule {
         v,
         new Decision.Activate(v),
         Verdict.inProgress("drained", "activate the staged update, then reboot"));
+  }
+
+  /**
+   * How many tasks beyond its daemon tasks ECS still counts on the instance, when that count alone
+   * shows the drain is not over, so its tasks need not be listed at this observation. Empty
+   * whenever the tasks themselves must decide: the first look at the drain in this pass, a count
+   * that could be daemon tasks only, a task starting or one more than seen before (a task that
+   * appeared, which may be one no service owns), an unknown set of daemon services, and any look
+   * after DRAIN_TIMEOUT, which is judged on the tasks read then.
+   */
+  private static OptionalInt tasksLeftByCount(InstanceView v, PhaseRecord r, PlanContext c) {
+    Integer before = c.observation().fewestTasks().get(v.arn());
+    if (before == null || c.pastLimit(r) || c.observation().services().isEmpty()) {
+      return OptionalInt.empty();
+    }
+    int count = v.instance().runningTasks() + v.instance().pendingTasks();
+    int beyond = count - c.daemonServices().size();
+    if (v.instance().pendingTasks() > 0 || count > before || beyond <= 0) {
+      return OptionalInt.empty();
+    }
+    return OptionalInt.of(beyond);
   }
 
   /**

@@ -52,12 +52,22 @@ final class RebootingRule {
                 "the host has not come back; left DRAINING",
                 "verified if the agent reconnects; an operator should look at the host"));
       }
+      if (versionCheck(v, r, c).isEmpty()) {
+        // SSM holds the check until the host runs again, so its version is read while the ECS
+        // agent is still reconnecting rather than after.
+        return Step.of(
+            v,
+            new Decision.QueueVersionCheck(v),
+            Verdict.inProgress(
+                "rebooting (agent disconnected); the version check waits at SSM for the host",
+                "verify once the agent is back"));
+      }
       return Step.of(
           v, Verdict.inProgress("rebooting (agent disconnected)", "verify once the agent is back"));
     }
     // A host recorded as not back within REBOOT_TIMEOUT was seen disconnected then.
     if (alreadyFailed || c.observation().seenDisconnected().contains(v.arn())) {
-      return verify(v, true, alreadyFailed);
+      return verify(v, true, alreadyFailed, versionCheck(v, r, c));
     }
     if (c.elapsed(r).compareTo(c.settings().rebootGrace()) < 0) {
       return Step.of(v, Verdict.inProgress("reboot sent", "verify once the agent is back"));
@@ -154,15 +164,43 @@ final class RebootingRule {
   }
 
   private static Step verify(InstanceView v, boolean rebootSeen, boolean alreadyFailed) {
+    return verify(v, rebootSeen, alreadyFailed, Optional.empty());
+  }
+
+  /**
+   * @param checkSent an update check sent while the host was down, which reads the version instead
+   *     of a new one
+   */
+  private static Step verify(
+      InstanceView v, boolean rebootSeen, boolean alreadyFailed, Optional<String> checkSent) {
     return Step.of(
         v,
-        new Decision.Verify(v, rebootSeen),
+        new Decision.Verify(v, rebootSeen, checkSent),
         new Verdict(
             alreadyFailed ? Outcome.FAILED : Outcome.IN_PROGRESS,
             Optional.empty(),
             rebootSeen ? "the host rebooted and its agent is back" : "agent connected",
             "read the running version",
             Optional.empty()));
+  }
+
+  /**
+   * The update check sent in this pass while the host was down after the reboot command, if SSM
+   * still holds it (it gives up after COMMAND_DELIVERY_TIMEOUT) or delivered it; one SSM could not
+   * deliver is of no use, and the verification sends a new one.
+   */
+  private static Optional<String> versionCheck(InstanceView v, PhaseRecord r, PlanContext c) {
+    return Optional.ofNullable(c.observation().versionChecks().get(v.arn()))
+        .filter(p -> !p.sentAt().isBefore(r.since()))
+        .filter(
+            p ->
+                p.isDone()
+                    || c.now().isBefore(p.sentAt().plus(c.settings().commandDeliveryTimeout())))
+        .filter(
+            p ->
+                !(p.reply() instanceof HostReply.Failed f
+                    && f.error().kind() == HostError.Kind.NOT_RUN))
+        .map(ProbeResult::commandId);
   }
 
   private static Optional<Instant> instant(String timestamp) {

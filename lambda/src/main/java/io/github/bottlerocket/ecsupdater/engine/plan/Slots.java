@@ -19,23 +19,32 @@ final class Slots {
   private int drainFree;
   private int downloadFree;
 
+  /**
+   * Slots that free soon: the updater's own instances whose drain and activation are done and that
+   * only reboot or verify. As many staged instances may confirm their image ahead of the slot.
+   */
+  private int freeingSoon;
+
   /** Instances counted out of service whose own slot this plan may still use or give back. */
   private final Set<String> own = new HashSet<>();
 
   /** Instances this plan drains: they no longer offer room to the next drain of the same plan. */
   private final Set<String> granted = new HashSet<>();
 
-  private Slots(int maxConcurrent, int outOfService, int downloading, Set<String> own) {
+  private Slots(
+      int maxConcurrent, int outOfService, int downloading, int freeingSoon, Set<String> own) {
     this.maxConcurrent = maxConcurrent;
     this.outOfService = outOfService;
     this.drainFree = maxConcurrent - outOfService;
     this.downloadFree = maxConcurrent - downloading;
+    this.freeingSoon = freeingSoon;
     this.own.addAll(own);
   }
 
   static Slots of(Observation o, int maxConcurrent) {
     int out = 0;
     int downloading = 0;
+    int freeingSoon = 0;
     Set<String> own = new HashSet<>();
     for (InstanceView v : o.instances()) {
       boolean ours = v.phase().map(Phase::isOutOfService).orElse(false);
@@ -48,8 +57,11 @@ final class Slots {
       if (v.phase().map(Phase::holdsStagingSlot).orElse(false)) {
         downloading++;
       }
+      if (v.phase().filter(p -> p == Phase.REBOOTING || p == Phase.VERIFYING).isPresent()) {
+        freeingSoon++;
+      }
     }
-    return new Slots(maxConcurrent, out, downloading, own);
+    return new Slots(maxConcurrent, out, downloading, freeingSoon, own);
   }
 
   /** Instances out of service at the observation. */
@@ -83,6 +95,27 @@ final class Slots {
 
   Set<String> granted() {
     return Set.copyOf(granted);
+  }
+
+  /**
+   * Whether {@code v}, a staged instance that waits for a drain slot, is next in line for one that
+   * frees soon, and may confirm its image now so that its drain starts the moment the slot frees.
+   * Asked in the order the instances would drain; each slot that frees soon serves one of them.
+   */
+  boolean nextInLine(InstanceView v) {
+    if (freeingSoon > 0) {
+      freeingSoon--;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether a drain slot is free, or frees soon, for an instance that would be staged now: only
+   * then does it matter when a running download ends.
+   */
+  boolean drainSlotSoon() {
+    return drainFree > 0 || freeingSoon > 0;
   }
 
   boolean downloadRoom() {

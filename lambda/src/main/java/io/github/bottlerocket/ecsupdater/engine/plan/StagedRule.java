@@ -17,7 +17,9 @@ import java.util.Optional;
 
 /**
  * {@link Phase#STAGED}: the update is written and waits for its drain. Before the drain the host is
- * asked once more that the staged image is still there and is the target.
+ * asked once more that the staged image is still there and is the target: when the drain slot it
+ * waits for is held by an instance that only reboots or verifies, ahead of the slot, so that its
+ * drain starts the moment the slot frees; otherwise once it holds the slot.
  */
 final class StagedRule {
   private StagedRule() {}
@@ -51,6 +53,21 @@ final class StagedRule {
             FailureReason.STANDALONE_TASKS_APPEARED,
             b.block().detail(),
             Decision.Undo.NOTHING);
+      }
+      case DrainCheck.Blocked b
+          when b.block().reason() == Reason.NO_DRAIN_SLOT && c.slots().nextInLine(v) -> {
+        // The slot frees within a reboot: confirm the staged image now, so that the drain starts
+        // the moment it is free instead of a status read later.
+        Verdict waiting =
+            Verdict.of(
+                Outcome.WAITING,
+                b.block().reason(),
+                b.block().detail() + "; next in line, its staged image is confirmed ahead",
+                "drain when the slot frees");
+        PhaseRecord r = v.record().orElseThrow();
+        return c.probeSince(v, r.since()).isPresent()
+            ? Step.of(v, waiting)
+            : Step.of(v, new Decision.Probe(v), waiting);
       }
       case DrainCheck.Blocked b -> {
         return Step.of(

@@ -138,8 +138,20 @@ final class StagingRule {
     return again(c, v, Optional.of(probe), " (update state " + now.state() + ")");
   }
 
+  /**
+   * Asks about the download again, but only while its end could start a drain soon: with every
+   * drain slot held by instances still draining or activating, the staged image would only wait,
+   * and each question is an SSM command. A look after STAGE_TIMEOUT is taken whatever the slots.
+   */
   private static Step again(
       PlanContext c, InstanceView v, Optional<ProbeResult> probe, String state) {
+    if (!c.slots().drainSlotSoon()) {
+      return Step.of(
+          v,
+          Verdict.inProgress(
+              "downloading" + state,
+              "ask the host again once a drain slot is free or about to free"));
+    }
     return Step.probeAgain(c, v, probe.orElseThrow(), "downloading" + state);
   }
 

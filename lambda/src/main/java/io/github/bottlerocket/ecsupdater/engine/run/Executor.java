@@ -295,6 +295,11 @@ final class Executor {
         observer.probeSent(p.instance().arn(), id, now);
         return false;
       }
+      case Decision.QueueVersionCheck q -> {
+        String id = send(HostCommand.CHECK, q.instance());
+        observer.versionCheckSent(q.instance().arn(), id, now);
+        return false;
+      }
       case Decision.Change c -> change(c, now);
     }
     return true;
@@ -450,7 +455,12 @@ final class Executor {
 
   private void advance(Decision.Change d, HostCommand command, String detail, Instant now) {
     InstanceView v = d.instance();
-    String id = send(command, v);
+    // A check sent while the host was down is the verification's command: a host command is
+    // still sent before its phase is recorded.
+    String id =
+        d instanceof Decision.Verify vf && vf.checkSent().isPresent()
+            ? vf.checkSent().get()
+            : send(command, v);
     PhaseRecord r = v.record().orElseThrow().next(d.to().orElseThrow(), now, Optional.of(id));
     if (d instanceof Decision.Verify vf && vf.rebootSeen()) {
       r = r.with(PhaseRecord.Mark.REBOOT_SEEN);

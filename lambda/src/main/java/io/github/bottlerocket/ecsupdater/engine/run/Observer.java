@@ -65,11 +65,23 @@ final class Observer {
   private boolean fullRefreshDue = true;
 
   private CheckRound round = new CheckRound.NotStarted();
+
+  /** The replies of the running check's commands that have ended, by command id. */
+  private final Map<String, Map<String, HostReply>> finishedChecks = new LinkedHashMap<>();
+
   private Optional<Instant> checkToRecord = Optional.empty();
   private final Map<String, String> ec2ToArn = new HashMap<>();
+  private final Map<String, String> arnToEc2 = new HashMap<>();
   private final Map<String, ProbeResult> probes = new HashMap<>();
   private final Map<String, HostReply> terminalReplies = new HashMap<>();
   private final Set<String> seenDisconnected = new HashSet<>();
+  private final Map<String, ProbeResult> versionChecks = new HashMap<>();
+
+  /** The fewest tasks counted on each draining instance at the observations before this one. */
+  private final Map<String, Integer> fewestTasks = new HashMap<>();
+
+  /** What {@link #fewestTasks} held before the current observation. */
+  private Map<String, Integer> fewestTasksBefore = Map.of();
 
   private Map<String, List<TaskInfo>> tasks = new HashMap<>();
   private Map<String, List<TaskProtection>> taskProtection = new HashMap<>();
@@ -78,6 +90,8 @@ final class Observer {
   private Instant servicesReadAt = Instant.MIN;
   private boolean servicesFresh;
   private boolean repliesPending;
+  private boolean urgentRepliesPending;
+  private Map<String, Phase> phases = Map.of();
 
   /** Instances whose update moved by itself at the last observation. */
   private Set<String> moving = Set.of();
@@ -136,7 +150,10 @@ final class Observer {
         instances.put(i.arn(), i);
       }
     }
-    instances.values().forEach(i -> ec2ToArn.put(i.ec2InstanceId(), i.arn()));
+    for (ContainerInstance i : instances.values()) {
+      ec2ToArn.put(i.ec2InstanceId(), i.arn());
+      arnToEc2.put(i.arn(), i.ec2InstanceId());
+    }
     readControl(now);
     List<InstanceView> views =
         instances.values().stream().map(i -> InstanceView.of(i, now)).toList();
@@ -145,6 +162,15 @@ final class Observer {
             .filter(v -> v.phase().filter(Phase::movesByItself).isPresent())
             .map(InstanceView::arn)
             .collect(Collectors.toUnmodifiableSet());
+    fewestTasksBefore = Map.copyOf(fewestTasks);
+    for (InstanceView v : views) {
+      if (v.phase().filter(p -> p == Phase.DRAINING).isPresent()) {
+        int count = v.instance().runningTasks() + v.instance().pendingTasks();
+        fewestTasks.merge(v.arn(), count, Math::min);
+      } else {
+        fewestTasks.remove(v.arn());
+      }
+    }
     Map<String, HostReply> phaseReplies = new HashMap<>();
     for (InstanceView v : views) {
       Optional<PhaseRecord> r = v.record();
@@ -165,7 +191,13 @@ final class Observer {
                           id -> phaseReplies.put(v.arn(), reply(command, id, v.ec2InstanceId()))));
     }
     repliesPending = phaseReplies.values().stream().anyMatch(r -> r instanceof HostReply.Pending);
+    phases = new HashMap<>();
+    views.forEach(v -> v.phase().ifPresent(p -> phases.put(v.arn(), p)));
+    urgentRepliesPending =
+        phaseReplies.entrySet().stream()
+            .anyMatch(e -> e.getValue() instanceof HostReply.Pending && urgent(e.getKey()));
     refreshProbes();
+    refreshVersionChecks();
     refreshRound(now);
     tasks = new HashMap<>();
     taskProtection = new HashMap<>();
@@ -237,6 +269,22 @@ final class Observer {
         || probes.values().stream().anyMatch(p -> !p.isDone());
   }
 
+  /**
+   * Whether a reply that holds up an instance's time out of service, or the drain of the next one,
+   * is awaited: worth looking again after COMMAND_POLL_INTERVAL. A download (its request and its
+   * progress) takes minutes and the update check of idle hosts keeps nobody waiting, so their
+   * replies are read at the pace of POLL_INTERVAL.
+   */
+  boolean awaitingUrgentReplies() {
+    return urgentRepliesPending
+        || probes.entrySet().stream().anyMatch(e -> !e.getValue().isDone() && urgent(e.getKey()));
+  }
+
+  private boolean urgent(String arn) {
+    Phase p = phases.get(arn);
+    return p != null && p != Phase.STAGING && p != Phase.QUEUED;
+  }
+
   // ------------------------------------------------------------ what the executor tells it
 
   /** {@code arn}'s record changed: describe it again at the next observation. */
@@ -252,6 +300,17 @@ final class Observer {
   /** A status probe was sent to {@code arn}. */
   void probeSent(String arn, String commandId, Instant at) {
     probes.put(
+        arn,
+        new ProbeResult(
+            commandId,
+            at,
+            new HostReply.Pending(
+                io.github.bottlerocket.ecsupdater.model.InvocationStatus.PENDING)));
+  }
+
+  /** An update check was sent to {@code arn} while its host was down for the reboot. */
+  void versionCheckSent(String arn, String commandId, Instant at) {
+    versionChecks.put(
         arn,
         new ProbeResult(
             commandId,
@@ -282,6 +341,7 @@ final class Observer {
   /** The update check was sent. */
   void roundStarted(CheckRound started) {
     round = started;
+    finishedChecks.clear();
   }
 
   /** When the check whose findings were all acted on ran, to be recorded on the cluster. */
@@ -337,7 +397,9 @@ final class Observer {
         seenDisconnected,
         control,
         taskProtection,
-        groups);
+        groups,
+        fewestTasksBefore,
+        versionChecks);
   }
 
   private HostReply reply(HostCommand command, String commandId, String ec2InstanceId) {
@@ -368,39 +430,63 @@ final class Observer {
     }
   }
 
+  /**
+   * Reads the version checks sent while hosts were down, once their ECS agent is back: that is when
+   * the verification decides whether the check can be used (until then SSM holds it).
+   */
+  private void refreshVersionChecks() {
+    for (Map.Entry<String, ProbeResult> e : versionChecks.entrySet()) {
+      ProbeResult p = e.getValue();
+      ContainerInstance i = instances.get(e.getKey());
+      if (!p.isDone() && i != null && i.agentConnected()) {
+        e.setValue(
+            new ProbeResult(
+                p.commandId(),
+                p.sentAt(),
+                reply(HostCommand.CHECK, p.commandId(), i.ec2InstanceId())));
+      }
+    }
+  }
+
+  /**
+   * Reads the replies of the running update check. The invocation pages themselves tell when a
+   * command is complete (every invocation ended), so no separate progress call is made. The
+   * commands of one check were sent together; when one is still running, the rest are read at a
+   * later observation. After CHECK_TIMEOUT every command is read once more and what has not ended
+   * is taken as no reply.
+   */
   private void refreshRound(Instant now) {
     if (!(round instanceof CheckRound.Running running)) {
       return;
     }
-    boolean complete = true;
-    for (String id : running.commandIds()) {
-      complete &= ssm.commandProgress(id).isComplete();
-    }
     boolean timedOut = !now.isBefore(running.sentAt().plus(s.checkTimeout()));
-    if (!complete && !timedOut) {
-      return;
-    }
-    Map<String, HostReply> replies = new HashMap<>();
-    Map<String, List<String>> byCommand = new LinkedHashMap<>();
     for (int i = 0; i < running.commandIds().size(); i++) {
+      String commandId = running.commandIds().get(i);
+      if (finishedChecks.containsKey(commandId)) {
+        continue;
+      }
       int from = i * SsmPort.MAX_TARGETS;
       int to = Math.min(from + SsmPort.MAX_TARGETS, running.instanceArns().size());
-      byCommand.put(running.commandIds().get(i), running.instanceArns().subList(from, to));
-    }
-    for (Map.Entry<String, List<String>> e : byCommand.entrySet()) {
-      List<String> ec2Ids =
-          e.getValue().stream()
-              .map(arn -> instances.get(arn))
-              .map(i -> i == null ? "" : i.ec2InstanceId())
-              .toList();
-      List<CommandInvocation> invocations = ssm.invocations(e.getKey(), ec2Ids);
-      for (CommandInvocation inv : invocations) {
+      List<String> arns = running.instanceArns().subList(from, to);
+      // By the ids seen in this pass, so that an instance gone from a later listing is still read.
+      List<String> ec2Ids = arns.stream().map(arn -> arnToEc2.getOrDefault(arn, "")).toList();
+      Map<String, HostReply> replies = new LinkedHashMap<>();
+      boolean ended = true;
+      for (CommandInvocation inv : ssm.invocations(commandId, ec2Ids)) {
+        ended &= inv.status().isTerminal();
         String arn = ec2ToArn.get(inv.instanceId());
         if (arn != null) {
           replies.put(arn, HostReply.of(HostCommand.CHECK, inv));
         }
       }
+      if (!ended && !timedOut) {
+        return;
+      }
+      finishedChecks.put(commandId, replies);
     }
+    Map<String, HostReply> replies = new HashMap<>();
+    finishedChecks.values().forEach(replies::putAll);
+    finishedChecks.clear();
     round = new CheckRound.Done(replies, now);
     // A check no host answered usefully (SSM or the hosts' network down) is not a check: the
     // next pass tries again instead of waiting a whole CHECK_INTERVAL.

@@ -308,9 +308,11 @@ public final class Reconciler {
           continue;
         }
         withoutWait = 0;
-        // Host commands answer within seconds: while one is awaited, look again sooner.
+        // Host commands answer within seconds: while one that keeps an instance out of service
+        // is awaited, look again sooner.
         Duration pause =
-            observer.awaitingReplies() && s.commandPollInterval().compareTo(s.pollInterval()) < 0
+            observer.awaitingUrgentReplies()
+                    && s.commandPollInterval().compareTo(s.pollInterval()) < 0
                 ? s.commandPollInterval()
                 : s.pollInterval();
         if (outOfTime(pause)) {

@@ -1026,7 +1026,7 @@ class PlannerTest {
     @Test
     void waitsWhileTheAgentIsAway() {
       Scene scene = rebooting(Duration.ofMinutes(2));
-      scene.host("a").disconnected();
+      scene.host("a").disconnected().versionCheckQueued(Duration.ofSeconds(30), pending());
 
       Planner.Plan plan = plan(scene);
 
