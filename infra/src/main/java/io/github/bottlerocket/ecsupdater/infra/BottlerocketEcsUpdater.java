@@ -139,6 +139,14 @@ public final class BottlerocketEcsUpdater extends Construct {
             .description(
                 "Bottlerocket ECS updater: updates the container instances of its clusters")
             .build();
+    GatePermissions gatePermissions =
+        new GatePermissions(
+            stack,
+            FunctionSettings.environment(
+                props,
+                new FunctionSettings.Derived(
+                    prefix, "default", String.join(",", clusterArns), parameterName)),
+            props.getAlarms());
     new UpdaterPermissions(
             stack,
             clusterArns,
@@ -152,8 +160,10 @@ public final class BottlerocketEcsUpdater extends Construct {
                     k ->
                         new UpdaterPermissions.InstanceTag(
                             k, props.getInstanceTagValue().orElse(""))))
+        .withGateTags(gatePermissions.tagKeys())
         .statements()
         .forEach(role::addToPrincipalPolicy);
+    gatePermissions.statements().forEach(role::addToPrincipalPolicy);
 
     this.function =
         Function.Builder.create(this, "Function")

@@ -49,6 +49,37 @@ final class NagAcknowledgements {
                         + " limited to the managed clusters by its ecs:cluster condition, and the"
                         + " two SSM actions only read command results.")
                 .appliesTo(List.of("Resource::*"))
+                .build(),
+            NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason(
+                    "MIN_RELEASE_AGE reads when a Bottlerocket release was published from AWS's"
+                        + " public parameters, which are named per variant, architecture and"
+                        + " version; the pattern is Bottlerocket's own path and the action only"
+                        + " reads.")
+                .appliesTo(
+                    List.of(
+                        RegexAppliesTo.builder()
+                            .regex(
+                                "/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):ssm:"
+                                    + "(<AWS::Region>|[a-z0-9-]+)::parameter"
+                                    + "\\/aws\\/service\\/bottlerocket\\/\\*$/")
+                            .build()))
+                .build(),
+            NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason(
+                    "ALARM_PREFIX holds new starts on every alarm whose name starts with the"
+                        + " prefix, so cloudwatch:DescribeAlarms is allowed on those names only;"
+                        + " the action only reads alarm states.")
+                .appliesTo(
+                    List.of(
+                        RegexAppliesTo.builder()
+                            .regex(
+                                "/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):cloudwatch:"
+                                    + "(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|[0-9]{12}):"
+                                    + "alarm:[^*]+\\*$/")
+                            .build()))
                 .build()),
         true);
   }

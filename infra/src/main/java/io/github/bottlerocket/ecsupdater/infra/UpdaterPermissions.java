@@ -2,6 +2,7 @@ package io.github.bottlerocket.ecsupdater.infra;
 
 import io.github.bottlerocket.ecsupdater.aws.EventBridgeAdapter;
 import io.github.bottlerocket.ecsupdater.engine.StateAttributes;
+import io.github.bottlerocket.ecsupdater.engine.VersionLedger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ final class UpdaterPermissions {
   private final String logGroupArn;
   private final String controlParameterArn;
   private final Optional<InstanceTag> instanceTag;
+  private List<String> gateTagKeys = List.of();
 
   /**
    * @param stack the stack whose partition, region and account the ARNs are in
@@ -57,6 +59,12 @@ final class UpdaterPermissions {
     this.logGroupArn = logGroupArn;
     this.controlParameterArn = controlParameterArn;
     this.instanceTag = instanceTag;
+  }
+
+  /** With the cluster tags the rollout gates write allowed as well ({@link GatePermissions}). */
+  UpdaterPermissions withGateTags(List<String> keys) {
+    this.gateTagKeys = List.copyOf(keys);
+    return this;
   }
 
   /** Every statement, in a fixed order. */
@@ -97,15 +105,14 @@ final class UpdaterPermissions {
             List.of("ecs:DescribeClusters", "ecs:ListContainerInstances"),
             clusterArns,
             Map.of()),
-        // The only tag the function writes is its last-check marker; it never removes tags and
-        // never writes the operator's pause tag.
+        // The function writes only its own records (the last check, the versions its hosts run,
+        // and what the configured gates keep); it never removes tags and never writes the
+        // operator's pause tag.
         allow(
             "TagManagedClusters",
             List.of("ecs:TagResource"),
             clusterArns,
-            Map.of(
-                "ForAllValues:StringEquals",
-                Map.of("aws:TagKeys", List.of(StateAttributes.LAST_CHECK_TAG)))),
+            Map.of("ForAllValues:StringEquals", Map.of("aws:TagKeys", tagKeys()))),
         // Container instance, task and service ARNs are matched by type only: the ecs:cluster
         // condition does the scoping to the managed clusters. Putting the cluster name into the
         // ARN pattern instead would miss resources that still carry the short ARN format, which has
@@ -164,6 +171,12 @@ final class UpdaterPermissions {
             List.of("ssm:ListCommands", "ssm:ListCommandInvocations", "ssm:GetCommandInvocation"),
             List.of("*"),
             Map.of()));
+  }
+
+  private List<String> tagKeys() {
+    List<String> keys = new ArrayList<>(List.of(StateAttributes.LAST_CHECK_TAG, VersionLedger.TAG));
+    keys.addAll(gateTagKeys);
+    return keys;
   }
 
   private Map<String, Object> inManagedClusters() {

@@ -68,7 +68,11 @@ class UpdaterPermissionsTest {
             List.of(CLUSTER, OTHER_CLUSTER),
             Map.of(
                 "ForAllValues:StringEquals",
-                Map.of("aws:TagKeys", List.of("bottlerocket-ecs-updater:last-check")))),
+                Map.of(
+                    "aws:TagKeys",
+                    List.of(
+                        "bottlerocket-ecs-updater:last-check",
+                        "bottlerocket-ecs-updater:versions")))),
         Arguments.of(
             "ReadContainerInstances",
             List.of("ecs:DescribeContainerInstances", "ecs:ListTasks"),

@@ -8,6 +8,7 @@ import io.github.bottlerocket.ecsupdater.engine.PassReport;
 import io.github.bottlerocket.ecsupdater.engine.Sleeper;
 import io.github.bottlerocket.ecsupdater.engine.run.Reconciler;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
+import io.github.bottlerocket.ecsupdater.port.CloudWatchPort;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
 import io.github.bottlerocket.ecsupdater.port.SsmPort;
 import java.time.Clock;
@@ -53,11 +54,13 @@ public final class Updater {
       Settings settings,
       EcsPort ecs,
       SsmPort ssm,
+      CloudWatchPort cloudWatch,
       Clock clock,
       Sleeper sleeper,
       PassListener listener,
       Supplier<String> runIds) {
-    this.reconciler = new Reconciler(ecs, ssm, settings, clock, sleeper, listener, runIds);
+    this.reconciler =
+        new Reconciler(ecs, ssm, cloudWatch, settings, clock, sleeper, listener, runIds);
     this.ecs = ecs;
     this.listener = listener;
     this.clock = clock;
@@ -69,8 +72,38 @@ public final class Updater {
       SsmPort ssm,
       Clock clock,
       Sleeper sleeper,
+      PassListener listener,
+      Supplier<String> runIds) {
+    this(settings, ecs, ssm, CloudWatchPort.UNAVAILABLE, clock, sleeper, listener, runIds);
+  }
+
+  public Updater(
+      Settings settings,
+      EcsPort ecs,
+      SsmPort ssm,
+      CloudWatchPort cloudWatch,
+      Clock clock,
+      Sleeper sleeper,
       PassListener listener) {
-    this(settings, ecs, ssm, clock, sleeper, listener, () -> UUID.randomUUID().toString());
+    this(
+        settings,
+        ecs,
+        ssm,
+        cloudWatch,
+        clock,
+        sleeper,
+        listener,
+        () -> UUID.randomUUID().toString());
+  }
+
+  public Updater(
+      Settings settings,
+      EcsPort ecs,
+      SsmPort ssm,
+      Clock clock,
+      Sleeper sleeper,
+      PassListener listener) {
+    this(settings, ecs, ssm, CloudWatchPort.UNAVAILABLE, clock, sleeper, listener);
   }
 
   /** Runs a pass over every cluster in {@code invocation}, once per cluster. */

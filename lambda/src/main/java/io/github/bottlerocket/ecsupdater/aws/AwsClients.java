@@ -10,6 +10,7 @@ import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -42,6 +43,7 @@ public final class AwsClients implements AutoCloseable {
   private final Lazy<EcsClient> ecs;
   private final Lazy<SsmClient> ssm;
   private final Lazy<EventBridgeClient> events;
+  private final Lazy<CloudWatchClient> cloudWatch;
 
   /**
    * Clients with an explicit endpoint and a region given by name, for the command-line runner.
@@ -105,6 +107,16 @@ public final class AwsClients implements AutoCloseable {
               credentials.ifPresent(b::credentialsProvider);
               return b.build();
             });
+    this.cloudWatch =
+        new Lazy<>(
+            () -> {
+              var b =
+                  CloudWatchClient.builder().httpClient(http.get()).overrideConfiguration(override);
+              endpoint.ifPresent(b::endpointOverride);
+              region.ifPresent(b::region);
+              credentials.ifPresent(b::credentialsProvider);
+              return b.build();
+            });
     this.events =
         new Lazy<>(
             () -> {
@@ -121,6 +133,11 @@ public final class AwsClients implements AutoCloseable {
 
   public EcsClient ecs() {
     return ecs.get();
+  }
+
+  /** The CloudWatch client, made on first use (only the alarm gate uses it). */
+  public CloudWatchClient cloudWatch() {
+    return cloudWatch.get();
   }
 
   public SsmClient ssm() {
@@ -146,6 +163,7 @@ public final class AwsClients implements AutoCloseable {
     ecs.ifCreated(EcsClient::close);
     ssm.ifCreated(SsmClient::close);
     events.ifCreated(EventBridgeClient::close);
+    cloudWatch.ifCreated(CloudWatchClient::close);
     http.ifCreated(SdkHttpClient::close);
   }
 

@@ -6,6 +6,7 @@ import io.github.bottlerocket.ecsupdater.app.Invocation;
 import io.github.bottlerocket.ecsupdater.app.ReportJson;
 import io.github.bottlerocket.ecsupdater.app.Updater;
 import io.github.bottlerocket.ecsupdater.aws.AwsClients;
+import io.github.bottlerocket.ecsupdater.aws.CloudWatchAdapter;
 import io.github.bottlerocket.ecsupdater.aws.EcsAdapter;
 import io.github.bottlerocket.ecsupdater.aws.SsmAdapter;
 import io.github.bottlerocket.ecsupdater.config.ConfigException;
@@ -18,6 +19,7 @@ import io.github.bottlerocket.ecsupdater.engine.PassListener;
 import io.github.bottlerocket.ecsupdater.engine.PassOptions;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
 import io.github.bottlerocket.ecsupdater.engine.Sleeper;
+import io.github.bottlerocket.ecsupdater.port.CloudWatchPort;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
 import io.github.bottlerocket.ecsupdater.port.SsmPort;
 import io.github.bottlerocket.ecsupdater.telemetry.TextProgress;
@@ -94,6 +96,11 @@ public final class Main {
 
     SsmPort ssm();
 
+    /** The CloudWatch port, for the alarm gate. */
+    default CloudWatchPort cloudWatch() {
+      return CloudWatchPort.UNAVAILABLE;
+    }
+
     @Override
     void close();
 
@@ -103,6 +110,7 @@ public final class Main {
       SsmPort ssm =
           new SsmAdapter(
               clients.ssm(), settings.ssmDocumentPrefix(), settings.commandDeliveryTimeout());
+      CloudWatchPort cloudWatch = new CloudWatchAdapter(clients::cloudWatch);
       return new Backend() {
         @Override
         public EcsPort ecs() {
@@ -112,6 +120,11 @@ public final class Main {
         @Override
         public SsmPort ssm() {
           return ssm;
+        }
+
+        @Override
+        public CloudWatchPort cloudWatch() {
+          return cloudWatch;
         }
 
         @Override
@@ -231,7 +244,14 @@ public final class Main {
     try (backend) {
       PassListener progress = new TextProgress(out, clock);
       Updater updater =
-          new Updater(settings, backend.ecs(), backend.ssm(), clock, sleeper, progress);
+          new Updater(
+              settings,
+              backend.ecs(),
+              backend.ssm(),
+              backend.cloudWatch(),
+              clock,
+              sleeper,
+              progress);
       return runPasses(options, invocation.clusters(), settings, updater, clock, sleeper, out, err);
     } catch (RuntimeException e) {
       // A fault of the AWS side ends the pass with a report; anything else is a defect.

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * #fromEnvironment(Map)}; see {@link Setting} for each value's meaning and default.
  */
 public record Settings(
-    int maxConcurrent,
+    Concurrency maxConcurrent,
     int failureBudget,
     Duration checkInterval,
     Duration checkTimeout,
@@ -43,11 +43,10 @@ public record Settings(
     Duration commandDeliveryTimeout,
     Optional<String> eventBus,
     String metricsNamespace,
-    Set<String> allowedClusters) {
+    Set<String> allowedClusters,
+    GateSettings gates) {
 
-  /**
-   * The largest {@link #maxConcurrent()} accepted; ECS itself caps a cluster at 5,000 instances.
-   */
+  /** The largest number MAX_CONCURRENT takes; ECS itself caps a cluster at 5,000 instances. */
   public static final int MAX_CONCURRENT_LIMIT = 100;
 
   /** A cluster name as ECS allows it. */
@@ -94,7 +93,7 @@ public record Settings(
    */
   public static Settings fromEnvironment(Map<String, String> env) {
     Reader r = new Reader(env);
-    int maxConcurrent = r.integer(Setting.MAX_CONCURRENT, 1, MAX_CONCURRENT_LIMIT);
+    Concurrency maxConcurrent = r.concurrency(Setting.MAX_CONCURRENT);
     int failureBudget = r.integer(Setting.FAILURE_BUDGET, 0, 1000);
     // Every duration has an upper bound, so that no time the updater computes from one (a
     // deadline, a timeout, a retry) can overflow, and so that a typo of a few digits is caught.
@@ -158,6 +157,7 @@ public record Settings(
                 "a CloudWatch namespace of letters, digits and . _ - / # : and spaces")
             .orElse(Setting.METRICS_NAMESPACE.defaultValue());
     Set<String> allowed = r.clusters(Setting.ALLOWED_CLUSTERS);
+    GateSettings gates = GateSettings.read(r);
 
     // Settings that only make sense together.
     if (r.valid(Setting.DEADLINE_MARGIN, Setting.MAX_PASS_DURATION)
@@ -235,13 +235,14 @@ public record Settings(
         delivery,
         bus,
         namespace,
-        allowed);
+        allowed,
+        gates);
   }
 
   /** A copy with {@code maxConcurrent} replaced, for a per-invocation override. */
   public Settings withMaxConcurrent(int value) {
     return new Settings(
-        value,
+        Concurrency.of(value),
         failureBudget,
         checkInterval,
         checkTimeout,
@@ -266,11 +267,12 @@ public record Settings(
         commandDeliveryTimeout,
         eventBus,
         metricsNamespace,
-        allowedClusters);
+        allowedClusters,
+        gates);
   }
 
   /** Collects problems so that one error lists all of them. */
-  private static final class Reader {
+  static final class Reader {
     private final Map<String, String> env;
     private final List<String> problems = new ArrayList<>();
 
@@ -295,6 +297,37 @@ public record Settings(
 
     void problem(Setting s, String accepted) {
       problems.add(s.key() + " must be " + accepted + ", got " + Echo.quote(raw(s)));
+    }
+
+    /** A problem written whole; it starts with the setting's name. */
+    void problem(String text) {
+      problems.add(text);
+    }
+
+    /** A number of instances, or a share of the cluster's Bottlerocket instances in percent. */
+    Concurrency concurrency(Setting s) {
+      String v = raw(s);
+      String accepted =
+          "a whole number from 1 to "
+              + MAX_CONCURRENT_LIMIT
+              + ", or a share of the cluster's Bottlerocket instances from 1% to 100% (e.g. 25%)";
+      try {
+        if (v.endsWith("%")) {
+          int p = Integer.parseInt(v.substring(0, v.length() - 1).strip());
+          if (p >= 1 && p <= 100) {
+            return Concurrency.percent(p);
+          }
+        } else {
+          int n = Integer.parseInt(v);
+          if (n >= 1 && n <= MAX_CONCURRENT_LIMIT) {
+            return Concurrency.of(n);
+          }
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      problem(s, accepted);
+      return Concurrency.of(1);
     }
 
     int integer(Setting s, int min, int max) {
@@ -421,7 +454,7 @@ public record Settings(
       return Optional.of(v);
     }
 
-    private <T> T parse(Setting s, Function<String, T> parser, String accepted, T fallback) {
+    <T> T parse(Setting s, Function<String, T> parser, String accepted, T fallback) {
       String v = raw(s);
       try {
         return parser.apply(v);

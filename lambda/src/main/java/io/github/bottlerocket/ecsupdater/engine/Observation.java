@@ -33,6 +33,7 @@ import java.util.Set;
  * @param round this pass's update check of idle instances
  * @param seenDisconnected instances whose agent was seen disconnected while they rebooted
  * @param control what the stack-wide control switch says
+ * @param gates what the rollout gates decide on, as far as this pass read it
  */
 public record Observation(
     Instant now,
@@ -47,7 +48,8 @@ public record Observation(
     boolean servicesFresh,
     CheckRound round,
     Set<String> seenDisconnected,
-    Control control) {
+    Control control,
+    GateFacts gates) {
 
   public Observation {
     Objects.requireNonNull(now, "now");
@@ -62,6 +64,49 @@ public record Observation(
     Objects.requireNonNull(round, "round");
     seenDisconnected = Set.copyOf(seenDisconnected);
     Objects.requireNonNull(control, "control");
+    Objects.requireNonNull(gates, "gates");
+  }
+
+  /** An observation without rollout gate facts (none configured, or none read yet). */
+  public Observation(
+      Instant now,
+      Settings settings,
+      PassOptions options,
+      ClusterInfo cluster,
+      List<InstanceView> instances,
+      Map<String, HostReply> phaseReplies,
+      Map<String, ProbeResult> probes,
+      Map<String, List<TaskInfo>> tasks,
+      Optional<List<ServiceInfo>> services,
+      boolean servicesFresh,
+      CheckRound round,
+      Set<String> seenDisconnected,
+      Control control) {
+    this(
+        now,
+        settings,
+        options,
+        cluster,
+        instances,
+        phaseReplies,
+        probes,
+        tasks,
+        services,
+        servicesFresh,
+        round,
+        seenDisconnected,
+        control,
+        GateFacts.NONE);
+  }
+
+  /** The Bottlerocket instances of the cluster, which a share of MAX_CONCURRENT counts. */
+  public int bottlerocketInstances() {
+    return (int) instances.stream().filter(v -> v.instance().isBottlerocket()).count();
+  }
+
+  /** MAX_CONCURRENT for this observation, a share resolved against the cluster's size. */
+  public int maxConcurrent() {
+    return settings.maxConcurrent().resolve(bottlerocketInstances());
   }
 
   /** When the cluster's idle instances were last checked, from the cluster tag. */

@@ -6,6 +6,7 @@ import io.github.bottlerocket.ecsupdater.app.Invocation;
 import io.github.bottlerocket.ecsupdater.app.ReportJson;
 import io.github.bottlerocket.ecsupdater.app.Updater;
 import io.github.bottlerocket.ecsupdater.aws.AwsClients;
+import io.github.bottlerocket.ecsupdater.aws.CloudWatchAdapter;
 import io.github.bottlerocket.ecsupdater.aws.EcsAdapter;
 import io.github.bottlerocket.ecsupdater.aws.SsmAdapter;
 import io.github.bottlerocket.ecsupdater.config.ConfigException;
@@ -14,6 +15,7 @@ import io.github.bottlerocket.ecsupdater.engine.Deadline;
 import io.github.bottlerocket.ecsupdater.engine.PassListener;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
 import io.github.bottlerocket.ecsupdater.engine.Sleeper;
+import io.github.bottlerocket.ecsupdater.port.CloudWatchPort;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
 import io.github.bottlerocket.ecsupdater.port.SsmPort;
 import java.io.IOException;
@@ -64,6 +66,7 @@ public final class UpdaterHandler implements RequestStreamHandler {
         settings ->
             new SsmAdapter(
                 clients.ssm(), settings.ssmDocumentPrefix(), settings.commandDeliveryTimeout()),
+        settings -> new CloudWatchAdapter(clients::cloudWatch),
         settings -> LambdaTelemetry.of(settings, clients, clock, log),
         clients.region().map(Object::toString).or(() -> Optional.ofNullable(env.get("AWS_REGION"))),
         clock,
@@ -89,6 +92,23 @@ public final class UpdaterHandler implements RequestStreamHandler {
       Optional<String> region,
       Clock clock,
       Sleeper sleeper) {
+    this(env, ecs, ssm, s -> CloudWatchPort.UNAVAILABLE, listener, region, clock, sleeper);
+  }
+
+  /**
+   * With the AWS side given as ports, CloudWatch's included, for tests.
+   *
+   * @param cloudWatch makes the CloudWatch port (the alarm gate's) from the settings
+   */
+  public UpdaterHandler(
+      Map<String, String> env,
+      Function<Settings, EcsPort> ecs,
+      Function<Settings, SsmPort> ssm,
+      Function<Settings, CloudWatchPort> cloudWatch,
+      Function<Settings, PassListener> listener,
+      Optional<String> region,
+      Clock clock,
+      Sleeper sleeper) {
     Settings parsed;
     Optional<ConfigException> error = Optional.empty();
     try {
@@ -106,6 +126,7 @@ public final class UpdaterHandler implements RequestStreamHandler {
             settings,
             ecs.apply(settings),
             ssm.apply(settings),
+            cloudWatch.apply(settings),
             clock,
             sleeper,
             listener.apply(settings));

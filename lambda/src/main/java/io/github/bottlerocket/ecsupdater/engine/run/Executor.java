@@ -38,7 +38,9 @@ import java.util.logging.Logger;
  *   <li>a host command is sent before its phase is recorded, so a recorded phase always names a
  *       command that exists (a command sent but not recorded is found again by the next check);
  *   <li>on success the instance is set ACTIVE before the record is deleted; on failure the failure
- *       is recorded before anything is undone.
+ *       is recorded before anything is undone;
+ *   <li>with a bake configured, an update's completion is recorded on the cluster before the
+ *       instance is set ACTIVE, so a pass that stops in between still bakes before the next drain.
  * </ul>
  */
 final class Executor {
@@ -52,6 +54,8 @@ final class Executor {
   private final PassLog log;
   private final Supplier<Duration> timeLeft;
   private final String runId;
+  private final Publisher publisher;
+  private Observation lastObserved;
 
   Executor(
       EcsPort ecs,
@@ -70,6 +74,7 @@ final class Executor {
     this.log = log;
     this.timeLeft = timeLeft;
     this.runId = runId;
+    this.publisher = new Publisher(ecs, s, options, observer.tags());
   }
 
   private String clusterArn() {
@@ -82,6 +87,7 @@ final class Executor {
 
   /** Carries the plan out; returns whether anything in the cluster or on a host changed. */
   boolean execute(Planner.Plan plan, Observation o) {
+    lastObserved = o;
     boolean changed = false;
     List<Decision.Change> batched = new ArrayList<>();
     for (Decision d : plan.decisions()) {
@@ -165,6 +171,7 @@ final class Executor {
         case Decision.ForInstance fi ->
             log.deferred(fi.instance().arn(), "the updater could look at it more closely");
         case Decision.InspectServices is -> {}
+        case Decision.InspectGates ig -> {}
       }
     }
   }
@@ -183,11 +190,10 @@ final class Executor {
    */
   void recordCheck() {
     Optional<Instant> at = observer.checkToRecord();
-    if (at.isPresent() && !options.dryRun()) {
-      ecs.tagCluster(
-          clusterArn(),
-          Map.of(StateAttributes.LAST_CHECK_TAG, StateAttributes.encodeInstant(at.get())));
+    if (lastObserved != null) {
+      publisher.observed(lastObserved, at, observer.checkCounts());
     }
+    publisher.flush();
     observer.dropCheckToRecord();
   }
 
@@ -269,6 +275,9 @@ final class Executor {
         return false;
       }
       case Decision.InspectServices is -> {
+        return false;
+      }
+      case Decision.InspectGates ig -> {
         return false;
       }
       case Decision.Probe p -> {
@@ -433,6 +442,7 @@ final class Executor {
   private void complete(Decision.Complete c, Instant now) {
     InstanceView v = c.instance();
     PhaseRecord old = v.record().orElseThrow();
+    publisher.completing(v, c.runningVersion(), now);
     Map<String, String> refused =
         ecs.updateInstancesState(clusterArn(), List.of(v.arn()), InstanceStatus.ACTIVE);
     // An instance deregistered meanwhile (INACTIVE) is done; anything else is retried next pass.
@@ -448,6 +458,7 @@ final class Executor {
       delete.add(StateAttributes.FAILURE);
     }
     deleteAttributes(v, delete);
+    publisher.completed(old, c.runningVersion(), now, lastObserved.bottlerocketInstances());
     Optional<Duration> out = old.outOfServiceSince().map(t -> Duration.between(t, now));
     log.transition(c, Optional.empty(), old.fromVersion(), old.targetVersion(), c.note(), out, now);
     log.finalLine(Lines.updated(v, old, c.runningVersion(), out));

@@ -19,6 +19,7 @@ import io.github.bottlerocket.ecsupdater.model.ContainerInstance;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.model.TaskInfo;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
+import io.github.bottlerocket.ecsupdater.port.CloudWatchPort;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
 import io.github.bottlerocket.ecsupdater.port.SsmPort;
 import java.time.Clock;
@@ -82,18 +83,39 @@ final class Observer {
   private Control control = Control.NONE;
   private Optional<Instant> controlReadAt = Optional.empty();
 
-  Observer(EcsPort ecs, SsmPort ssm, Clock clock, Settings s, PassOptions options) {
+  /** The updater's cluster tags as this pass knows them, and the rollout gates' reads. */
+  private final ClusterTags tags = new ClusterTags();
+
+  private final GateReader gates;
+
+  /** Hosts per running version, from the last update check that every idle host answered. */
+  private Map<String, Integer> checkCounts = Map.of();
+
+  Observer(
+      EcsPort ecs,
+      SsmPort ssm,
+      CloudWatchPort cloudWatch,
+      Clock clock,
+      Settings s,
+      PassOptions options) {
     this.ecs = ecs;
     this.ssm = ssm;
     this.clock = clock;
     this.s = s;
     this.options = options;
+    this.gates = new GateReader(ecs, ssm, cloudWatch, s.gates(), clock, tags);
   }
 
   /** Describes the cluster; the first call of every pass. */
   ClusterInfo describeCluster(String clusterRef) {
     cluster = ecs.describeCluster(clusterRef);
+    tags.described(cluster);
     return cluster;
+  }
+
+  /** The updater's tags on the cluster, as this pass knows and changes them. */
+  ClusterTags tags() {
+    return tags;
   }
 
   ClusterInfo cluster() {
@@ -125,6 +147,7 @@ final class Observer {
     }
     instances.values().forEach(i -> ec2ToArn.put(i.ec2InstanceId(), i.arn()));
     readControl(now);
+    gates.observing();
     List<InstanceView> views =
         instances.values().stream().map(i -> InstanceView.of(i, now)).toList();
     moving =
@@ -181,6 +204,7 @@ final class Observer {
               servicesFresh = true;
             }
           }
+          case Decision.InspectGates ig -> gates.read(ig.releases());
           default -> {}
         }
       }
@@ -254,6 +278,11 @@ final class Observer {
     checkToRecord = Optional.empty();
   }
 
+  /** Hosts per running version, as the check recorded by {@link #checkToRecord()} found them. */
+  Map<String, Integer> checkCounts() {
+    return checkCounts;
+  }
+
   // ------------------------------------------------------------ reading
 
   /**
@@ -286,7 +315,7 @@ final class Observer {
         clock.instant(),
         s,
         options,
-        cluster,
+        tags.cluster(),
         views,
         phaseReplies,
         probes,
@@ -295,7 +324,8 @@ final class Observer {
         servicesFresh,
         round,
         seenDisconnected,
-        control);
+        control,
+        gates.facts());
   }
 
   private HostReply reply(HostCommand command, String commandId, String ec2InstanceId) {
@@ -364,5 +394,11 @@ final class Observer {
     // next pass tries again instead of waiting a whole CHECK_INTERVAL.
     boolean anyAnswer = replies.values().stream().anyMatch(r -> r instanceof HostReply.Status);
     checkToRecord = anyAnswer && running.full() ? Optional.of(running.sentAt()) : Optional.empty();
+    Map<String, Integer> counts = new HashMap<>();
+    replies.values().stream()
+        .filter(r -> r instanceof HostReply.Status)
+        .map(r -> ((HostReply.Status) r).status().activeVersion())
+        .forEach(v -> counts.merge(v, 1, Integer::sum));
+    checkCounts = Map.copyOf(counts);
   }
 }

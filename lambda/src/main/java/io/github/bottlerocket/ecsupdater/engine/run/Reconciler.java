@@ -12,10 +12,12 @@ import io.github.bottlerocket.ecsupdater.engine.Sleeper;
 import io.github.bottlerocket.ecsupdater.engine.plan.Planner;
 import io.github.bottlerocket.ecsupdater.model.ClusterInfo;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
+import io.github.bottlerocket.ecsupdater.port.CloudWatchPort;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
 import io.github.bottlerocket.ecsupdater.port.SsmPort;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -38,6 +40,7 @@ public final class Reconciler {
 
   private final EcsPort ecs;
   private final SsmPort ssm;
+  private final CloudWatchPort cloudWatch;
   private final Settings settings;
   private final Clock clock;
   private final Sleeper sleeper;
@@ -47,6 +50,7 @@ public final class Reconciler {
   public Reconciler(
       EcsPort ecs,
       SsmPort ssm,
+      CloudWatchPort cloudWatch,
       Settings settings,
       Clock clock,
       Sleeper sleeper,
@@ -54,11 +58,23 @@ public final class Reconciler {
       Supplier<String> runIds) {
     this.ecs = ecs;
     this.ssm = ssm;
+    this.cloudWatch = cloudWatch;
     this.settings = settings;
     this.clock = clock;
     this.sleeper = sleeper;
     this.listener = listener;
     this.runIds = runIds;
+  }
+
+  public Reconciler(
+      EcsPort ecs,
+      SsmPort ssm,
+      Settings settings,
+      Clock clock,
+      Sleeper sleeper,
+      PassListener listener,
+      Supplier<String> runIds) {
+    this(ecs, ssm, CloudWatchPort.UNAVAILABLE, settings, clock, sleeper, listener, runIds);
   }
 
   public Reconciler(
@@ -104,7 +120,7 @@ public final class Reconciler {
       this.options = options;
       this.deadline = deadline;
       this.s = s;
-      this.observer = new Observer(ecs, ssm, clock, s, options);
+      this.observer = new Observer(ecs, ssm, cloudWatch, clock, s, options);
       this.log = new PassLog(clusterRef, runId, options, clock.instant(), listener, clock);
       this.executor = new Executor(ecs, ssm, s, options, observer, log, deadline::remaining, runId);
       this.jitter = new SplittableRandom(runId.hashCode());
@@ -172,7 +188,7 @@ public final class Reconciler {
           continue;
         }
         if (it.end().isPresent()) {
-          return log.finish(it.end().get(), Optional.empty());
+          return log.finish(it.end().get(), it.error());
         }
         if (it.changed() && withoutWait < MAX_ITERATIONS_WITHOUT_WAIT) {
           withoutWait++;
@@ -191,8 +207,35 @@ public final class Reconciler {
       }
     }
 
-    /** What one observation led to: whether anything changed, and whether the pass ends here. */
-    private record Iteration(boolean changed, Optional<PassReport.StopReason> end) {}
+    /**
+     * What one observation led to: whether anything changed, whether the pass ends here, and the
+     * error it ends with.
+     */
+    private record Iteration(
+        boolean changed, Optional<PassReport.StopReason> end, Optional<String> error) {
+      Iteration(boolean changed, Optional<PassReport.StopReason> end) {
+        this(changed, end, Optional.empty());
+      }
+
+      /**
+       * A pass whose rollout gates found their configuration unusable (an alarm or calendar that
+       * does not exist, one the role may not read) ends with an error once nothing more moves: the
+       * gates held every new start, work under way finished, and the invocation fails so that the
+       * operator hears of it.
+       */
+      Iteration failingOn(List<String> problems) {
+        if (problems.isEmpty()
+            || end.filter(
+                    e -> e == PassReport.StopReason.SETTLED || e == PassReport.StopReason.PLANNED)
+                .isEmpty()) {
+          return this;
+        }
+        return new Iteration(
+            changed,
+            Optional.of(PassReport.StopReason.ERROR),
+            Optional.of(String.join("; ", problems)));
+      }
+    }
 
     /** Observes, plans and carries the plan out once. */
     private Iteration iterate() {
@@ -205,18 +248,21 @@ public final class Reconciler {
       if (outOfTime(Duration.ZERO)) {
         return new Iteration(changed, Optional.of(PassReport.StopReason.DEADLINE));
       }
+      List<String> problems = plan.cluster().rollout().problems();
       if (options.dryRun()) {
         boolean wouldChange = plan.decisions().stream().anyMatch(Decision::changesState);
         return new Iteration(
-            false,
-            wouldChange || !observer.awaitingReplies()
-                ? Optional.of(PassReport.StopReason.PLANNED)
-                : Optional.empty());
+                false,
+                wouldChange || !observer.awaitingReplies()
+                    ? Optional.of(PassReport.StopReason.PLANNED)
+                    : Optional.empty())
+            .failingOn(problems);
       }
       boolean waiting = observer.awaitingReplies() || hasActiveWork(o);
       return new Iteration(
-          changed,
-          !changed && !waiting ? Optional.of(PassReport.StopReason.SETTLED) : Optional.empty());
+              changed,
+              !changed && !waiting ? Optional.of(PassReport.StopReason.SETTLED) : Optional.empty())
+          .failingOn(problems);
     }
 
     /**
