@@ -53,6 +53,12 @@ final class Scenario implements AutoCloseable {
     return new Scenario(Simulation.start(spec, faults, Map.of()), true);
   }
 
+  /** A scenario whose cluster takes the times in {@code timing}. */
+  static Scenario start(
+      ClusterSpec spec, Faults faults, Timing timing, Map<String, String> settings) {
+    return new Scenario(Simulation.start(spec, faults, timing, settings), false);
+  }
+
   static Scenario start(ClusterSpec spec, Faults faults) {
     return start(spec, faults, Map.of());
   }
