@@ -378,4 +378,29 @@ class RolloutGateScenariosTest {
       assertThat(calls).doesNotContainKey("ssm:GetParameters");
     }
   }
+
+  @Test
+  void theCanaryGoesAloneAndTheRestWaitForItsLongerBake() {
+    Map<String, String> settings =
+        Map.of(
+            "MAX_CONCURRENT", "2",
+            "BAKE_TIME", "2m",
+            "CANARY_HOSTS", "1",
+            "CANARY_BAKE_TIME", "10m");
+    ClusterSpec spec = Clusters.small().withHost(HostSpec.bottlerocket("br-4", OLD));
+    try (Scenario s = Scenario.start(spec, Faults.none(73), settings)) {
+      StatusLog log = watch(s);
+
+      s.invokeUntilSettled(Scenario.SCHEDULED);
+
+      List<StatusLog.Change> drains = log.of("DRAINING");
+      List<StatusLog.Change> returns = log.of("ACTIVE");
+      assertThat(drains).hasSize(4);
+      // The canary is out of service alone, and nothing drains until its bake is over.
+      assertThat(drains.get(1).at()).isAfter(returns.get(0).at());
+      assertThat(Duration.between(returns.get(0).at(), drains.get(1).at()))
+          .isGreaterThanOrEqualTo(Duration.ofMinutes(10));
+      s.assertInvariantsHeld(Set.of());
+    }
+  }
 }
