@@ -7,6 +7,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.assertions.Template;
@@ -32,6 +36,18 @@ class DeployPageTest {
     for (String output : Template.fromStack(defaultStack()).findOutputs("*").keySet()) {
       assertThat(deploy).as(output).contains("`" + output + "`");
     }
+  }
+
+  @Test
+  void everyOutputTheRunbooksReadIsOneTheStackHas() throws IOException {
+    Set<String> outputs = Template.fromStack(defaultStack()).findOutputs("*").keySet();
+    Matcher m = Pattern.compile("\\$\\(output (\\w+)\\)").matcher(read("docs/operations.md"));
+    Set<String> used = new TreeSet<>();
+    while (m.find()) {
+      used.add(m.group(1));
+    }
+
+    assertThat(used).contains("FunctionName", "ControlParameterName").isSubsetOf(outputs);
   }
 
   @Test

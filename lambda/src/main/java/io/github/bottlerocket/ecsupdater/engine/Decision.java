@@ -250,7 +250,7 @@ public sealed interface Decision {
     }
   }
 
-  /** Send the guarded {@link HostCommand#REBOOT} and record {@link Phase#REBOOTING}. */
+  /** Record {@link Phase#REBOOTING}, then send the guarded {@link HostCommand#REBOOT}. */
   record Reboot(InstanceView instance) implements Change {
     @Override
     public Transition.Kind kind() {

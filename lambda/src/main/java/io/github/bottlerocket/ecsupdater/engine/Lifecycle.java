@@ -67,9 +67,12 @@ public final class Lifecycle {
     // Activating.
     add(a, Optional.of(ACTIVATING), Transition.Kind.REBOOT_SENT, REBOOTING);
     add(a, Optional.of(ACTIVATING), Transition.Kind.COMMAND_RESENT, ACTIVATING);
+    // A host found on the target (or with a fresh boot's lost status) rebooted unrecorded.
+    add(a, Optional.of(ACTIVATING), Transition.Kind.VERIFICATION_STARTED, VERIFYING);
     a.add(new Arrow(Optional.of(ACTIVATING), Transition.Kind.FAILED, idle));
     // Rebooting: a host that does not come back keeps its record and stays DRAINING.
     add(a, Optional.of(REBOOTING), Transition.Kind.VERIFICATION_STARTED, VERIFYING);
+    add(a, Optional.of(REBOOTING), Transition.Kind.COMMAND_RESENT, REBOOTING);
     add(a, Optional.of(REBOOTING), Transition.Kind.FAILED, REBOOTING);
     a.add(new Arrow(Optional.of(REBOOTING), Transition.Kind.FAILED, idle));
     // Verifying.

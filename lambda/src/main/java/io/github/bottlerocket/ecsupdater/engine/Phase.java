@@ -36,7 +36,10 @@ public enum Phase {
    * Only daemon tasks remained; the host was asked to activate the staged update (Staged to Ready).
    */
   ACTIVATING,
-  /** The update is Ready and a reboot was sent; the updater waits for the agent to come back. */
+  /**
+   * The update is Ready; the updater recorded this phase and then sent the reboot, and waits for
+   * the agent to come back.
+   */
   REBOOTING,
   /** The agent is back; an update check was sent to read the version the host runs now. */
   VERIFYING;
@@ -75,6 +78,11 @@ public enum Phase {
       case VERIFYING -> Optional.of(HostCommand.CHECK);
       case QUEUED, STAGED, DRAINING, REBOOTING -> Optional.empty();
     };
+  }
+
+  /** The host command sent on entering this phase, which a resend sends again. */
+  public Optional<HostCommand> sentCommand() {
+    return this == REBOOTING ? Optional.of(HostCommand.REBOOT) : awaitedCommand();
   }
 
   /**

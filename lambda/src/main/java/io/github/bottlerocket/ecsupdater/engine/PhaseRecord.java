@@ -32,7 +32,12 @@ public record PhaseRecord(
      * The host was seen to reboot after the reboot command (its agent disconnected, or its update
      * status was lost with the old boot). Only then is a host back on its old version a rollback.
      */
-    REBOOT_SEEN('R');
+    REBOOT_SEEN('R'),
+    /**
+     * The host still ran its old version with the update Ready after REBOOT_GRACE, so the reboot
+     * was sent once more (the first may never have reached it).
+     */
+    REBOOT_RESENT('B');
 
     private final char letter;
 

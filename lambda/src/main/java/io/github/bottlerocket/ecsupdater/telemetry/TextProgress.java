@@ -1,6 +1,7 @@
 package io.github.bottlerocket.ecsupdater.telemetry;
 
 import io.github.bottlerocket.ecsupdater.config.Durations;
+import io.github.bottlerocket.ecsupdater.engine.Cause;
 import io.github.bottlerocket.ecsupdater.engine.PassListener;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
 import io.github.bottlerocket.ecsupdater.engine.Transition;
@@ -49,10 +50,30 @@ public final class TextProgress implements PassListener {
             from,
             to,
             versions,
-            t.reason().map(r -> r.name() + ": ").orElse(""),
+            cause(t),
             t.detail(),
             t.outOfService().map(d -> " (out of service " + Durations.format(d) + ")").orElse(""));
     out.println(line.stripTrailing());
+  }
+
+  /**
+   * The cause, worded by what happened: a release from the queue or a recovered check must not read
+   * like a failure.
+   */
+  private static String cause(Transition t) {
+    String name = t.reason().map(Cause::name).orElse("");
+    String word =
+        switch (t.kind()) {
+          case FAILED -> "failed";
+          case CHECK_FAILED -> "check failed";
+          case RELEASED -> "released";
+          case DRAIN_REVERTED -> "drain undone";
+          default -> "";
+        };
+    if (word.isEmpty()) {
+      return name.isEmpty() ? "" : name + ": ";
+    }
+    return name.isEmpty() ? word + ": " : word + " (" + name + "): ";
   }
 
   @Override

@@ -150,9 +150,13 @@ public final class Scene {
 
     /** The host was seen to reboot before its verification began. */
     public Host rebootSeen() {
+      return marked(PhaseRecord.Mark.REBOOT_SEEN);
+    }
+
+    /** Adds {@code mark} to the instance's phase record. */
+    public Host marked(PhaseRecord.Mark mark) {
       PhaseRecord r = StateAttributes.decodePhase(attributes.get(StateAttributes.STATE));
-      attributes.put(
-          StateAttributes.STATE, StateAttributes.encode(r.with(PhaseRecord.Mark.REBOOT_SEEN)));
+      attributes.put(StateAttributes.STATE, StateAttributes.encode(r.with(mark)));
       return this;
     }
 

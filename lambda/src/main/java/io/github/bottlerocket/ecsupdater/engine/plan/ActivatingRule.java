@@ -20,7 +20,8 @@ import java.util.Optional;
  * {@link Phase#ACTIVATING}: the drained host was asked to make the staged update the next boot. The
  * reboot is sent once the host reports Ready, and never while tasks other than daemon tasks run.
  * ACTIVATE_TIMEOUT fails the activation only when a status read sent after it still shows no Ready,
- * or tasks other than daemon tasks are still seen then.
+ * or tasks other than daemon tasks are still seen then. A host found already running the target, or
+ * with its update status lost to a reboot, is verified instead.
  */
 final class ActivatingRule {
   private ActivatingRule() {}
@@ -95,6 +96,9 @@ final class ActivatingRule {
           pastLimit
               ? notReady(c, v, r, "the status read printed nothing")
               : Step.probe(v, "waiting for Ready");
+      case HostReply.Failed f when f.error().kind() == HostError.Kind.UNINITIALIZED ->
+          // The status lives on tmpfs: the host booted since the activation was sent.
+          rebootedUnrecorded(v, false, "its update status was lost with a reboot");
       case HostReply.Failed f -> {
         if (f.error().kind() != HostError.Kind.LOCKED) {
           yield fail(c, v, Describe.error(f.error()));
@@ -105,6 +109,9 @@ final class ActivatingRule {
       }
       case HostReply.Status st -> {
         UpdateStatus now = st.status();
+        if (now.activeVersion().equals(target)) {
+          yield rebootedUnrecorded(v, true, "it already runs " + target);
+        }
         boolean staged = now.stagedVersion().filter(target::equals).isPresent();
         Optional<UpdateStatus.LastCommand> last = now.lastCommand();
         if (now.state() == UpdateState.READY && staged && now.stagedNextToBoot()) {
@@ -129,6 +136,20 @@ final class ActivatingRule {
         yield fail(c, v, Describe.unexpected(now, target));
       }
     };
+  }
+
+  /**
+   * The host rebooted while the record still said ACTIVATING (a reboot not made by this updater, or
+   * one recorded by an earlier version only after it was sent): verify it. Only a host seen on the
+   * target counts as seen to reboot, so that a reboot before the activation took effect is not
+   * taken for a rollback.
+   */
+  private static Step rebootedUnrecorded(InstanceView v, boolean onTarget, String seen) {
+    return Step.of(
+        v,
+        new Decision.Verify(v, onTarget),
+        Verdict.inProgress(
+            "the host rebooted during its activation: " + seen, "read the running version"));
   }
 
   private static Step notReady(PlanContext c, InstanceView v, PhaseRecord r, String seen) {

@@ -22,8 +22,9 @@ import java.util.Optional;
  * then establishes that the host really rebooted before it reads the version. Evidence of a reboot:
  * the agent seen disconnected, the update status lost with the old boot (404), or the host running
  * the target. A status that survived from before the reboot command, or that is still Ready, shows
- * that no reboot happened. REBOOT_TIMEOUT fails the host only when the agent is seen disconnected
- * after it.
+ * that no reboot happened. A host still Ready on its old version after REBOOT_GRACE is sent the
+ * reboot once more. REBOOT_TIMEOUT fails the host only when the agent is seen disconnected after
+ * it.
  */
 final class RebootingRule {
   private RebootingRule() {}
@@ -108,6 +109,17 @@ final class RebootingRule {
                 + Durations.format(c.elapsed(r))
                 + " after the reboot was sent",
             Decision.Undo.CANCEL_AND_REACTIVATE);
+      }
+      if (!r.has(PhaseRecord.Mark.REBOOT_RESENT)) {
+        // The reboot is recorded before it is sent; it may never have reached the host. The
+        // reboot document reboots only a host whose update is Ready, so a second one is harmless.
+        return Step.resend(
+            v,
+            "still running "
+                + now.activeVersion()
+                + " with "
+                + target
+                + " Ready after REBOOT_GRACE; sending the reboot again");
       }
       return Step.probeAgain(
           c,

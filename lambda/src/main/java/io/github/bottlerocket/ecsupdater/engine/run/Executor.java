@@ -37,6 +37,10 @@ import java.util.logging.Logger;
  *       ever drained without the updater's record of why and since when;
  *   <li>a host command is sent before its phase is recorded, so a recorded phase always names a
  *       command that exists (a command sent but not recorded is found again by the next check);
+ *   <li>the reboot is the exception: REBOOTING is recorded before the reboot is sent, because a
+ *       host that rebooted without a record could not be told from one whose activation failed; a
+ *       recorded reboot that never reached the host shows as a host still Ready on its old version,
+ *       and is sent again;
  *   <li>on success the instance is set ACTIVE before the record is deleted; on failure the failure
  *       is recorded before anything is undone;
  *   <li>with a bake configured, an update's completion is recorded on the cluster before the
@@ -336,7 +340,7 @@ final class Executor {
       }
       case Decision.Activate a ->
           advance(a, HostCommand.ACTIVATE, "drained; activating the update", now);
-      case Decision.Reboot rb -> advance(rb, HostCommand.REBOOT, "update Ready; reboot sent", now);
+      case Decision.Reboot rb -> reboot(rb, now);
       case Decision.Verify vf -> {
         observer.forgetDisconnect(vf.instance().arn());
         advance(
@@ -425,15 +429,27 @@ final class Executor {
     emit(d, r, detail, now);
   }
 
+  private void reboot(Decision.Reboot d, Instant now) {
+    InstanceView v = d.instance();
+    PhaseRecord r = v.record().orElseThrow().next(Phase.REBOOTING, now, Optional.empty());
+    writeRecord(v, r);
+    emit(d, r, "update Ready; reboot recorded and sent", now);
+    send(HostCommand.REBOOT, v);
+  }
+
   private void resend(Decision.Resend d, Instant now) {
     InstanceView v = d.instance();
     PhaseRecord old = v.record().orElseThrow();
     HostCommand command =
         old.phase()
-            .awaitedCommand()
+            .sentCommand()
             .orElseThrow(() -> new IllegalStateException("nothing to resend in " + old.phase()));
     String id = send(command, v);
-    PhaseRecord r = old.resent(id);
+    // A phase that awaits no reply keeps no command id; the mark says the command went again.
+    PhaseRecord r =
+        old.phase().awaitedCommand().isPresent()
+            ? old.resent(id)
+            : old.with(PhaseRecord.Mark.REBOOT_RESENT);
     writeRecord(v, r);
     observer.forgetProbe(v.arn());
     emit(d, r, command.name() + " sent again", now);

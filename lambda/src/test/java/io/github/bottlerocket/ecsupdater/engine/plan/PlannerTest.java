@@ -24,6 +24,7 @@ import io.github.bottlerocket.ecsupdater.engine.InstanceView;
 import io.github.bottlerocket.ecsupdater.engine.Outcome;
 import io.github.bottlerocket.ecsupdater.engine.PassOptions;
 import io.github.bottlerocket.ecsupdater.engine.Phase;
+import io.github.bottlerocket.ecsupdater.engine.PhaseRecord;
 import io.github.bottlerocket.ecsupdater.engine.Reason;
 import io.github.bottlerocket.ecsupdater.engine.StateAttributes;
 import io.github.bottlerocket.ecsupdater.host.HostError;
@@ -937,6 +938,30 @@ class PlannerTest {
     }
 
     @Test
+    void aHostFoundOnTheTargetRebootedUnrecordedAndIsVerified() {
+      Scene scene = activating(done());
+      scene
+          .host("a")
+          .probed(
+              Duration.ofSeconds(1),
+              status(
+                  hostStatus(
+                      UpdateState.IDLE, NEW, null, "refresh", "Success", "2026-11-26T10:00:05Z")));
+
+      Decision.Verify v = only(plan(scene), Decision.Verify.class);
+      assertThat(v.rebootSeen()).isTrue();
+    }
+
+    @Test
+    void aHostWhoseStatusWasLostIsVerifiedWithoutTakingItForAReboot() {
+      Scene scene = activating(done());
+      scene.host("a").probed(Duration.ofSeconds(1), error(HostError.Kind.UNINITIALIZED));
+
+      Decision.Verify v = only(plan(scene), Decision.Verify.class);
+      assertThat(v.rebootSeen()).isFalse();
+    }
+
+    @Test
     void aLockedActivationIsSentAgain() {
       Scene scene = activating(error(HostError.Kind.LOCKED));
       scene.host("a").probed(Duration.ofSeconds(1), status("synthetic-ecs-staged.json"));
@@ -1025,11 +1050,11 @@ class PlannerTest {
               "Verify(a)",
               true),
           Arguments.of(
-              "still Ready: the reboot has not happened yet",
+              "still Ready after REBOOT_GRACE: the reboot may never have reached the host",
               status(
                   hostStatus(
                       UpdateState.READY, OLD, NEW, "activate", "Success", "2026-11-26T09:58:00Z")),
-              "",
+              "Resend(a)",
               false),
           Arguments.of(
               "a status from before the reboot was sent, no longer Ready",
@@ -1059,6 +1084,37 @@ class PlannerTest {
               d ->
                   assertThat(((Decision.Fail) d).reason())
                       .isEqualTo(FailureReason.REBOOT_NOT_PERFORMED));
+    }
+
+    @Test
+    void aRebootIsSentAgainOnlyOnce() {
+      Scene scene = rebooting(Duration.ofMinutes(2));
+      scene
+          .host("a")
+          .marked(PhaseRecord.Mark.REBOOT_RESENT)
+          .probed(
+              Duration.ofSeconds(1),
+              status(
+                  hostStatus(
+                      UpdateState.READY, OLD, NEW, "activate", "Success", "2026-11-26T09:58:00Z")));
+
+      assertThat(decisions(plan(scene))).isEmpty();
+    }
+
+    @Test
+    void aHostStillReadyAtALookAfterTheLimitDidNotReboot() {
+      Scene scene = rebooting(Duration.ofMinutes(21));
+      scene
+          .host("a")
+          .marked(PhaseRecord.Mark.REBOOT_RESENT)
+          .probed(
+              Duration.ofSeconds(1),
+              status(
+                  hostStatus(
+                      UpdateState.READY, OLD, NEW, "activate", "Success", "2026-11-26T09:58:00Z")));
+
+      Decision.Fail f = only(plan(scene), Decision.Fail.class);
+      assertThat(f.reason()).isEqualTo(FailureReason.REBOOT_NOT_PERFORMED);
     }
 
     @Test

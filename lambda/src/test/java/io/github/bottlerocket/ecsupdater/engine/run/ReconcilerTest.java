@@ -143,8 +143,8 @@ class ReconcilerTest {
             "ecs:UpdateContainerInstancesState a DRAINING",
             "ssm:SendCommand ACTIVATE i-a",
             "ecs:PutAttributes a state=ACTIVATING",
-            "ssm:SendCommand REBOOT i-a",
             "ecs:PutAttributes a state=REBOOTING",
+            "ssm:SendCommand REBOOT i-a",
             "ecs:PutAttributes a state=VERIFYING",
             "ecs:UpdateContainerInstancesState a ACTIVE",
             "ecs:DeleteAttributes a state");
@@ -286,6 +286,35 @@ class ReconcilerTest {
         .isEqualTo(Phase.REBOOTING);
     assertThat(StateAttributes.decodeFailure(a.attributes.get(StateAttributes.FAILURE)).reason())
         .isEqualTo(FailureReason.REBOOT_TIMEOUT);
+  }
+
+  @Test
+  void aRebootRecordedButNeverSentIsSentAgainAndTheUpdateFinishes() {
+    // The pass that recorded REBOOTING stopped before the reboot went out: the host is still
+    // Ready on its old version, drained, with nothing but the record.
+    FakeCluster.Host a = updatable("a");
+    a.status = InstanceStatus.DRAINING;
+    a.drainStarted = Scene.T0.minusSeconds(300);
+    a.tasks.clear();
+    a.staged = NEW;
+    a.ready = true;
+    a.attributes.put(
+        StateAttributes.STATE,
+        StateAttributes.encode(
+            new PhaseRecord(
+                Phase.REBOOTING,
+                Optional.of(Scene.OLD),
+                Optional.of(NEW),
+                Scene.T0.minusSeconds(120),
+                Optional.of(Scene.T0.minusSeconds(300)),
+                Optional.empty())));
+
+    PassReport report = pass();
+
+    assertThat(cluster.log.stream().filter(l -> l.startsWith("ssm:SendCommand REBOOT"))).hasSize(1);
+    assertThat(a.active).isEqualTo(NEW);
+    assertThat(a.status).isEqualTo(InstanceStatus.ACTIVE);
+    assertThat(report.transitions()).noneMatch(t -> t.kind() == Transition.Kind.FAILED);
   }
 
   @Test
