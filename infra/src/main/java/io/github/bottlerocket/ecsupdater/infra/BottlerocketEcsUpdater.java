@@ -204,7 +204,8 @@ public final class BottlerocketEcsUpdater extends Construct {
             function,
             props.getAlarmTopic());
 
-    NagAcknowledgements.acknowledgeWildcards(role);
+    NagAcknowledgements.acknowledgeWildcards(
+        role, gatePermissions.readsReleases(), gatePermissions.readsAlarmPrefix());
     Tags.of(this).add(COMPONENT_TAG, getNode().getPath());
     props.getTags().forEach((k, v) -> Tags.of(this).add(k, v));
     if (props.getInstanceTagKey().isEmpty()) {

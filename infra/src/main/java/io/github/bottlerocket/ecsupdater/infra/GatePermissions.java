@@ -48,6 +48,16 @@ final class GatePermissions {
     return Settings.fromEnvironment(known).gates();
   }
 
+  /** Whether the role reads Bottlerocket's public parameters (a wildcard resource). */
+  boolean readsReleases() {
+    return gates.soaks();
+  }
+
+  /** Whether the role reads alarms by a name prefix (a wildcard resource). */
+  boolean readsAlarmPrefix() {
+    return gates.alarmPrefix().isPresent();
+  }
+
   /** The cluster tags the gates write, besides the last-check and versions tags. */
   List<String> tagKeys() {
     List<String> keys = new ArrayList<>();
