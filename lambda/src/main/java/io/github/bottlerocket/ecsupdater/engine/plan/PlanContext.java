@@ -92,7 +92,21 @@ final class PlanContext {
 
   /** The bake after the last update, before a drain of {@code v}. */
   GateCheck bake(InstanceView v, String target) {
-    return noted(v, RolloutGates.bake(o, v, target));
+    // Drains toward the same version this plan already lets go ahead count as under way.
+    Set<String> granted = slots.granted();
+    int startedHere =
+        (int)
+            o.instances().stream()
+                .filter(x -> !x.arn().equals(v.arn()) && granted.contains(x.arn()))
+                .filter(
+                    x ->
+                        x.record()
+                            .flatMap(
+                                io.github.bottlerocket.ecsupdater.engine.PhaseRecord::targetVersion)
+                            .filter(target::equals)
+                            .isPresent())
+                .count();
+    return noted(v, RolloutGates.bake(o, v, target, startedHere));
   }
 
   private GateCheck noted(InstanceView v, GateCheck check) {

@@ -660,6 +660,31 @@ class RolloutGatesPlannerTest {
     }
 
     @Test
+    void twoStagedHostsDoNotBothStartAsCanariesInOnePlan() {
+      Scene scene =
+          new Scene()
+              .services(service("web", 2, 2))
+              .set("CANARY_HOSTS", "1")
+              .set("MAX_CONCURRENT", "2");
+      for (String h : List.of("a", "c")) {
+        scene
+            .host(h)
+            .phase(Phase.STAGED)
+            .tasks(serviceTask("t-" + h, "web", 512, 1024))
+            .probed(Duration.ofSeconds(1), status("synthetic-ecs-staged.json"));
+      }
+      scene.host("b").free(2048, 4096);
+
+      Planner.Plan plan = plan(scene);
+
+      assertThat(decisions(plan).stream().filter(d -> d.startsWith("StartDrain("))).hasSize(1);
+      assertThat(
+              plan.reports().stream()
+                  .filter(r -> r.reason().filter(Reason.BAKING::equals).isPresent()))
+          .hasSize(1);
+    }
+
+    @Test
     void afterTheLastCanaryTheLongerBakeHolds() {
       Scene scene = staged().set("CANARY_HOSTS", "1").set("CANARY_BAKE_TIME", "1h");
       scene.clusterTag(

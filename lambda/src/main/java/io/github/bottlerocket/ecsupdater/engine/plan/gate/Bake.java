@@ -30,13 +30,13 @@ final class Bake {
    * Whether a drain of {@code v} toward {@code target} may start as far as the bake goes. Needs the
    * services read for this observation.
    */
-  static Optional<Hold> check(Observation o, InstanceView v, String target) {
+  static Optional<Hold> check(Observation o, InstanceView v, String target, int startedHere) {
     GateSettings g = o.settings().gates();
     if (!g.bakes()) {
       return Optional.empty();
     }
     Optional<BakeRecord> last = BakeRecord.decode(o.cluster().tags().get(BakeRecord.TAG));
-    Optional<Hold> canaries = canaries(o, g, v, target, last);
+    Optional<Hold> canaries = canaries(o, g, v, target, last, startedHere);
     if (canaries.isPresent() || last.isEmpty()) {
       return canaries;
     }
@@ -111,7 +111,12 @@ final class Bake {
    * drain toward it starts beside one under way.
    */
   private static Optional<Hold> canaries(
-      Observation o, GateSettings g, InstanceView v, String target, Optional<BakeRecord> last) {
+      Observation o,
+      GateSettings g,
+      InstanceView v,
+      String target,
+      Optional<BakeRecord> last,
+      int startedHere) {
     if (g.canaryHosts() == 0) {
       return Optional.empty();
     }
@@ -121,11 +126,16 @@ final class Bake {
     }
     long underWay =
         o.instances().stream()
-            .filter(x -> !x.arn().equals(v.arn()))
-            .filter(x -> x.phase().filter(p -> p.isOutOfService()).isPresent())
-            .filter(
-                x -> x.record().flatMap(r -> r.targetVersion()).filter(target::equals).isPresent())
-            .count();
+                .filter(x -> !x.arn().equals(v.arn()))
+                .filter(x -> x.phase().filter(p -> p.isOutOfService()).isPresent())
+                .filter(
+                    x ->
+                        x.record()
+                            .flatMap(r -> r.targetVersion())
+                            .filter(target::equals)
+                            .isPresent())
+                .count()
+            + startedHere;
     if (underWay == 0) {
       return Optional.empty();
     }

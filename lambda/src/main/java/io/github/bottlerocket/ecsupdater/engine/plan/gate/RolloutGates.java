@@ -67,9 +67,14 @@ public final class RolloutGates {
     return age instanceof GateCheck.Held ? age : promotion;
   }
 
-  /** The bake after the last update, before a drain of {@code v} toward {@code target}. */
-  public static GateCheck bake(Observation o, InstanceView v, String target) {
-    return Bake.check(o, v, target).<GateCheck>map(GateCheck.Held::new).orElse(GateCheck.CLEAR);
+  /**
+   * The bake after the last update, before a drain of {@code v} toward {@code target}; {@code
+   * startedHere} drains toward it are already let go ahead by this plan.
+   */
+  public static GateCheck bake(Observation o, InstanceView v, String target, int startedHere) {
+    return Bake.check(o, v, target, startedHere)
+        .<GateCheck>map(GateCheck.Held::new)
+        .orElse(GateCheck.CLEAR);
   }
 
   /** One line per configured fact-based gate, for the report. */
