@@ -1,7 +1,9 @@
 package io.github.bottlerocket.ecsupdater.sim;
 
 import static io.github.bottlerocket.ecsupdater.sim.Clusters.NEW;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -41,30 +43,73 @@ class KillAndResumeTest {
   @ParameterizedTest(name = "{0}, seed {1}")
   @MethodSource("runs")
   void passesStoppedAtRandomPointsResumeToEveryHostOnTheNewestVersion(String cluster, long seed) {
-    Random random = new Random(seed);
     boolean mixed = cluster.startsWith("mixed");
     try (Scenario s =
         mixed
             ? Scenario.start(Clusters.mixed(), Faults.none(seed), Map.of("MAX_CONCURRENT", "2"))
             : Scenario.start(Clusters.small(), Faults.none(seed))) {
-      for (int stop = 0; stop < STOPS; stop++) {
-        long k = 1 + random.nextInt(MOST_REQUESTS_BEFORE_STOP);
-        AwsEndpoint endpoint = s.sim.endpoint();
-        if (random.nextBoolean()) {
-          endpoint.cutOffAfter(k);
-          s.invokeFresh(Scenario.SCHEDULED, () -> false);
-          endpoint.restore();
-        } else {
-          long start = endpoint.requestCount();
-          s.invokeFresh(Scenario.SCHEDULED, () -> endpoint.requestCount() - start >= k);
-        }
-        s.sim.advance(Scenario.TICK);
-      }
-
-      s.resumeUntil(Scenario.SCHEDULED, r -> r.settled() && allCurrentOrFailed(s), 60);
+      stopAndResume(s, new Random(seed));
 
       s.assertInvariantsHeld(mixed ? Set.of("br-4") : Set.of());
     }
+  }
+
+  static Stream<Arguments> noisyRuns() {
+    Stream<Arguments> small =
+        LongStream.rangeClosed(201, 206)
+            .mapToObj(seed -> Arguments.of("3 hosts, MAX_CONCURRENT 1", seed));
+    Stream<Arguments> mixed =
+        LongStream.rangeClosed(301, 303)
+            .mapToObj(seed -> Arguments.of("mixed 6 hosts, MAX_CONCURRENT 2", seed));
+    return Stream.concat(small, mixed);
+  }
+
+  /**
+   * The same stops with a fifth of all calls throttled and a tenth failing with a 5xx, through the
+   * SDK's own retries (in simulated time), and a back-off so long that a failed host is not tried
+   * again: the stops and the faults together fail no host.
+   */
+  @ParameterizedTest(name = "{0}, seed {1}, with throttling and 5xx")
+  @MethodSource("noisyRuns")
+  void passesStoppedAtRandomPointsAmidThrottlingAndServerErrorsFailNoHost(
+      String cluster, long seed) {
+    boolean mixed = cluster.startsWith("mixed");
+    Faults faults = Faults.none(seed).withThrottling(0.2).withServerErrors(0.1);
+    Map<String, String> settings = new HashMap<>(NoisyAwsScenarioTest.NO_RETRY_WITHIN_THE_TEST);
+    if (mixed) {
+      settings.put("MAX_CONCURRENT", "2");
+    }
+    try (Scenario s =
+        Scenario.startWithSdkInVirtualTime(
+            mixed ? Clusters.mixed() : Clusters.small(),
+            faults,
+            settings,
+            VirtualTimeSdk.Retries.UPDATER)) {
+      FailureWatch failures = FailureWatch.on(s.sim.cluster());
+      stopAndResume(s, new Random(seed));
+
+      assertThat(failures.seen()).as("failure records written on any host").isEmpty();
+      s.assertInvariantsHeld(mixed ? Set.of("br-4") : Set.of());
+    }
+  }
+
+  /** Stops {@link #STOPS} passes at random points, then resumes until the cluster settles. */
+  private static void stopAndResume(Scenario s, Random random) {
+    for (int stop = 0; stop < STOPS; stop++) {
+      long k = 1 + random.nextInt(MOST_REQUESTS_BEFORE_STOP);
+      AwsEndpoint endpoint = s.sim.endpoint();
+      if (random.nextBoolean()) {
+        endpoint.cutOffAfter(k);
+        s.invokeFresh(Scenario.SCHEDULED, () -> false);
+        endpoint.restore();
+      } else {
+        long start = endpoint.requestCount();
+        s.invokeFresh(Scenario.SCHEDULED, () -> endpoint.requestCount() - start >= k);
+      }
+      s.sim.advance(Scenario.TICK);
+    }
+
+    s.resumeUntil(Scenario.SCHEDULED, r -> r.settled() && allCurrentOrFailed(s), 60);
   }
 
   private static boolean allCurrentOrFailed(Scenario s) {

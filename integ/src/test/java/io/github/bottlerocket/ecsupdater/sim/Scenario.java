@@ -11,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -34,15 +36,24 @@ final class Scenario implements AutoCloseable {
   private final PrintStream logStream = new PrintStream(log, true, StandardCharsets.UTF_8);
   private UpdaterHandler handler;
 
-  private final boolean scaledBackoff;
+  /** Makes the handler of the scenario's one execution environment. */
+  private final Function<PrintStream, UpdaterHandler> handlers;
 
-  private Scenario(Simulation sim, boolean scaledBackoff) {
+  /** The SDK whose retries wait in simulated time, for scenarios started with one. */
+  private final Optional<VirtualTimeSdk> sdk;
+
+  private Scenario(
+      Simulation sim,
+      Function<PrintStream, UpdaterHandler> handlers,
+      Optional<VirtualTimeSdk> sdk) {
     this.sim = sim;
-    this.scaledBackoff = scaledBackoff;
+    this.handlers = handlers;
+    this.sdk = sdk;
   }
 
   static Scenario start(ClusterSpec spec, Faults faults, Map<String, String> settings) {
-    return new Scenario(Simulation.start(spec, faults, settings), false);
+    Simulation sim = Simulation.start(spec, faults, settings);
+    return new Scenario(sim, sim::newHandler, Optional.empty());
   }
 
   /**
@@ -50,13 +61,34 @@ final class Scenario implements AutoCloseable {
    * retry often (its back-off is real time, not simulated).
    */
   static Scenario startWithScaledBackoff(ClusterSpec spec, Faults faults) {
-    return new Scenario(Simulation.start(spec, faults, Map.of()), true);
+    Simulation sim = Simulation.start(spec, faults, Map.of());
+    return new Scenario(sim, sim::newHandlerWithScaledBackoff, Optional.empty());
+  }
+
+  /**
+   * A scenario whose handler's SDK clients retry as {@code retries} says, with every back-off (and
+   * the adaptive mode's rate limiting) spent in simulated time: see {@link VirtualTimeSdk}.
+   */
+  static Scenario startWithSdkInVirtualTime(
+      ClusterSpec spec,
+      Faults faults,
+      Map<String, String> settings,
+      VirtualTimeSdk.Retries retries) {
+    Simulation sim = Simulation.start(spec, faults, settings);
+    VirtualTimeSdk sdk = new VirtualTimeSdk(sim.clock(), retries);
+    return new Scenario(sim, log -> sdk.handler(sim, log), Optional.of(sdk));
+  }
+
+  /** The SDK of a scenario started with {@link #startWithSdkInVirtualTime}. */
+  VirtualTimeSdk sdk() {
+    return sdk.orElseThrow();
   }
 
   /** A scenario whose cluster takes the times in {@code timing}. */
   static Scenario start(
       ClusterSpec spec, Faults faults, Timing timing, Map<String, String> settings) {
-    return new Scenario(Simulation.start(spec, faults, timing, settings), false);
+    Simulation sim = Simulation.start(spec, faults, timing, settings);
+    return new Scenario(sim, sim::newHandler, Optional.empty());
   }
 
   static Scenario start(ClusterSpec spec, Faults faults) {
@@ -101,8 +133,7 @@ final class Scenario implements AutoCloseable {
   /** Invokes the handler (one execution environment for the whole scenario). */
   Reply invoke(String payload) {
     if (handler == null) {
-      handler =
-          scaledBackoff ? sim.newHandlerWithScaledBackoff(logStream) : sim.newHandler(logStream);
+      handler = handlers.apply(logStream);
     }
     return parse(sim.invoke(handler, payload));
   }
@@ -112,7 +143,7 @@ final class Scenario implements AutoCloseable {
    * zero once {@code killed} says so.
    */
   String invokeFresh(String payload, BooleanSupplier killed) {
-    return sim.invoke(sim.newHandler(logStream), payload, Duration.ofMinutes(15), killed);
+    return sim.invoke(handlers.apply(logStream), payload, Duration.ofMinutes(15), killed);
   }
 
   /**
@@ -211,6 +242,7 @@ final class Scenario implements AutoCloseable {
 
   @Override
   public void close() {
+    sdk.ifPresent(VirtualTimeSdk::close);
     sim.close();
   }
 

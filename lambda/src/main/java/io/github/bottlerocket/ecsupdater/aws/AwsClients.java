@@ -5,11 +5,13 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -17,9 +19,10 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Builds the SDK clients once, lazily, with the small URL-connection HTTP client and the standard
- * retry mode. Region, credentials and endpoints come from the SDK's default chains, so {@code
- * AWS_REGION}, {@code AWS_PROFILE} and {@code AWS_ENDPOINT_URL} (or {@code AWS_ENDPOINT_URL_ECS},
- * ...) work as everywhere else; an explicit endpoint given here wins over them.
+ * retry mode with {@value #ATTEMPTS} attempts. Region, credentials and endpoints come from the
+ * SDK's default chains, so {@code AWS_REGION}, {@code AWS_PROFILE} and {@code AWS_ENDPOINT_URL} (or
+ * {@code AWS_ENDPOINT_URL_ECS}, ...) work as everywhere else; an explicit endpoint given here wins
+ * over them.
  */
 public final class AwsClients implements AutoCloseable {
   /** Connecting to an AWS endpoint takes milliseconds; longer means the network is broken. */
@@ -30,6 +33,13 @@ public final class AwsClients implements AutoCloseable {
 
   /** One call including the SDK's retries; throttling back-off fits inside. */
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(90);
+
+  /**
+   * Attempts per call, the first included: two more than the standard mode's three, so that
+   * throttling is mostly outlasted within the call (measured: docs/design.md, "Faults are not
+   * verdicts").
+   */
+  static final int ATTEMPTS = 5;
 
   private final Optional<URI> endpoint;
   private final Optional<Region> region;
@@ -44,6 +54,24 @@ public final class AwsClients implements AutoCloseable {
   private final Lazy<SsmClient> ssm;
   private final Lazy<EventBridgeClient> events;
   private final Lazy<CloudWatchClient> cloudWatch;
+
+  /**
+   * The retry strategy of one client: the SDK's standard mode (AWS's throttling and transient error
+   * codes, exponential back-off with jitter, a retry quota) with {@value #ATTEMPTS} attempts. Each
+   * client gets its own, as each would with a retry mode, so the clients do not share a quota.
+   */
+  public static RetryStrategy retryStrategy() {
+    return AwsRetryStrategy.forRetryMode(RetryMode.STANDARD).toBuilder()
+        .maxAttempts(ATTEMPTS)
+        .build();
+  }
+
+  private static ClientOverrideConfiguration override() {
+    return ClientOverrideConfiguration.builder()
+        .retryStrategy(retryStrategy())
+        .apiCallTimeout(CALL_TIMEOUT)
+        .build();
+  }
 
   /**
    * Clients with an explicit endpoint and a region given by name, for the command-line runner.
@@ -84,15 +112,10 @@ public final class AwsClients implements AutoCloseable {
       Optional<AwsCredentialsProvider> credentials) {
     this.endpoint = endpoint;
     this.region = region;
-    ClientOverrideConfiguration override =
-        ClientOverrideConfiguration.builder()
-            .retryStrategy(RetryMode.STANDARD)
-            .apiCallTimeout(CALL_TIMEOUT)
-            .build();
     this.ecs =
         new Lazy<>(
             () -> {
-              var b = EcsClient.builder().httpClient(http.get()).overrideConfiguration(override);
+              var b = EcsClient.builder().httpClient(http.get()).overrideConfiguration(override());
               endpoint.ifPresent(b::endpointOverride);
               region.ifPresent(b::region);
               credentials.ifPresent(b::credentialsProvider);
@@ -101,7 +124,7 @@ public final class AwsClients implements AutoCloseable {
     this.ssm =
         new Lazy<>(
             () -> {
-              var b = SsmClient.builder().httpClient(http.get()).overrideConfiguration(override);
+              var b = SsmClient.builder().httpClient(http.get()).overrideConfiguration(override());
               endpoint.ifPresent(b::endpointOverride);
               region.ifPresent(b::region);
               credentials.ifPresent(b::credentialsProvider);
@@ -111,7 +134,9 @@ public final class AwsClients implements AutoCloseable {
         new Lazy<>(
             () -> {
               var b =
-                  CloudWatchClient.builder().httpClient(http.get()).overrideConfiguration(override);
+                  CloudWatchClient.builder()
+                      .httpClient(http.get())
+                      .overrideConfiguration(override());
               endpoint.ifPresent(b::endpointOverride);
               region.ifPresent(b::region);
               credentials.ifPresent(b::credentialsProvider);
@@ -123,7 +148,7 @@ public final class AwsClients implements AutoCloseable {
               var b =
                   EventBridgeClient.builder()
                       .httpClient(http.get())
-                      .overrideConfiguration(override);
+                      .overrideConfiguration(override());
               endpoint.ifPresent(b::endpointOverride);
               region.ifPresent(b::region);
               credentials.ifPresent(b::credentialsProvider);

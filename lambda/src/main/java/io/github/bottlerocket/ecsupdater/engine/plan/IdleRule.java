@@ -83,7 +83,7 @@ final class IdleRule {
                   Outcome.SKIPPED,
                   Reason.NOT_ACTIVE,
                   "status " + i.status(),
-                  "checked again once ACTIVE")));
+                  "checked at the first update check once ACTIVE")));
     }
     if (!i.agentConnected()) {
       return Optional.of(
@@ -93,7 +93,7 @@ final class IdleRule {
                   Outcome.SKIPPED,
                   Reason.AGENT_DISCONNECTED,
                   "",
-                  "checked again once the agent reconnects")));
+                  "checked at the first update check once the agent reconnects")));
     }
     Optional<FailureRecord> check = PlanContext.failedCheck(v);
     if (check.isPresent() && c.checkAgainAt(check.get()).isAfter(c.now())) {
@@ -120,7 +120,7 @@ final class IdleRule {
                       + " time(s), last: "
                       + f.get().reason()
                       + f.get().phase().map(p -> " in " + p).orElse(""),
-                  "tried again after " + c.retryAfter(f.get()))));
+                  "tried again at the first update check after " + c.retryAfter(f.get()))));
     }
     return Optional.empty();
   }

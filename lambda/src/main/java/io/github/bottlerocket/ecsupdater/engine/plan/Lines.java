@@ -90,6 +90,6 @@ public final class Lines {
     return undone
         + (f.reason().countsAgainstBudget()
             ? "counts against FAILURE_BUDGET until an operator deletes " + StateAttributes.FAILURE
-            : "tried again after " + retryAt);
+            : "tried again at the first update check after " + retryAt);
   }
 }
