@@ -158,6 +158,19 @@ public final class BottlerocketEcsUpdater extends Construct {
             .description(
                 "Bottlerocket ECS updater: updates the container instances of its clusters")
             .build();
+    GatePermissions gatePermissions =
+        new GatePermissions(
+            stack,
+            FunctionSettings.environment(
+                props,
+                new FunctionSettings.Derived(
+                    prefix,
+                    "default",
+                    String.join(",", clusterArns),
+                    parameterName,
+                    leaseTableName,
+                    fanOutQueueName)),
+            props.getAlarms());
     new UpdaterPermissions(
             stack,
             clusterArns,
@@ -174,8 +187,10 @@ public final class BottlerocketEcsUpdater extends Construct {
                         new UpdaterPermissions.InstanceTag(
                             k, props.getInstanceTagValue().orElse(""))),
             instanceGates(props))
+        .withGateTags(gatePermissions.tagKeys())
         .statements()
         .forEach(role::addToPrincipalPolicy);
+    gatePermissions.statements().forEach(role::addToPrincipalPolicy);
 
     this.function =
         Function.Builder.create(this, "Function")
@@ -219,7 +234,8 @@ public final class BottlerocketEcsUpdater extends Construct {
             function,
             props.getAlarmTopic());
 
-    NagAcknowledgements.acknowledgeWildcards(role);
+    NagAcknowledgements.acknowledgeWildcards(
+        role, gatePermissions.readsReleases(), gatePermissions.readsAlarmPrefix());
     Tags.of(this).add(COMPONENT_TAG, getNode().getPath());
     props.getTags().forEach((k, v) -> Tags.of(this).add(k, v));
     if (props.getInstanceTagKey().isEmpty()) {

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.cloudwatch.IAlarm;
 import software.amazon.awscdk.services.ecs.ICluster;
 import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Schedule;
@@ -71,6 +72,7 @@ public final class BottlerocketEcsUpdaterProps {
   private final Integer clusterConcurrency;
   private final Map<String, String> tags;
   private final Map<Setting, String> settings;
+  private final List<IAlarm> alarms;
 
   private BottlerocketEcsUpdaterProps(Builder b) {
     this.clusters = List.copyOf(b.clusters);
@@ -95,6 +97,7 @@ public final class BottlerocketEcsUpdaterProps {
     this.clusterConcurrency = b.clusterConcurrency;
     this.tags = Collections.unmodifiableMap(new LinkedHashMap<>(b.tags));
     this.settings = Collections.unmodifiableMap(new EnumMap<>(b.settings));
+    this.alarms = List.copyOf(b.alarms);
   }
 
   public static Builder builder() {
@@ -224,6 +227,11 @@ public final class BottlerocketEcsUpdaterProps {
     return tags;
   }
 
+  /** Alarms that hold new starts while not OK, joining {@code alarmNames}; default none. */
+  public List<IAlarm> getAlarms() {
+    return alarms;
+  }
+
   /**
    * A function setting as the function reads it: the value given through its prop, or the
    * function's default. Only the settings that are props of their own are kept here; the construct
@@ -265,6 +273,7 @@ public final class BottlerocketEcsUpdaterProps {
     private Integer clusterConcurrency;
     private final Map<String, String> tags = new LinkedHashMap<>();
     private final Map<Setting, String> settings = new EnumMap<>(Setting.class);
+    private final List<IAlarm> alarms = new ArrayList<>();
 
     private Builder() {}
 
@@ -576,6 +585,85 @@ public final class BottlerocketEcsUpdaterProps {
      */
     public Builder scaleInShield(boolean value) {
       return setting(Setting.SCALE_IN_SHIELD, Boolean.toString(value));
+    }
+
+    /**
+     * {@code MAX_CONCURRENT} as a share of each cluster's Bottlerocket instances, in percent (1 to
+     * 100; rounded down, at least 1): {@code maxConcurrentPercent(25)} is {@code 25%}.
+     */
+    public Builder maxConcurrentPercent(int percent) {
+      return setting(Setting.MAX_CONCURRENT, percent + "%");
+    }
+
+    /** {@code MIN_RELEASE_AGE}: no host takes a Bottlerocket release younger than this. */
+    public Builder minReleaseAge(Duration value) {
+      return duration(Setting.MIN_RELEASE_AGE, value);
+    }
+
+    /** {@code EXPEDITE_VERSIONS}: versions (e.g. {@code 1.20.3}) that skip MIN_RELEASE_AGE. */
+    public Builder expediteVersions(List<String> value) {
+      return setting(Setting.EXPEDITE_VERSIONS, String.join(",", value));
+    }
+
+    /** {@code PROMOTE_FROM}: the cluster (name or ARN) that must have run a version first. */
+    public Builder promoteFrom(String value) {
+      return setting(Setting.PROMOTE_FROM, value);
+    }
+
+    /** {@code PROMOTE_MIN_HOSTS}: how many of its hosts must have run it; default all of them. */
+    public Builder promoteMinHosts(int value) {
+      return setting(Setting.PROMOTE_MIN_HOSTS, Integer.toString(value));
+    }
+
+    /** {@code PROMOTE_SOAK}: how long they must have run it. */
+    public Builder promoteSoak(Duration value) {
+      return duration(Setting.PROMOTE_SOAK, value);
+    }
+
+    /** {@code MAX_VERSION}: no host takes a version above this, e.g. {@code 1.20.5}. */
+    public Builder maxVersion(String value) {
+      return setting(Setting.MAX_VERSION, value);
+    }
+
+    /** {@code ALARM_NAMES}: CloudWatch alarms, metric or composite, that hold new starts. */
+    public Builder alarmNames(List<String> value) {
+      return setting(Setting.ALARM_NAMES, String.join(",", value));
+    }
+
+    /** Alarms that hold new starts while not OK, as constructs (added to {@code ALARM_NAMES}). */
+    public Builder alarms(List<? extends IAlarm> value) {
+      value.forEach(a -> alarms.add(Objects.requireNonNull(a, "alarms must not contain null")));
+      return this;
+    }
+
+    /** {@code ALARM_PREFIX}: every alarm whose name starts with this holds new starts as well. */
+    public Builder alarmPrefix(String value) {
+      return setting(Setting.ALARM_PREFIX, value);
+    }
+
+    /** {@code ALARM_INSUFFICIENT_DATA}: {@code hold} (default) or {@code ok}. */
+    public Builder alarmInsufficientData(String value) {
+      return setting(Setting.ALARM_INSUFFICIENT_DATA, value);
+    }
+
+    /** {@code BAKE_TIME}: after each update, how long before the next drain may start. */
+    public Builder bakeTime(Duration value) {
+      return duration(Setting.BAKE_TIME, value);
+    }
+
+    /** {@code CANARY_HOSTS}: the first hosts of a new version, one at a time. */
+    public Builder canaryHosts(int value) {
+      return setting(Setting.CANARY_HOSTS, Integer.toString(value));
+    }
+
+    /** {@code CANARY_BAKE_TIME}: the bake after the last canary; default BAKE_TIME. */
+    public Builder canaryBakeTime(Duration value) {
+      return duration(Setting.CANARY_BAKE_TIME, value);
+    }
+
+    /** {@code CHANGE_CALENDARS}: SSM Change Calendars (names or ARNs) that must be OPEN. */
+    public Builder changeCalendars(List<String> value) {
+      return setting(Setting.CHANGE_CALENDARS, String.join(",", value));
     }
 
     private Builder duration(Setting setting, Duration value) {

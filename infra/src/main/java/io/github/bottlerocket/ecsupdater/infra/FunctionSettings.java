@@ -1,6 +1,8 @@
 package io.github.bottlerocket.ecsupdater.infra;
 
 import io.github.bottlerocket.ecsupdater.config.Setting;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -57,7 +59,20 @@ final class FunctionSettings {
           METRICS_NAMESPACE,
           TASK_PROTECTION,
           SCALE_IN_SHIELD,
-          LEASE_DURATION ->
+          LEASE_DURATION,
+          MIN_RELEASE_AGE,
+          EXPEDITE_VERSIONS,
+          PROMOTE_FROM,
+          PROMOTE_MIN_HOSTS,
+          PROMOTE_SOAK,
+          MAX_VERSION,
+          ALARM_NAMES,
+          ALARM_PREFIX,
+          ALARM_INSUFFICIENT_DATA,
+          BAKE_TIME,
+          CANARY_HOSTS,
+          CANARY_BAKE_TIME,
+          CHANGE_CALENDARS ->
           true;
       case SSM_DOCUMENT_PREFIX,
           EVENT_BUS,
@@ -111,6 +126,15 @@ final class FunctionSettings {
       // that the function's configuration says what it does.
       case MAINTENANCE_WINDOW ->
           props.getSetting(s).isBlank() ? "always" : props.getSetting(s).strip();
+      // The names given as text and those of the alarms given as constructs.
+      case ALARM_NAMES -> {
+        List<String> names = new ArrayList<>();
+        if (!props.getSetting(s).isBlank()) {
+          names.add(props.getSetting(s).strip());
+        }
+        props.getAlarms().forEach(a -> names.add(a.getAlarmName()));
+        yield String.join(",", names);
+      }
       default -> props.getSetting(s);
     };
   }

@@ -2,6 +2,7 @@ package io.github.bottlerocket.ecsupdater.infra;
 
 import io.github.bottlerocket.ecsupdater.aws.EventBridgeAdapter;
 import io.github.bottlerocket.ecsupdater.engine.StateAttributes;
+import io.github.bottlerocket.ecsupdater.engine.VersionLedger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,7 @@ final class UpdaterPermissions {
   private final String fanOutQueueArn;
   private final Optional<InstanceTag> instanceTag;
   private final InstanceGates gates;
+  private List<String> gateTagKeys = List.of();
 
   /**
    * @param stack the stack whose partition, region and account the ARNs are in
@@ -80,6 +82,12 @@ final class UpdaterPermissions {
     this.fanOutQueueArn = fanOutQueueArn;
     this.instanceTag = instanceTag;
     this.gates = gates;
+  }
+
+  /** With the cluster tags the rollout gates write allowed as well ({@link GatePermissions}). */
+  UpdaterPermissions withGateTags(List<String> keys) {
+    this.gateTagKeys = List.copyOf(keys);
+    return this;
   }
 
   /** Every statement, in a fixed order. */
@@ -194,17 +202,14 @@ final class UpdaterPermissions {
             List.of("ecs:DescribeClusters", "ecs:ListContainerInstances"),
             clusterArns,
             Map.of()),
-        // The only tags the function writes are its last-check marker and the name of its lease
-        // table; it never removes tags and never writes the operator's pause tag.
+        // The function writes only its own records (the last check, the name of its lease table,
+        // the versions its hosts run, and what the configured gates keep); it never removes tags
+        // and never writes the operator's pause tag.
         allow(
             "TagManagedClusters",
             List.of("ecs:TagResource"),
             clusterArns,
-            Map.of(
-                "ForAllValues:StringEquals",
-                Map.of(
-                    "aws:TagKeys",
-                    List.of(StateAttributes.LAST_CHECK_TAG, StateAttributes.LEASE_TABLE_TAG)))),
+            Map.of("ForAllValues:StringEquals", Map.of("aws:TagKeys", tagKeys()))),
         // Container instance, task and service ARNs are matched by type only: the ecs:cluster
         // condition does the scoping to the managed clusters. Putting the cluster name into the
         // ARN pattern instead would miss resources that still carry the short ARN format, which has
@@ -269,6 +274,17 @@ final class UpdaterPermissions {
   /** A cluster's name from its ARN, also when the ARN is only known at deploy time. */
   private String clusterName(String clusterArn) {
     return stack.splitArn(clusterArn, ArnFormat.SLASH_RESOURCE_NAME).getResourceName();
+  }
+
+  private List<String> tagKeys() {
+    List<String> keys =
+        new ArrayList<>(
+            List.of(
+                StateAttributes.LAST_CHECK_TAG,
+                StateAttributes.LEASE_TABLE_TAG,
+                VersionLedger.TAG));
+    keys.addAll(gateTagKeys);
+    return keys;
   }
 
   private Map<String, Object> inManagedClusters() {

@@ -172,7 +172,8 @@ class BottlerocketEcsUpdaterAppTest {
         .isInstanceOf(InvalidPropsException.class)
         .hasMessage(
             "Invalid BottlerocketEcsUpdater props: maxConcurrent: the function would reject this:"
-                + " MAX_CONCURRENT must be a whole number from 1 to 100, got 'many'");
+                + " MAX_CONCURRENT must be a whole number from 1 to 100, or a share of the"
+                + " cluster's Bottlerocket instances from 1% to 100% (e.g. 25%), got 'many'");
   }
 
   // ---- cdk-nag ---------------------------------------------------------------------------------

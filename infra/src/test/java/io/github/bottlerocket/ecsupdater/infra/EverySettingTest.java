@@ -65,6 +65,19 @@ class EverySettingTest {
     v.put(Setting.LEASE_TABLE, "batch-updater-leases");
     v.put(Setting.LEASE_DURATION, "9m");
     v.put(Setting.FAN_OUT_QUEUE, "batch-updater-fan-out.fifo");
+    v.put(Setting.MIN_RELEASE_AGE, "72h");
+    v.put(Setting.EXPEDITE_VERSIONS, "1.20.3,1.21.1");
+    v.put(Setting.PROMOTE_FROM, "staging");
+    v.put(Setting.PROMOTE_MIN_HOSTS, "2");
+    v.put(Setting.PROMOTE_SOAK, "12h");
+    v.put(Setting.MAX_VERSION, "1.20.5");
+    v.put(Setting.ALARM_NAMES, "HighErrors,LatencyP99");
+    v.put(Setting.ALARM_PREFIX, "prod-");
+    v.put(Setting.ALARM_INSUFFICIENT_DATA, "ok");
+    v.put(Setting.BAKE_TIME, "10m");
+    v.put(Setting.CANARY_HOSTS, "1");
+    v.put(Setting.CANARY_BAKE_TIME, "1h");
+    v.put(Setting.CHANGE_CALENDARS, "freeze,release-days");
     return v;
   }
 
@@ -95,6 +108,8 @@ class EverySettingTest {
     switch (setting) {
       case EVENT_BUS -> builder.eventBus(EventBus.fromEventBusName(stack, "Bus", value));
       case ALLOWED_CLUSTERS -> builder.clusterArns(List.of(value));
+      // It counts the hosts of PROMOTE_FROM, so it only goes with that.
+      case PROMOTE_MIN_HOSTS -> builder.promoteFrom("staging").promoteMinHosts(2);
       default -> {
         Method method = builderMethod(setting).orElseThrow();
         method.invoke(builder, typed(method.getParameterTypes()[0], value));
@@ -112,6 +127,9 @@ class EverySettingTest {
     Map<String, Object> keys = new java.util.HashMap<>();
     keys.put(DeployContext.CLUSTER_ARN, CLUSTER);
     keys.put(FunctionSettings.deployKey(setting), VALUES.get(setting));
+    if (setting == Setting.PROMOTE_MIN_HOSTS) {
+      keys.put(FunctionSettings.deployKey(Setting.PROMOTE_FROM), "staging");
+    }
     Map<String, Object> context = Fixtures.withCdkJson(keys);
     App app = App.Builder.create().context(context).build();
     BottlerocketEcsUpdaterStack stack =
@@ -134,6 +152,9 @@ class EverySettingTest {
   }
 
   private static Object typed(Class<?> type, String value) {
+    if (type == List.class) {
+      return List.of(value.split(","));
+    }
     if (type == int.class) {
       return Integer.parseInt(value);
     }

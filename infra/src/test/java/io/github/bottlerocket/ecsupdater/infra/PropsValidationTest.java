@@ -132,7 +132,8 @@ class PropsValidationTest {
             b -> b.maxConcurrent(0),
             "maxConcurrent"
                 + FUNCTION_REJECTS
-                + "MAX_CONCURRENT must be a whole number from 1 to 100, got '0'"),
+                + "MAX_CONCURRENT must be a whole number from 1 to 100, or a share of the cluster's"
+                + " Bottlerocket instances from 1% to 100% (e.g. 25%), got '0'"),
         rule(
             "task protection neither respected nor ignored",
             b -> b.taskProtection("off"),
@@ -199,6 +200,59 @@ class PropsValidationTest {
                 + " /bottlerocket-ecs-updater/prod/control (letters, digits, '_', '.' and '-', in"
                 + " levels after '/'; not starting with aws or ssm) or its ARN, or empty for no"
                 + " control switch, got '/aws/switch'"),
+        rule(
+            "a share over 100%",
+            b -> b.maxConcurrentPercent(150),
+            "maxConcurrent"
+                + FUNCTION_REJECTS
+                + "MAX_CONCURRENT must be a whole number from 1 to 100, or a share of the"
+                + " cluster's Bottlerocket instances from 1% to 100% (e.g. 25%), got '150%'"),
+        rule(
+            "a malformed version cap",
+            b -> b.maxVersion("1.20"),
+            "maxVersion"
+                + FUNCTION_REJECTS
+                + "MAX_VERSION must be a Bottlerocket version such as 1.20.1 (three numbers"
+                + " separated by dots; a leading v is allowed), or empty for no cap, got '1.20'"),
+        rule(
+            "a malformed expedited version",
+            b -> b.expediteVersions(List.of("1.20.3", "latest")),
+            "expediteVersions"
+                + FUNCTION_REJECTS
+                + "EXPEDITE_VERSIONS must be comma-separated versions, each a Bottlerocket version"
+                + " such as 1.20.1 (three numbers separated by dots; a leading v is allowed);"
+                + " 'latest' is not one, in '1.20.3,latest'"),
+        rule(
+            "promotion hosts without a source",
+            b -> b.promoteMinHosts(2),
+            "promoteMinHosts"
+                + FUNCTION_REJECTS
+                + "PROMOTE_MIN_HOSTS must be set only together with PROMOTE_FROM, the cluster whose"
+                + " hosts it counts, got '2'"),
+        rule(
+            "a calendar name with a space",
+            b -> b.changeCalendars(List.of("freeze", "my calendar")),
+            "changeCalendars"
+                + FUNCTION_REJECTS
+                + "CHANGE_CALENDARS must be comma-separated SSM Change Calendar names or document"
+                + " ARNs, at most 10, or empty for none; 'my calendar' is not one, in"
+                + " 'freeze,my calendar'"),
+        rule(
+            "an unknown insufficient-data choice",
+            b -> b.alarmInsufficientData("breaching"),
+            "alarmInsufficientData"
+                + FUNCTION_REJECTS
+                + "ALARM_INSUFFICIENT_DATA must be 'hold' (new starts wait, as in ALARM) or 'ok'"
+                + " (counts as OK), got 'breaching'"),
+        rule(
+            "a canary bake shorter than the bake",
+            b ->
+                b.bakeTime(software.amazon.awscdk.Duration.hours(1))
+                    .canaryBakeTime(software.amazon.awscdk.Duration.minutes(10)),
+            "canaryBakeTime"
+                + FUNCTION_REJECTS
+                + "CANARY_BAKE_TIME must be at least BAKE_TIME (1h): the canaries' bake is the"
+                + " longer one, got '10m'"),
         rule(
             "empty instance tag key",
             b -> b.instanceTag("", "prod"),

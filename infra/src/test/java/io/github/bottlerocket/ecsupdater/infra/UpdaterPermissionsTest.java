@@ -72,7 +72,8 @@ class UpdaterPermissionsTest {
                     "aws:TagKeys",
                     List.of(
                         "bottlerocket-ecs-updater:last-check",
-                        "bottlerocket-ecs-updater:lease-table")))),
+                        "bottlerocket-ecs-updater:lease-table",
+                        "bottlerocket-ecs-updater:versions")))),
         Arguments.of(
             "ReadContainerInstances",
             List.of("ecs:DescribeContainerInstances", "ecs:ListTasks"),

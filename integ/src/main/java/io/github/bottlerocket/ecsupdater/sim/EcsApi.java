@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -84,6 +85,20 @@ final class EcsApi {
     limit(names, 100, "clusters");
     boolean tags = strings(r, "include").contains("TAGS");
     for (String n : names) {
+      Optional<Map.Entry<String, Map<String, String>>> other = c.otherCluster(n);
+      if (!matchesCluster(n) && other.isPresent()) {
+        // Another cluster of the account: only its name and tags are modelled.
+        String name = other.get().getKey();
+        ObjectNode cl = clusters.addObject();
+        cl.put("clusterArn", SimulatedCluster.clusterArn(name))
+            .put("clusterName", name)
+            .put("status", "ACTIVE");
+        if (tags) {
+          ArrayNode t = cl.putArray("tags");
+          other.get().getValue().forEach((k, v) -> t.addObject().put("key", k).put("value", v));
+        }
+        continue;
+      }
       if (!matchesCluster(n)) {
         failures
             .addObject()

@@ -30,6 +30,7 @@ public final class SimulatedCluster {
   final String name;
   final String arn;
   final Map<String, String> tags = new LinkedHashMap<>();
+  private final Map<String, Map<String, String>> otherClusters = new LinkedHashMap<>();
   final List<SimInstance> instances = new ArrayList<>();
   final List<SimTask> tasks = new ArrayList<>();
 
@@ -142,6 +143,32 @@ public final class SimulatedCluster {
   /** The EventBridge events ECS and SSM emit about this cluster, for scenarios to deliver. */
   public EventFeed events() {
     return feed;
+  }
+
+  /**
+   * Adds another cluster of the account that DescribeClusters answers with its name and {@code
+   * tags} only (no instances, tasks or services): a PROMOTE_FROM source whose own passes ran in
+   * another simulation.
+   */
+  public synchronized void addOtherCluster(String otherName, Map<String, String> otherTags) {
+    otherClusters.put(otherName, new LinkedHashMap<>(otherTags));
+  }
+
+  /** The other cluster {@code ref} (a name or an ARN) names, if any. */
+  synchronized Optional<Map.Entry<String, Map<String, String>>> otherCluster(String ref) {
+    return otherClusters.entrySet().stream()
+        .filter(e -> ref.equals(e.getKey()) || ref.equals(clusterArn(e.getKey())))
+        .map(e -> Map.entry(e.getKey(), Map.copyOf(e.getValue())))
+        .findFirst();
+  }
+
+  /** This cluster's tags now (the updater's records among them). */
+  public synchronized Map<String, String> tags() {
+    return Map.copyOf(tags);
+  }
+
+  static String clusterArn(String clusterName) {
+    return "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":cluster/" + clusterName;
   }
 
   /** The account's CloudWatch alarms. */

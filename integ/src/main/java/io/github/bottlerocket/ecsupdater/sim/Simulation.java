@@ -72,10 +72,22 @@ public final class Simulation implements AutoCloseable {
     spec.ssmDocumentPrefix().ifPresent(p -> e.put("SSM_DOCUMENT_PREFIX", p));
     e.putAll(overrides);
     this.env = Map.copyOf(e);
-    int maxConcurrent = Integer.parseInt(env.getOrDefault("MAX_CONCURRENT", "1"));
-    this.invariants = new Invariants(maxConcurrent);
+    this.invariants = new Invariants(maxConcurrent(env.getOrDefault("MAX_CONCURRENT", "1"), spec));
     cluster.addObserver(invariants);
     this.endpoint = AwsEndpoint.start(cluster);
+  }
+
+  /**
+   * The limit the invariants hold the updater to: a number, or a share of the cluster's
+   * Bottlerocket hosts ({@code 25%}: rounded down, at least 1), as the updater resolves it.
+   */
+  static int maxConcurrent(String setting, ClusterSpec spec) {
+    if (!setting.endsWith("%")) {
+      return Integer.parseInt(setting);
+    }
+    int percent = Integer.parseInt(setting.substring(0, setting.length() - 1));
+    long hosts = spec.hosts().stream().filter(ClusterSpec.HostSpec::bottlerocket).count();
+    return (int) Math.max(1, hosts * percent / 100);
   }
 
   /**

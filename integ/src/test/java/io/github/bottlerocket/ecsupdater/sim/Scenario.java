@@ -84,6 +84,13 @@ final class Scenario implements AutoCloseable {
     return sdk.orElseThrow();
   }
 
+  /** A scenario whose cluster takes the times in {@code timing}. */
+  static Scenario start(
+      ClusterSpec spec, Faults faults, Timing timing, Map<String, String> settings) {
+    Simulation sim = Simulation.start(spec, faults, timing, settings);
+    return new Scenario(sim, sim::newHandler, Optional.empty());
+  }
+
   static Scenario start(ClusterSpec spec, Faults faults) {
     return start(spec, faults, Map.of());
   }

@@ -2,10 +2,12 @@ package io.github.bottlerocket.ecsupdater.app;
 
 import io.github.bottlerocket.ecsupdater.host.HostCommand;
 import io.github.bottlerocket.ecsupdater.model.AutoScalingInstance;
+import io.github.bottlerocket.ecsupdater.model.CalendarState;
 import io.github.bottlerocket.ecsupdater.model.ClusterInfo;
 import io.github.bottlerocket.ecsupdater.model.CommandInvocation;
 import io.github.bottlerocket.ecsupdater.model.ContainerInstance;
 import io.github.bottlerocket.ecsupdater.model.InstanceStatus;
+import io.github.bottlerocket.ecsupdater.model.ParameterValue;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.model.TaskInfo;
 import io.github.bottlerocket.ecsupdater.model.TaskProtection;
@@ -109,6 +111,16 @@ final class GuardedPorts {
     @Override
     public Optional<String> parameter(String name) {
       return inner.parameter(name);
+    }
+
+    @Override
+    public Map<String, ParameterValue> parameters(List<String> names) {
+      return inner.parameters(names);
+    }
+
+    @Override
+    public CalendarState calendarState(List<String> calendars) {
+      return inner.calendarState(calendars);
     }
   }
 

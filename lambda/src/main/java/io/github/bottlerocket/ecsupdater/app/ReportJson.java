@@ -8,6 +8,7 @@ import io.github.bottlerocket.ecsupdater.engine.ClusterStatus;
 import io.github.bottlerocket.ecsupdater.engine.InstanceReport;
 import io.github.bottlerocket.ecsupdater.engine.Outcome;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
+import io.github.bottlerocket.ecsupdater.engine.RolloutStatus;
 import io.github.bottlerocket.ecsupdater.engine.Transition;
 import java.util.List;
 import java.util.Map;
@@ -125,7 +126,32 @@ public final class ReportJson {
     n.put("failureBudget", c.failureBudget());
     n.put("outOfService", c.outOfService());
     n.put("maxConcurrent", c.maxConcurrent());
+    RolloutStatus r = c.rollout();
+    if (!r.maxConcurrent().equals(Integer.toString(c.maxConcurrent()))) {
+      // A share of the cluster: the setting, and the number it gives for this cluster now.
+      n.put("maxConcurrentSetting", r.maxConcurrent());
+      n.put("bottlerocketInstances", r.bottlerocketInstances());
+    }
     c.nextCheck().ifPresent(t -> n.put("nextCheckAfter", t.toString()));
+    if (!r.gates().isEmpty()) {
+      ArrayNode gates = n.putArray("rolloutGates");
+      for (RolloutStatus.GateState g : r.gates()) {
+        ObjectNode o = gates.addObject().put("gate", g.gate()).put("holding", g.holding());
+        o.put("detail", g.detail());
+        g.until().ifPresent(t -> o.put("until", t.toString()));
+      }
+    }
+    if (!r.holds().isEmpty()) {
+      ArrayNode holds = n.putArray("holds");
+      for (RolloutStatus.HeldGroup h : r.holds()) {
+        ObjectNode o = holds.addObject().put("reason", h.reason().name()).put("detail", h.detail());
+        h.until().ifPresent(t -> o.put("until", t.toString()));
+        h.instances().forEach(o.putArray("instances")::add);
+      }
+    }
+    if (!r.problems().isEmpty()) {
+      r.problems().forEach(n.putArray("problems")::add);
+    }
     return n;
   }
 

@@ -10,6 +10,7 @@ import io.github.bottlerocket.ecsupdater.engine.Sleeper;
 import io.github.bottlerocket.ecsupdater.engine.run.Reconciler;
 import io.github.bottlerocket.ecsupdater.port.AutoScalingPort;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
+import io.github.bottlerocket.ecsupdater.port.CloudWatchPort;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
 import io.github.bottlerocket.ecsupdater.port.SsmPort;
 import java.time.Clock;
@@ -61,12 +62,14 @@ public final class Updater {
       EcsPort ecs,
       SsmPort ssm,
       AutoScalingPort autoScaling,
+      CloudWatchPort cloudWatch,
       Clock clock,
       Sleeper sleeper,
       PassListener listener,
       Supplier<String> runIds) {
     this.reconciler =
-        new Reconciler(ecs, ssm, autoScaling, settings, clock, sleeper, listener, runIds);
+        new Reconciler(
+            ecs, ssm, autoScaling, cloudWatch, settings, clock, sleeper, listener, runIds);
     this.ecs = ecs;
     this.listener = listener;
     this.clock = clock;
@@ -79,6 +82,7 @@ public final class Updater {
       EcsPort ecs,
       SsmPort ssm,
       AutoScalingPort autoScaling,
+      CloudWatchPort cloudWatch,
       Clock clock,
       Sleeper sleeper,
       PassListener listener) {
@@ -87,10 +91,23 @@ public final class Updater {
         ecs,
         ssm,
         autoScaling,
+        cloudWatch,
         clock,
         sleeper,
         listener,
         () -> UUID.randomUUID().toString());
+  }
+
+  /** Without alarms to read. */
+  public Updater(
+      Settings settings,
+      EcsPort ecs,
+      SsmPort ssm,
+      AutoScalingPort autoScaling,
+      Clock clock,
+      Sleeper sleeper,
+      PassListener listener) {
+    this(settings, ecs, ssm, autoScaling, CloudWatchPort.UNAVAILABLE, clock, sleeper, listener);
   }
 
   /** Without Auto Scaling: no instance belongs to a group. */
@@ -98,10 +115,42 @@ public final class Updater {
       Settings settings,
       EcsPort ecs,
       SsmPort ssm,
+      CloudWatchPort cloudWatch,
       Clock clock,
       Sleeper sleeper,
       PassListener listener) {
-    this(settings, ecs, ssm, AutoScalingPort.NO_GROUPS, clock, sleeper, listener);
+    this(settings, ecs, ssm, AutoScalingPort.NO_GROUPS, cloudWatch, clock, sleeper, listener);
+  }
+
+  /** Without Auto Scaling and without alarms to read. */
+  public Updater(
+      Settings settings,
+      EcsPort ecs,
+      SsmPort ssm,
+      Clock clock,
+      Sleeper sleeper,
+      PassListener listener,
+      Supplier<String> runIds) {
+    this(
+        settings,
+        ecs,
+        ssm,
+        AutoScalingPort.NO_GROUPS,
+        CloudWatchPort.UNAVAILABLE,
+        clock,
+        sleeper,
+        listener,
+        runIds);
+  }
+
+  public Updater(
+      Settings settings,
+      EcsPort ecs,
+      SsmPort ssm,
+      Clock clock,
+      Sleeper sleeper,
+      PassListener listener) {
+    this(settings, ecs, ssm, CloudWatchPort.UNAVAILABLE, clock, sleeper, listener);
   }
 
   /** Runs a pass over every cluster in {@code invocation}, once per cluster, without a lease. */

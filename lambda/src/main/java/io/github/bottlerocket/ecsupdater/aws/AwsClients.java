@@ -13,6 +13,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -58,6 +59,7 @@ public final class AwsClients implements AutoCloseable {
   private final Lazy<AutoScalingClient> autoScaling;
   private final Lazy<DynamoDbClient> dynamoDb;
   private final Lazy<SqsClient> sqs;
+  private final Lazy<CloudWatchClient> cloudWatch;
 
   /**
    * The retry strategy of one client: the SDK's standard mode (AWS's throttling and transient error
@@ -134,6 +136,18 @@ public final class AwsClients implements AutoCloseable {
               credentials.ifPresent(b::credentialsProvider);
               return b.build();
             });
+    this.cloudWatch =
+        new Lazy<>(
+            () -> {
+              var b =
+                  CloudWatchClient.builder()
+                      .httpClient(http.get())
+                      .overrideConfiguration(override());
+              endpoint.ifPresent(b::endpointOverride);
+              region.ifPresent(b::region);
+              credentials.ifPresent(b::credentialsProvider);
+              return b.build();
+            });
     this.events =
         new Lazy<>(
             () -> {
@@ -187,6 +201,11 @@ public final class AwsClients implements AutoCloseable {
     return ecs.get();
   }
 
+  /** The CloudWatch client, made on first use (only the alarm gate uses it). */
+  public CloudWatchClient cloudWatch() {
+    return cloudWatch.get();
+  }
+
   public SsmClient ssm() {
     return ssm.get();
   }
@@ -223,6 +242,7 @@ public final class AwsClients implements AutoCloseable {
     events.ifCreated(EventBridgeClient::close);
     dynamoDb.ifCreated(DynamoDbClient::close);
     sqs.ifCreated(SqsClient::close);
+    cloudWatch.ifCreated(CloudWatchClient::close);
     http.ifCreated(SdkHttpClient::close);
   }
 

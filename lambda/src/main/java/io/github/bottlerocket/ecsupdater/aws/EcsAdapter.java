@@ -287,6 +287,7 @@ public final class EcsAdapter implements EcsPort {
       // opt-out); it is kept as the empty value, which ECS never stores otherwise.
       if (name != null
           && (name.equals(ContainerInstance.VARIANT_ATTRIBUTE)
+              || name.equals(ContainerInstance.ARCHITECTURE_ATTRIBUTE)
               || name.startsWith(StateAttributes.ATTRIBUTE_PREFIX))) {
         attributes.put(name, a.value() == null ? "" : a.value());
       }

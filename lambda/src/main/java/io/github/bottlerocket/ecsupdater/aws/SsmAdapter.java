@@ -1,11 +1,16 @@
 package io.github.bottlerocket.ecsupdater.aws;
 
 import io.github.bottlerocket.ecsupdater.host.HostCommand;
+import io.github.bottlerocket.ecsupdater.model.CalendarState;
 import io.github.bottlerocket.ecsupdater.model.CommandInvocation;
 import io.github.bottlerocket.ecsupdater.model.InvocationStatus;
+import io.github.bottlerocket.ecsupdater.model.ParameterValue;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
 import io.github.bottlerocket.ecsupdater.port.SsmPort;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -296,6 +301,46 @@ public final class SsmAdapter implements SsmPort {
       return Optional.empty();
     } catch (SdkException e) {
       throw AwsErrors.map("ssm:GetParameter", e);
+    }
+  }
+
+  @Override
+  public Map<String, ParameterValue> parameters(List<String> names) {
+    if (names.isEmpty() || names.size() > MAX_PARAMETERS) {
+      throw new IllegalArgumentException(
+          "between 1 and " + MAX_PARAMETERS + " parameter names, got " + names.size());
+    }
+    var response = call("ssm:GetParameters", () -> ssm.getParameters(r -> r.names(names)));
+    Map<String, ParameterValue> out = new HashMap<>();
+    for (var p : response.parameters()) {
+      if (p.name() != null && p.value() != null && p.lastModifiedDate() != null) {
+        out.put(p.name(), new ParameterValue(p.name(), p.value(), p.lastModifiedDate()));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public CalendarState calendarState(List<String> calendars) {
+    var response =
+        call("ssm:GetCalendarState", () -> ssm.getCalendarState(r -> r.calendarNames(calendars)));
+    boolean open = "OPEN".equals(response.stateAsString());
+    return new CalendarState(open, time(response.nextTransitionTime()));
+  }
+
+  /** An ISO 8601 time as SSM writes it, with or without an offset; empty when there is none. */
+  private static Optional<Instant> time(String text) {
+    if (text == null || text.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(OffsetDateTime.parse(text.strip()).toInstant());
+    } catch (DateTimeParseException e) {
+      try {
+        return Optional.of(Instant.parse(text.strip()));
+      } catch (DateTimeParseException again) {
+        return Optional.empty();
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import io.github.bottlerocket.ecsupdater.app.LeaseKeeper;
 import io.github.bottlerocket.ecsupdater.app.Updater;
 import io.github.bottlerocket.ecsupdater.aws.AutoScalingAdapter;
 import io.github.bottlerocket.ecsupdater.aws.AwsClients;
+import io.github.bottlerocket.ecsupdater.aws.CloudWatchAdapter;
 import io.github.bottlerocket.ecsupdater.aws.DynamoDbLeases;
 import io.github.bottlerocket.ecsupdater.aws.EcsAdapter;
 import io.github.bottlerocket.ecsupdater.aws.SsmAdapter;
@@ -17,6 +18,7 @@ import io.github.bottlerocket.ecsupdater.engine.ClusterLease;
 import io.github.bottlerocket.ecsupdater.engine.PassListener;
 import io.github.bottlerocket.ecsupdater.engine.Sleeper;
 import io.github.bottlerocket.ecsupdater.port.AutoScalingPort;
+import io.github.bottlerocket.ecsupdater.port.CloudWatchPort;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
 import io.github.bottlerocket.ecsupdater.port.LeasePort;
 import io.github.bottlerocket.ecsupdater.port.SsmPort;
@@ -117,6 +119,11 @@ public final class Main {
       return LeaseKeeper.NO_CLIENT;
     }
 
+    /** The CloudWatch port, for the alarm gate. */
+    default CloudWatchPort cloudWatch() {
+      return CloudWatchPort.UNAVAILABLE;
+    }
+
     @Override
     void close();
 
@@ -128,6 +135,7 @@ public final class Main {
               clients.ssm(), settings.ssmDocumentPrefix(), settings.commandDeliveryTimeout());
       AutoScalingPort autoScaling = new AutoScalingAdapter(clients.autoScaling());
       LeasePort leases = new DynamoDbLeases(clients.dynamoDb());
+      CloudWatchPort cloudWatch = new CloudWatchAdapter(clients::cloudWatch);
       return new Backend() {
         @Override
         public EcsPort ecs() {
@@ -147,6 +155,11 @@ public final class Main {
         @Override
         public LeasePort leases() {
           return leases;
+        }
+
+        @Override
+        public CloudWatchPort cloudWatch() {
+          return cloudWatch;
         }
 
         @Override
@@ -293,6 +306,7 @@ public final class Main {
               backend.ecs(),
               backend.ssm(),
               backend.autoScaling(),
+              backend.cloudWatch(),
               clock,
               sleeper,
               progress);

@@ -4,6 +4,7 @@ import io.github.bottlerocket.ecsupdater.engine.Cause;
 import io.github.bottlerocket.ecsupdater.engine.InstanceReport;
 import io.github.bottlerocket.ecsupdater.engine.Outcome;
 import io.github.bottlerocket.ecsupdater.engine.PassReport;
+import io.github.bottlerocket.ecsupdater.engine.RolloutStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,14 @@ final class ReportTable {
                     .append(c.outOfService())
                     .append('/')
                     .append(c.maxConcurrent())
+                    .append(
+                        c.rollout().maxConcurrent().endsWith("%")
+                            ? " ("
+                                + c.rollout().maxConcurrent()
+                                + " of "
+                                + c.rollout().bottlerocketInstances()
+                                + ")"
+                            : "")
                     .append(", circuit breaker ")
                     .append(c.circuitBreakerOpen() ? "OPEN" : "closed")
                     .append(" (")
@@ -37,6 +46,20 @@ final class ReportTable {
                     .append(c.windowOpen() ? "open" : "closed")
                     .append(c.stopped() ? ", STOPPED" : c.paused() ? ", PAUSED" : "")
                     .append('\n'));
+    r.cluster()
+        .ifPresent(
+            c -> {
+              for (RolloutStatus.HeldGroup h : c.rollout().holds()) {
+                b.append("  held by ")
+                    .append(h.reason().name())
+                    .append(h.until().map(t -> " until " + t).orElse(""))
+                    .append(": ")
+                    .append(String.join(", ", h.instances()))
+                    .append(" (")
+                    .append(h.detail())
+                    .append(")\n");
+              }
+            });
     List<String[]> rows = new ArrayList<>();
     rows.add(
         new String[] {

@@ -7,7 +7,7 @@ package io.github.bottlerocket.ecsupdater.config;
 public enum Setting {
   MAX_CONCURRENT(
       "1",
-      "Most instances out of service (draining or rebooting) at once in a cluster; also how many may download ahead."),
+      "Most instances out of service (draining or rebooting) at once in a cluster; also how many may download ahead. A number, or a share of the cluster's Bottlerocket instances such as 25% (rounded down, at least 1)."),
   FAILURE_BUDGET(
       "0",
       "Failed updates (rolled back, did not return, wrong version) a cluster may carry before its circuit breaker stops new starts."),
@@ -80,7 +80,41 @@ public enum Setting {
       "How long a lease lasts unless renewed; a pass renews it after each third and sends no change in its last third, and a crashed pass's lease lapses after it."),
   FAN_OUT_QUEUE(
       "",
-      "Name of an SQS FIFO queue of this account and region: a schedule tick sends it one message per cluster, so each cluster's pass runs in an invocation of its own. Empty: the function passes over the tick's clusters itself, one after another.");
+      "Name of an SQS FIFO queue of this account and region: a schedule tick sends it one message per cluster, so each cluster's pass runs in an invocation of its own. Empty: the function passes over the tick's clusters itself, one after another."),
+  MIN_RELEASE_AGE(
+      "0s",
+      "No host takes a Bottlerocket release younger than this (its public SSM parameter's date, or when the cluster was first offered it); 0s: no soak."),
+  EXPEDITE_VERSIONS(
+      "",
+      "Comma-separated versions (e.g. 1.20.3) that skip MIN_RELEASE_AGE; every other gate still applies."),
+  PROMOTE_FROM(
+      "",
+      "A cluster (name or ARN) whose hosts must have run a version for PROMOTE_SOAK, with no failure recorded there, before this cluster takes it; empty: no promotion."),
+  PROMOTE_MIN_HOSTS(
+      "",
+      "How many of PROMOTE_FROM's Bottlerocket hosts must have run the version; empty: all of them."),
+  PROMOTE_SOAK(
+      "1d", "How long PROMOTE_FROM's hosts must have run a version before it is promoted."),
+  MAX_VERSION("", "No host takes a version above this (e.g. 1.20.5); empty: no cap."),
+  ALARM_NAMES(
+      "",
+      "Comma-separated CloudWatch alarm names (metric or composite); no new download or drain starts while one is not OK."),
+  ALARM_PREFIX(
+      "", "Every CloudWatch alarm whose name starts with this holds new starts as ALARM_NAMES do."),
+  ALARM_INSUFFICIENT_DATA(
+      "hold",
+      "What an alarm in INSUFFICIENT_DATA does: 'hold' (new starts wait, as in ALARM) or 'ok' (counts as OK)."),
+  BAKE_TIME(
+      "0s",
+      "After an instance is back on a new version, no new drain until this has passed with every alarm OK, the host ACTIVE and every service, daemons included, at its desired count; 0s: no bake."),
+  CANARY_HOSTS(
+      "0",
+      "The first hosts of each new version in a cluster update one at a time, each followed by BAKE_TIME; after the last of them, CANARY_BAKE_TIME before the rest. 0: no canaries."),
+  CANARY_BAKE_TIME(
+      "", "The bake after the last canary host; at least BAKE_TIME; empty: BAKE_TIME."),
+  CHANGE_CALENDARS(
+      "",
+      "Comma-separated SSM Change Calendar names or ARNs; new downloads and drains start only while every one is OPEN.");
 
   private final String defaultValue;
   private final String description;

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * #fromEnvironment(Map)}; see {@link Setting} for each value's meaning and default.
  */
 public record Settings(
-    int maxConcurrent,
+    Concurrency maxConcurrent,
     int failureBudget,
     Duration checkInterval,
     Duration checkTimeout,
@@ -49,11 +49,10 @@ public record Settings(
     boolean scaleInShield,
     Optional<String> leaseTable,
     Duration leaseDuration,
-    Optional<String> fanOutQueue) {
+    Optional<String> fanOutQueue,
+    GateSettings gates) {
 
-  /**
-   * The largest {@link #maxConcurrent()} accepted; ECS itself caps a cluster at 5,000 instances.
-   */
+  /** The largest number MAX_CONCURRENT takes; ECS itself caps a cluster at 5,000 instances. */
   public static final int MAX_CONCURRENT_LIMIT = 100;
 
   /** A cluster name as ECS allows it. */
@@ -110,7 +109,7 @@ public record Settings(
    */
   public static Settings fromEnvironment(Map<String, String> env) {
     Reader r = new Reader(env);
-    int maxConcurrent = r.integer(Setting.MAX_CONCURRENT, 1, MAX_CONCURRENT_LIMIT);
+    Concurrency maxConcurrent = r.concurrency(Setting.MAX_CONCURRENT);
     int failureBudget = r.integer(Setting.FAILURE_BUDGET, 0, 1000);
     // Every duration has an upper bound, so that no time the updater computes from one (a
     // deadline, a timeout, a retry) can overflow, and so that a typo of a few digits is caught.
@@ -194,6 +193,7 @@ public record Settings(
             MS,
             Duration.ofHours(1),
             "a crashed pass keeps every other pass away from its cluster this long");
+    GateSettings gates = GateSettings.read(r);
 
     // Settings that only make sense together.
     if (r.valid(Setting.DEADLINE_MARGIN, Setting.MAX_PASS_DURATION)
@@ -276,13 +276,14 @@ public record Settings(
         scaleInShield,
         leaseTable,
         leaseDuration,
-        fanOutQueue);
+        fanOutQueue,
+        gates);
   }
 
   /** A copy with {@code maxConcurrent} replaced, for a per-invocation override. */
   public Settings withMaxConcurrent(int value) {
     return new Settings(
-        value,
+        Concurrency.of(value),
         failureBudget,
         checkInterval,
         checkTimeout,
@@ -312,11 +313,12 @@ public record Settings(
         scaleInShield,
         leaseTable,
         leaseDuration,
-        fanOutQueue);
+        fanOutQueue,
+        gates);
   }
 
   /** Collects problems so that one error lists all of them. */
-  private static final class Reader {
+  static final class Reader {
     private final Map<String, String> env;
     private final List<String> problems = new ArrayList<>();
 
@@ -341,6 +343,37 @@ public record Settings(
 
     void problem(Setting s, String accepted) {
       problems.add(s.key() + " must be " + accepted + ", got " + Echo.quote(raw(s)));
+    }
+
+    /** A problem written whole; it starts with the setting's name. */
+    void problem(String text) {
+      problems.add(text);
+    }
+
+    /** A number of instances, or a share of the cluster's Bottlerocket instances in percent. */
+    Concurrency concurrency(Setting s) {
+      String v = raw(s);
+      String accepted =
+          "a whole number from 1 to "
+              + MAX_CONCURRENT_LIMIT
+              + ", or a share of the cluster's Bottlerocket instances from 1% to 100% (e.g. 25%)";
+      try {
+        if (v.endsWith("%")) {
+          int p = Integer.parseInt(v.substring(0, v.length() - 1).strip());
+          if (p >= 1 && p <= 100) {
+            return Concurrency.percent(p);
+          }
+        } else {
+          int n = Integer.parseInt(v);
+          if (n >= 1 && n <= MAX_CONCURRENT_LIMIT) {
+            return Concurrency.of(n);
+          }
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      problem(s, accepted);
+      return Concurrency.of(1);
     }
 
     int integer(Setting s, int min, int max) {
@@ -478,7 +511,7 @@ public record Settings(
       return Optional.of(v);
     }
 
-    private <T> T parse(Setting s, Function<String, T> parser, String accepted, T fallback) {
+    <T> T parse(Setting s, Function<String, T> parser, String accepted, T fallback) {
       String v = raw(s);
       try {
         return parser.apply(v);

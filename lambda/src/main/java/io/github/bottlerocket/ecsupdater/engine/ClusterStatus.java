@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param outOfService instances out of service now (the updater's and others' drains)
  * @param maxConcurrent the limit in force for this pass
  * @param nextCheck when idle instances are next due for an update check
+ * @param rollout the rollout gates (alarms, calendars, versions, bake) and what they hold
  */
 public record ClusterStatus(
     boolean stopped,
@@ -28,10 +29,28 @@ public record ClusterStatus(
     int failureBudget,
     int outOfService,
     int maxConcurrent,
-    Optional<Instant> nextCheck) {
+    Optional<Instant> nextCheck,
+    RolloutStatus rollout) {
 
   public ClusterStatus {
     budgetHolders = List.copyOf(budgetHolders);
+    java.util.Objects.requireNonNull(rollout, "rollout");
+  }
+
+  /** The same, with the rollout gates' state. */
+  public ClusterStatus with(RolloutStatus status) {
+    return new ClusterStatus(
+        stopped,
+        paused,
+        windowOpen,
+        windowOpensAt,
+        budgetFailures,
+        budgetHolders,
+        failureBudget,
+        outOfService,
+        maxConcurrent,
+        nextCheck,
+        status);
   }
 
   /** Whether the failure budget is spent, so no new update starts. */

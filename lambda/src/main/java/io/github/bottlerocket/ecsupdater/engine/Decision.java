@@ -121,6 +121,19 @@ public sealed interface Decision {
   /** Read the cluster's services before deciding. */
   record InspectServices() implements Observe {}
 
+  /**
+   * Read what the rollout gates decide on before deciding: the alarms, change calendars and the
+   * PROMOTE_FROM cluster (once per observation), and when these releases were published (once per
+   * pass).
+   *
+   * @param releases release keys ({@link GateFacts#releaseKey}) whose dates are needed
+   */
+  record InspectGates(java.util.Set<String> releases) implements Observe {
+    public InspectGates {
+      releases = java.util.Set.copyOf(releases);
+    }
+  }
+
   /** Ask the host for its update status ({@link HostCommand#STATUS}) without changing it. */
   record Probe(InstanceView instance) implements ForInstance, Observe {}
 

@@ -46,6 +46,7 @@ import java.util.Set;
  * @param versionChecks by instance ARN: the update check sent in this pass while the host was down
  *     for its reboot; SSM holds it until the host is back, so the version is read as soon as the
  *     host's SSM agent runs again
+ * @param gates what the rollout gates decide on, as far as this pass read it
  */
 public record Observation(
     Instant now,
@@ -64,7 +65,8 @@ public record Observation(
     Map<String, List<TaskProtection>> taskProtection,
     Map<String, Optional<AutoScalingInstance>> autoScaling,
     Map<String, Integer> fewestTasks,
-    Map<String, ProbeResult> versionChecks) {
+    Map<String, ProbeResult> versionChecks,
+    GateFacts gates) {
 
   public Observation {
     Objects.requireNonNull(now, "now");
@@ -83,9 +85,13 @@ public record Observation(
     autoScaling = Map.copyOf(autoScaling);
     fewestTasks = Map.copyOf(fewestTasks);
     versionChecks = Map.copyOf(versionChecks);
+    Objects.requireNonNull(gates, "gates");
   }
 
-  /** An observation with no memory of earlier observations' task counts and version checks. */
+  /**
+   * An observation with no memory of earlier observations' task counts and version checks, and
+   * without rollout gate facts.
+   */
   public Observation(
       Instant now,
       Settings settings,
@@ -117,7 +123,18 @@ public record Observation(
         Map.of(),
         Map.of(),
         Map.of(),
-        Map.of());
+        Map.of(),
+        GateFacts.NONE);
+  }
+
+  /** The Bottlerocket instances of the cluster, which a share of MAX_CONCURRENT counts. */
+  public int bottlerocketInstances() {
+    return (int) instances.stream().filter(v -> v.instance().isBottlerocket()).count();
+  }
+
+  /** MAX_CONCURRENT for this observation, a share resolved against the cluster's size. */
+  public int maxConcurrent() {
+    return settings.maxConcurrent().resolve(bottlerocketInstances());
   }
 
   /** When the cluster's idle instances were last checked, from the cluster tag. */

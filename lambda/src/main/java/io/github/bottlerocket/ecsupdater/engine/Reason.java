@@ -24,6 +24,13 @@ public enum Reason implements Cause {
   PAUSED("updates are paused"),
   WINDOW_CLOSED("outside the maintenance window"),
   CIRCUIT_BREAKER_OPEN("the cluster's circuit breaker is open: too many failed updates"),
+  CALENDAR_CLOSED("a change calendar of CHANGE_CALENDARS is closed, or cannot be read"),
+  ALARM_NOT_OK("a CloudWatch alarm of ALARM_NAMES or ALARM_PREFIX is not OK, or cannot be read"),
+  VERSION_ABOVE_MAX("the update offered is above MAX_VERSION"),
+  RELEASE_TOO_YOUNG("the release offered is younger than MIN_RELEASE_AGE"),
+  NOT_PROMOTED(
+      "the PROMOTE_FROM cluster has not run the version long enough, or recorded a failure for it"),
+  BAKING("the cluster bakes its last update (BAKE_TIME, canaries first) before the next drain"),
   NO_DOWNLOAD_SLOT("as many downloads as MAX_CONCURRENT are already under way"),
   NO_DRAIN_SLOT("as many instances as MAX_CONCURRENT are already out of service"),
   SERVICE_BELOW_DESIRED("a service runs fewer tasks than it wants"),

@@ -10,6 +10,7 @@ import io.github.bottlerocket.ecsupdater.app.ReportJson;
 import io.github.bottlerocket.ecsupdater.app.Updater;
 import io.github.bottlerocket.ecsupdater.aws.AutoScalingAdapter;
 import io.github.bottlerocket.ecsupdater.aws.AwsClients;
+import io.github.bottlerocket.ecsupdater.aws.CloudWatchAdapter;
 import io.github.bottlerocket.ecsupdater.aws.DynamoDbLeases;
 import io.github.bottlerocket.ecsupdater.aws.EcsAdapter;
 import io.github.bottlerocket.ecsupdater.aws.SqsFanOut;
@@ -23,6 +24,7 @@ import io.github.bottlerocket.ecsupdater.engine.PassReport;
 import io.github.bottlerocket.ecsupdater.engine.Sleeper;
 import io.github.bottlerocket.ecsupdater.port.AutoScalingPort;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
+import io.github.bottlerocket.ecsupdater.port.CloudWatchPort;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
 import io.github.bottlerocket.ecsupdater.port.LeasePort;
 import io.github.bottlerocket.ecsupdater.port.QueuePort;
@@ -112,6 +114,7 @@ public final class UpdaterHandler implements RequestStreamHandler {
             new SsmAdapter(
                 clients.ssm(), settings.ssmDocumentPrefix(), settings.commandDeliveryTimeout()),
         settings -> new AutoScalingAdapter(clients.autoScaling()),
+        settings -> new CloudWatchAdapter(clients::cloudWatch),
         settings -> LambdaTelemetry.of(settings, clients, clock, log),
         settings -> new DynamoDbLeases(clients.dynamoDb()),
         settings -> new SqsFanOut(clients.sqs()),
@@ -121,7 +124,8 @@ public final class UpdaterHandler implements RequestStreamHandler {
   }
 
   /**
-   * With the AWS side given as ports, for tests, and no instance in an Auto Scaling group.
+   * With the AWS side given as ports, for tests: no lease table or queue, no instance in an Auto
+   * Scaling group, no alarms to read.
    *
    * @param env the settings, as environment variables
    * @param ecs makes the ECS port from the settings
@@ -139,28 +143,10 @@ public final class UpdaterHandler implements RequestStreamHandler {
       Optional<String> region,
       Clock clock,
       Sleeper sleeper) {
-    this(env, ecs, ssm, s -> AutoScalingPort.NO_GROUPS, listener, region, clock, sleeper);
-  }
-
-  /**
-   * With the AWS side given as ports, for tests, and no lease table or queue.
-   *
-   * @param autoScaling makes the Auto Scaling port from the settings
-   */
-  public UpdaterHandler(
-      Map<String, String> env,
-      Function<Settings, EcsPort> ecs,
-      Function<Settings, SsmPort> ssm,
-      Function<Settings, AutoScalingPort> autoScaling,
-      Function<Settings, PassListener> listener,
-      Optional<String> region,
-      Clock clock,
-      Sleeper sleeper) {
     this(
         env,
         ecs,
         ssm,
-        autoScaling,
         listener,
         settings -> LeaseKeeper.NO_CLIENT,
         settings -> NO_QUEUE,
@@ -171,7 +157,7 @@ public final class UpdaterHandler implements RequestStreamHandler {
 
   /**
    * With the AWS side given as ports, the lease table's included, for tests; no instance in an Auto
-   * Scaling group.
+   * Scaling group and no alarms to read.
    */
   public UpdaterHandler(
       Map<String, String> env,
@@ -188,6 +174,7 @@ public final class UpdaterHandler implements RequestStreamHandler {
         ecs,
         ssm,
         s -> AutoScalingPort.NO_GROUPS,
+        s -> CloudWatchPort.UNAVAILABLE,
         listener,
         leases,
         queue,
@@ -203,6 +190,7 @@ public final class UpdaterHandler implements RequestStreamHandler {
    * @param ecs makes the ECS port from the settings
    * @param ssm makes the SSM port from the settings
    * @param autoScaling makes the Auto Scaling port from the settings
+   * @param cloudWatch makes the CloudWatch port (the alarm gate's) from the settings
    * @param listener makes the listener (logs, metrics, events) from the settings
    * @param leases makes the lease table's port from the settings
    * @param queue makes the fan-out queue's port from the settings
@@ -215,6 +203,7 @@ public final class UpdaterHandler implements RequestStreamHandler {
       Function<Settings, EcsPort> ecs,
       Function<Settings, SsmPort> ssm,
       Function<Settings, AutoScalingPort> autoScaling,
+      Function<Settings, CloudWatchPort> cloudWatch,
       Function<Settings, PassListener> listener,
       Function<Settings, LeasePort> leases,
       Function<Settings, QueuePort> queue,
@@ -242,6 +231,7 @@ public final class UpdaterHandler implements RequestStreamHandler {
             this.ecs,
             ssm.apply(settings),
             autoScaling.apply(settings),
+            cloudWatch.apply(settings),
             clock,
             sleeper,
             listener.apply(settings));

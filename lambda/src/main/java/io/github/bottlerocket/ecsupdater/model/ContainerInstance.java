@@ -12,8 +12,8 @@ import java.util.Optional;
  * @param status ACTIVE, DRAINING, ...
  * @param agentConnected whether the ECS agent is connected
  * @param attributes the instance's custom attributes that matter to the updater: {@code
- *     bottlerocket.variant} and the updater's own (name to value; an attribute ECS holds without a
- *     value maps to the empty string)
+ *     bottlerocket.variant}, {@code ecs.cpu-architecture} and the updater's own (name to value; an
+ *     attribute ECS holds without a value maps to the empty string)
  * @param registered the resources the instance registered with
  * @param remaining the resources not reserved by tasks
  * @param runningTasks tasks with a desired status of RUNNING, as ECS counts them
@@ -39,6 +39,9 @@ public record ContainerInstance(
   /** The attribute every Bottlerocket ECS host carries, set by its agent configuration. */
   public static final String VARIANT_ATTRIBUTE = "bottlerocket.variant";
 
+  /** The attribute ECS sets on every container instance: {@code x86_64} or {@code arm64}. */
+  public static final String ARCHITECTURE_ATTRIBUTE = "ecs.cpu-architecture";
+
   public ContainerInstance {
     Objects.requireNonNull(arn, "arn");
     ec2InstanceId = ec2InstanceId == null ? "" : ec2InstanceId;
@@ -51,6 +54,11 @@ public record ContainerInstance(
   /** The Bottlerocket variant, e.g. {@code aws-ecs-2}; empty for other operating systems. */
   public Optional<String> variant() {
     return Optional.ofNullable(attributes.get(VARIANT_ATTRIBUTE)).filter(v -> !v.isBlank());
+  }
+
+  /** The processor architecture ECS reports ({@code x86_64}, {@code arm64}), if it does. */
+  public Optional<String> architecture() {
+    return Optional.ofNullable(attributes.get(ARCHITECTURE_ATTRIBUTE)).filter(v -> !v.isBlank());
   }
 
   public boolean isBottlerocket() {

@@ -1,8 +1,11 @@
 package io.github.bottlerocket.ecsupdater.port;
 
 import io.github.bottlerocket.ecsupdater.host.HostCommand;
+import io.github.bottlerocket.ecsupdater.model.CalendarState;
 import io.github.bottlerocket.ecsupdater.model.CommandInvocation;
+import io.github.bottlerocket.ecsupdater.model.ParameterValue;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The SSM Run Command calls the updater makes. */
@@ -44,4 +47,33 @@ public interface SsmPort {
    * @return the value; empty when there is no such parameter
    */
   Optional<String> parameter(String name);
+
+  /** GetParameters takes at most 10 names in one call. */
+  int MAX_PARAMETERS = 10;
+
+  /**
+   * Several parameters, public ones (such as Bottlerocket's under {@code /aws/service/}) included.
+   *
+   * @param names at most {@link #MAX_PARAMETERS}
+   * @return by name, the parameters that exist; a name that does not is left out
+   */
+  default Map<String, ParameterValue> parameters(List<String> names) {
+    throw new AwsFault(
+        AwsFault.Kind.INVALID_REQUEST, "ssm:GetParameters", "this port reads no parameters", null);
+  }
+
+  /**
+   * The combined state of SSM Change Calendars: OPEN only while every one of them is.
+   *
+   * @param calendars names or ARNs of Change Calendar documents
+   * @throws AwsFault of kind {@link AwsFault.Kind#NOT_FOUND} when one does not exist, {@link
+   *     AwsFault.Kind#INVALID_REQUEST} when one is not a Change Calendar
+   */
+  default CalendarState calendarState(List<String> calendars) {
+    throw new AwsFault(
+        AwsFault.Kind.INVALID_REQUEST,
+        "ssm:GetCalendarState",
+        "this port reads no change calendars",
+        null);
+  }
 }

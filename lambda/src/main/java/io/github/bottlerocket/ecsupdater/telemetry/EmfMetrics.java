@@ -38,6 +38,7 @@ import java.util.TreeMap;
  *       <td>Count</td><td>Cluster; none</td><td>pass</td></tr>
  *   <tr><td>PassDuration</td><td>Seconds</td><td>Cluster; none</td><td>pass</td></tr>
  *   <tr><td>InstancesSkipped</td><td>Count</td><td>Cluster, Reason</td><td>pass</td></tr>
+ *   <tr><td>InstancesHeld</td><td>Count</td><td>Cluster, Reason</td><td>pass with a gate holding</td></tr>
  *   <tr><td>HostsOnVersion</td><td>Count</td><td>Cluster, Version</td><td>pass that read versions</td></tr>
  *   <tr><td>AwsFaults</td><td>Count</td><td>Cluster, Operation</td><td>pass with faults</td></tr>
  *   <tr><td>DrainTime, OutOfServiceTime</td><td>Seconds</td><td>Cluster; none</td><td>update</td></tr>
@@ -58,6 +59,9 @@ public final class EmfMetrics implements PassListener {
 
   /** 1 while the cluster's failure budget is spent, else 0; the deployed stack alarms on it. */
   public static final String CIRCUIT_BREAKER_OPEN = "CircuitBreakerOpen";
+
+  /** Instances a gate holds back, by the gate's reason. */
+  public static final String INSTANCES_HELD = "InstancesHeld";
 
   /** Passes stopped by a fault. */
   public static final String PASS_ERRORS = "PassErrors";
@@ -168,6 +172,20 @@ public final class EmfMetrics implements PassListener {
     skipped.forEach(
         (reason, n) ->
             emit(cluster, Map.of("Reason", reason), Map.of("InstancesSkipped", n), "Count", false));
+    // Instances a gate holds back (window, pause, breaker, calendar, alarm, version, bake): how
+    // long a rollout has been held is what an operator alarms on.
+    Map<String, Integer> held = new TreeMap<>();
+    report
+        .cluster()
+        .ifPresent(
+            c ->
+                c.rollout()
+                    .holds()
+                    .forEach(
+                        h -> held.merge(h.reason().name(), h.instances().size(), Integer::sum)));
+    held.forEach(
+        (reason, n) ->
+            emit(cluster, Map.of("Reason", reason), Map.of(INSTANCES_HELD, n), "Count", false));
     versions.forEach(
         (version, n) ->
             emit(cluster, Map.of("Version", version), Map.of("HostsOnVersion", n), "Count", false));

@@ -19,7 +19,7 @@ class SettingsTest {
   void defaultsAreSafe() {
     Settings s = Settings.fromEnvironment(Map.of());
 
-    assertThat(s.maxConcurrent()).isEqualTo(1);
+    assertThat(s.maxConcurrent()).isEqualTo(Concurrency.of(1));
     assertThat(s.failureBudget()).isZero();
     assertThat(s.checkInterval()).isEqualTo(Duration.ofHours(1));
     assertThat(s.drainTimeout()).isEqualTo(Duration.ofMinutes(30));
@@ -57,7 +57,7 @@ class SettingsTest {
                     "ALLOWED_CLUSTERS",
                     "prod, arn:aws:ecs:us-east-1:123456789012:cluster/batch ,")));
 
-    assertThat(s.maxConcurrent()).isEqualTo(3);
+    assertThat(s.maxConcurrent()).isEqualTo(Concurrency.of(3));
     assertThat(s.failureBudget()).isEqualTo(2);
     assertThat(s.pollInterval()).isEqualTo(Duration.ofMillis(250));
     assertThat(s.drainTimeout()).isEqualTo(Duration.ofMinutes(45));
@@ -90,21 +90,35 @@ class SettingsTest {
   @Test
   void blankValuesTakeTheDefault() {
     assertThat(Settings.fromEnvironment(Map.of("MAX_CONCURRENT", "  ")).maxConcurrent())
-        .isEqualTo(1);
+        .isEqualTo(Concurrency.of(1));
   }
 
   static Stream<Arguments> invalidValues() {
     return Stream.of(
         Arguments.of(
-            "MAX_CONCURRENT", "0", "MAX_CONCURRENT must be a whole number from 1 to 100, got '0'"),
+            "MAX_CONCURRENT",
+            "0",
+            "MAX_CONCURRENT must be a whole number from 1 to 100, or a share of the cluster's Bottlerocket instances from 1% to 100% (e.g. 25%), got '0'"),
         Arguments.of(
             "MAX_CONCURRENT",
             "two",
-            "MAX_CONCURRENT must be a whole number from 1 to 100, got 'two'"),
+            "MAX_CONCURRENT must be a whole number from 1 to 100, or a share of the cluster's Bottlerocket instances from 1% to 100% (e.g. 25%), got 'two'"),
+        Arguments.of(
+            "MAX_CONCURRENT",
+            "0%",
+            "MAX_CONCURRENT must be a whole number from 1 to 100, or a share of the cluster's Bottlerocket instances from 1% to 100% (e.g. 25%), got '0%'"),
+        Arguments.of(
+            "MAX_CONCURRENT",
+            "150%",
+            "MAX_CONCURRENT must be a whole number from 1 to 100, or a share of the cluster's Bottlerocket instances from 1% to 100% (e.g. 25%), got '150%'"),
+        Arguments.of(
+            "MAX_CONCURRENT",
+            "25.5%",
+            "MAX_CONCURRENT must be a whole number from 1 to 100, or a share of the cluster's Bottlerocket instances from 1% to 100% (e.g. 25%), got '25.5%'"),
         Arguments.of(
             "MAX_CONCURRENT",
             "101",
-            "MAX_CONCURRENT must be a whole number from 1 to 100, got '101'"),
+            "MAX_CONCURRENT must be a whole number from 1 to 100, or a share of the cluster's Bottlerocket instances from 1% to 100% (e.g. 25%), got '101'"),
         Arguments.of(
             "FAILURE_BUDGET",
             "-1",
@@ -194,7 +208,7 @@ class SettingsTest {
 
     Settings t = s.withMaxConcurrent(5);
 
-    assertThat(t.maxConcurrent()).isEqualTo(5);
+    assertThat(t.maxConcurrent()).isEqualTo(Concurrency.of(5));
     assertThat(t).usingRecursiveComparison().ignoringFields("maxConcurrent").isEqualTo(s);
   }
 

@@ -14,6 +14,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -60,7 +62,7 @@ class BadConfigurationTest {
         Arguments.of(
             Setting.MAX_CONCURRENT,
             "0",
-            "MAX_CONCURRENT must be a whole number from 1 to 100, got '0'"),
+            "MAX_CONCURRENT must be a whole number from 1 to 100, or a share of the cluster's Bottlerocket instances from 1% to 100% (e.g. 25%), got '0'"),
         Arguments.of(
             Setting.FAILURE_BUDGET,
             "-1",
@@ -187,7 +189,61 @@ class BadConfigurationTest {
         Arguments.of(
             Setting.FAN_OUT_QUEUE,
             "https://sqs.us-east-1.amazonaws.com/123456789012/updates.fifo",
-            "FAN_OUT_QUEUE must be the name of an SQS FIFO queue (up to 75 letters, digits, '-' and '_', then .fifo), or empty, got 'https://sqs.us-east-1.amazonaws.com/123456789012/updates.fifo'"));
+            "FAN_OUT_QUEUE must be the name of an SQS FIFO queue (up to 75 letters, digits, '-' and '_', then .fifo), or empty, got 'https://sqs.us-east-1.amazonaws.com/123456789012/updates.fifo'"),
+        Arguments.of(
+            Setting.MIN_RELEASE_AGE,
+            "3 days",
+            "MIN_RELEASE_AGE must be " + DURATION + ", at most 365d, got '3 days'"),
+        Arguments.of(
+            Setting.EXPEDITE_VERSIONS,
+            "1.20.3,latest",
+            "EXPEDITE_VERSIONS must be comma-separated versions, each a Bottlerocket version such as 1.20.1 (three numbers separated by dots; a leading v is allowed); 'latest' is not one, in '1.20.3,latest'"),
+        Arguments.of(
+            Setting.PROMOTE_FROM,
+            "staging cluster",
+            "PROMOTE_FROM must be a cluster name or ARN (the cluster whose passes qualify versions), or empty, got 'staging cluster'"),
+        Arguments.of(
+            Setting.PROMOTE_MIN_HOSTS,
+            "0",
+            "PROMOTE_MIN_HOSTS must be a whole number from 1 to 5000, got '0'"),
+        Arguments.of(
+            Setting.PROMOTE_SOAK,
+            "a day",
+            "PROMOTE_SOAK must be " + DURATION + ", at most 365d, got 'a day'"),
+        Arguments.of(
+            Setting.MAX_VERSION,
+            "1.20",
+            "MAX_VERSION must be a Bottlerocket version such as 1.20.1 (three numbers separated by dots; a leading v is allowed), or empty for no cap, got '1.20'"),
+        Arguments.of(
+            Setting.ALARM_NAMES,
+            ",",
+            "ALARM_NAMES must be comma-separated CloudWatch alarm names (1 to 255 characters each, no commas), at most 100, or empty for none; it has nothing between its commas, got ','"),
+        Arguments.of(
+            Setting.ALARM_PREFIX,
+            "x".repeat(256),
+            "ALARM_PREFIX must be the start of CloudWatch alarm names (1 to 255 characters, no commas), or empty for none, got '"
+                + "x".repeat(100)
+                + "...' (256 characters)"),
+        Arguments.of(
+            Setting.ALARM_INSUFFICIENT_DATA,
+            "breaching",
+            "ALARM_INSUFFICIENT_DATA must be 'hold' (new starts wait, as in ALARM) or 'ok' (counts as OK), got 'breaching'"),
+        Arguments.of(
+            Setting.BAKE_TIME,
+            "45d",
+            "BAKE_TIME must be at most 30d (a bake longer than a month stops the rollout; pause it instead), got '45d'"),
+        Arguments.of(
+            Setting.CANARY_HOSTS,
+            "-1",
+            "CANARY_HOSTS must be a whole number from 0 to 100, got '-1'"),
+        Arguments.of(
+            Setting.CANARY_BAKE_TIME,
+            "soon",
+            "CANARY_BAKE_TIME must be " + DURATION + ", at most 30d, got 'soon'"),
+        Arguments.of(
+            Setting.CHANGE_CALENDARS,
+            "freeze,my calendar",
+            "CHANGE_CALENDARS must be comma-separated SSM Change Calendar names or document ARNs, at most 10, or empty for none; 'my calendar' is not one, in 'freeze,my calendar'"));
   }
 
   /**
@@ -256,6 +312,22 @@ class BadConfigurationTest {
             "ALLOWED_CLUSTERS must be comma-separated cluster names or ARNs (or empty for any cluster); "
                 + "'prod cluster' is neither a cluster name nor a cluster ARN, in 'prod, prod cluster'"),
         Arguments.of(
+            "a percentage of the cluster over 100",
+            Map.of("MAX_CONCURRENT", "150%"),
+            "MAX_CONCURRENT must be a whole number from 1 to 100, or a share of the cluster's Bottlerocket instances from 1% to 100% (e.g. 25%), got '150%'"),
+        Arguments.of(
+            "a host count to promote from without a cluster to promote from",
+            Map.of("PROMOTE_MIN_HOSTS", "2"),
+            "PROMOTE_MIN_HOSTS must be set only together with PROMOTE_FROM, the cluster whose hosts it counts, got '2'"),
+        Arguments.of(
+            "a canary bake shorter than the bake",
+            Map.of("BAKE_TIME", "1h", "CANARY_BAKE_TIME", "10m"),
+            "CANARY_BAKE_TIME must be at least BAKE_TIME (1h): the canaries' bake is the longer one, got '10m'"),
+        Arguments.of(
+            "more alarms than one DescribeAlarms call takes",
+            Map.of("ALARM_NAMES", alarms(101)),
+            "ALARM_NAMES must be comma-separated CloudWatch alarm names (1 to 255 characters each, no commas), at most 100, or empty for none; it names 101"),
+        Arguments.of(
             "a huge value",
             Map.of("CHECK_INTERVAL", "9".repeat(5000) + "x"),
             "CHECK_INTERVAL must be "
@@ -263,6 +335,14 @@ class BadConfigurationTest {
                 + ", at most 365d, got '"
                 + "9".repeat(100)
                 + "...' (5001 characters)"));
+  }
+
+  private static String alarms(int n) {
+    List<String> names = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      names.add("alarm-" + i);
+    }
+    return String.join(",", names);
   }
 
   @ParameterizedTest(name = "{0}")

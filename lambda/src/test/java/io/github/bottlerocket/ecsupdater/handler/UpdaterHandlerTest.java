@@ -180,7 +180,8 @@ class UpdaterHandlerTest {
 
     assertThatThrownBy(() -> invoke(h, "{\"cluster\":\"prod\"}".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("MAX_CONCURRENT must be a whole number from 1 to 100, got 'lots'");
+        .hasMessageContaining(
+            "MAX_CONCURRENT must be a whole number from 1 to 100, or a share of the cluster's Bottlerocket instances from 1% to 100% (e.g. 25%), got 'lots'");
     assertThat(cluster.log).isEmpty();
   }
 

@@ -3,18 +3,22 @@ package io.github.bottlerocket.ecsupdater.testing;
 import io.github.bottlerocket.ecsupdater.engine.Sleeper;
 import io.github.bottlerocket.ecsupdater.engine.StateAttributes;
 import io.github.bottlerocket.ecsupdater.host.HostCommand;
+import io.github.bottlerocket.ecsupdater.model.AlarmState;
 import io.github.bottlerocket.ecsupdater.model.AutoScalingInstance;
+import io.github.bottlerocket.ecsupdater.model.CalendarState;
 import io.github.bottlerocket.ecsupdater.model.ClusterInfo;
 import io.github.bottlerocket.ecsupdater.model.CommandInvocation;
 import io.github.bottlerocket.ecsupdater.model.ContainerInstance;
 import io.github.bottlerocket.ecsupdater.model.InstanceStatus;
 import io.github.bottlerocket.ecsupdater.model.InvocationStatus;
+import io.github.bottlerocket.ecsupdater.model.ParameterValue;
 import io.github.bottlerocket.ecsupdater.model.Resources;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.model.TaskInfo;
 import io.github.bottlerocket.ecsupdater.model.TaskProtection;
 import io.github.bottlerocket.ecsupdater.port.AutoScalingPort;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
+import io.github.bottlerocket.ecsupdater.port.CloudWatchPort;
 import io.github.bottlerocket.ecsupdater.port.ClusterNotFoundException;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
 import io.github.bottlerocket.ecsupdater.port.SsmPort;
@@ -37,7 +41,7 @@ import java.util.TreeMap;
  * with realistic timing lives in the integ module; this fake checks the reconciler's ordering and
  * bookkeeping.
  */
-public final class FakeCluster implements EcsPort, SsmPort, AutoScalingPort {
+public final class FakeCluster implements EcsPort, SsmPort, AutoScalingPort, CloudWatchPort {
   public static final String CLUSTER = "arn:aws:ecs:us-east-1:123456789012:cluster/prod";
 
   /** The virtual clock; {@link #sleeper()} advances it. */
@@ -197,9 +201,19 @@ public final class FakeCluster implements EcsPort, SsmPort, AutoScalingPort {
 
   // ------------------------------------------------------------------ EcsPort
 
+  /** Other clusters of the account, by name, with their tags (a PROMOTE_FROM cluster). */
+  public final Map<String, Map<String, String>> otherClusters = new LinkedHashMap<>();
+
   @Override
   public ClusterInfo describeCluster(String cluster) {
     call("ecs:DescribeClusters");
+    if (otherClusters.containsKey(cluster)) {
+      return new ClusterInfo(
+          "arn:aws:ecs:us-east-1:123456789012:cluster/" + cluster,
+          cluster,
+          "ACTIVE",
+          otherClusters.get(cluster));
+    }
     if (!cluster.equals(CLUSTER) && !cluster.equals("prod")) {
       throw new ClusterNotFoundException(cluster, "was not found (MISSING)");
     }
@@ -382,7 +396,69 @@ public final class FakeCluster implements EcsPort, SsmPort, AutoScalingPort {
     tags.putAll(newTags);
   }
 
+  // ------------------------------------------------------------------ CloudWatchPort
+
+  /** The account's alarms, by name. */
+  public final Map<String, AlarmState> alarms = new LinkedHashMap<>();
+
+  @Override
+  public List<AlarmState> alarms(List<String> names) {
+    call("cloudwatch:DescribeAlarms");
+    return names.stream().filter(alarms::containsKey).map(alarms::get).toList();
+  }
+
+  @Override
+  public List<AlarmState> alarmsWithPrefix(String prefix) {
+    call("cloudwatch:DescribeAlarms");
+    return alarms.values().stream().filter(a -> a.name().startsWith(prefix)).toList();
+  }
+
+  /** Sets an alarm's state now. */
+  public void alarm(String name, AlarmState.State state) {
+    alarms.put(name, new AlarmState(name, state, clock.instant()));
+  }
+
   // ------------------------------------------------------------------ SsmPort
+
+  /** Change calendars by name: open or closed. */
+  public final Map<String, Boolean> calendars = new LinkedHashMap<>();
+
+  /** When the calendars' combined state changes next, as GetCalendarState says. */
+  public Optional<Instant> calendarChange = Optional.empty();
+
+  @Override
+  public CalendarState calendarState(List<String> names) {
+    call("ssm:GetCalendarState");
+    for (String n : names) {
+      if (!calendars.containsKey(n)) {
+        throw new AwsFault(
+            AwsFault.Kind.NOT_FOUND,
+            "ssm:GetCalendarState",
+            "InvalidDocument: Document with name " + n + " does not exist.",
+            null);
+      }
+    }
+    return new CalendarState(names.stream().allMatch(calendars::get), calendarChange);
+  }
+
+  /** Public parameters (Bottlerocket's), by name. */
+  public final Map<String, ParameterValue> publicParameters = new LinkedHashMap<>();
+
+  /** Publishes a release's public parameter for aws-ecs-2 on x86_64 at {@code at}. */
+  public void published(String version, Instant at) {
+    String name = "/aws/service/bottlerocket/aws-ecs-2/x86_64/" + version + "/image_id";
+    publicParameters.put(name, new ParameterValue(name, "ami-0123", at));
+  }
+
+  @Override
+  public Map<String, ParameterValue> parameters(List<String> names) {
+    call("ssm:GetParameters");
+    Map<String, ParameterValue> out = new LinkedHashMap<>();
+    names.stream()
+        .filter(publicParameters::containsKey)
+        .forEach(n -> out.put(n, publicParameters.get(n)));
+    return out;
+  }
 
   /** SSM parameters by name, as {@code GetParameter} reads them. */
   public final Map<String, String> parameters = new LinkedHashMap<>();

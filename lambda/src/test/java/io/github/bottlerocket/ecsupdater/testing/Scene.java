@@ -5,6 +5,7 @@ import io.github.bottlerocket.ecsupdater.engine.CheckRound;
 import io.github.bottlerocket.ecsupdater.engine.Control;
 import io.github.bottlerocket.ecsupdater.engine.FailureReason;
 import io.github.bottlerocket.ecsupdater.engine.FailureRecord;
+import io.github.bottlerocket.ecsupdater.engine.GateFacts;
 import io.github.bottlerocket.ecsupdater.engine.InstanceView;
 import io.github.bottlerocket.ecsupdater.engine.Observation;
 import io.github.bottlerocket.ecsupdater.engine.PassOptions;
@@ -16,7 +17,9 @@ import io.github.bottlerocket.ecsupdater.host.HostError;
 import io.github.bottlerocket.ecsupdater.host.HostReply;
 import io.github.bottlerocket.ecsupdater.host.StatusParser;
 import io.github.bottlerocket.ecsupdater.host.UpdateStatus;
+import io.github.bottlerocket.ecsupdater.model.AlarmState;
 import io.github.bottlerocket.ecsupdater.model.AutoScalingInstance;
+import io.github.bottlerocket.ecsupdater.model.CalendarState;
 import io.github.bottlerocket.ecsupdater.model.ClusterInfo;
 import io.github.bottlerocket.ecsupdater.model.ContainerInstance;
 import io.github.bottlerocket.ecsupdater.model.InstanceStatus;
@@ -64,6 +67,13 @@ public final class Scene {
   private Control control = Control.NONE;
   private final Map<String, Integer> fewestTasks = new HashMap<>();
   private final Map<String, ProbeResult> versionChecks = new HashMap<>();
+  private boolean factsFresh = true;
+  private final List<AlarmState> alarms = new ArrayList<>();
+  private final List<String> missingAlarms = new ArrayList<>();
+  private Optional<GateFacts.Read<CalendarState>> calendars = Optional.empty();
+  private Optional<GateFacts.Read<ClusterInfo>> promotion = Optional.empty();
+  private final Map<String, GateFacts.Read<GateFacts.Release>> releases = new HashMap<>();
+  private boolean alarmsRead;
 
   public static String arn(String id) {
     return "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/" + id;
@@ -259,11 +269,19 @@ public final class Scene {
       return this;
     }
 
+    /** The architecture ECS reports for it ({@code ecs.cpu-architecture}). */
+    public Host architecture(String arch) {
+      attributes.put(ContainerInstance.ARCHITECTURE_ATTRIBUTE, arch);
+      return this;
+    }
+
     ContainerInstance build() {
       Map<String, String> attrs = new HashMap<>(attributes);
       if (bottlerocket) {
         attrs.put(ContainerInstance.VARIANT_ATTRIBUTE, "aws-ecs-2");
       }
+      int custom =
+          (int) attrs.keySet().stream().filter(k -> !ContainerInstance.isBuiltIn(k)).count();
       return new ContainerInstance(
           arn(id),
           ec2(id),
@@ -274,7 +292,7 @@ public final class Scene {
           remaining,
           runningTasks,
           pendingTasks,
-          attrs.size() + otherCustomAttributes);
+          custom + otherCustomAttributes);
     }
   }
 
@@ -363,7 +381,89 @@ public final class Scene {
         protection,
         membership,
         fewestTasks,
-        versionChecks);
+        versionChecks,
+        new GateFacts(
+            factsFresh,
+            Optional.of(now),
+            alarmsRead
+                ? Optional.of(
+                    new GateFacts.Read.Known<>(new GateFacts.Alarms(alarms, missingAlarms, false)))
+                : Optional.empty(),
+            calendars,
+            promotion,
+            releases,
+            List.of()));
+  }
+
+  // ------------------------------------------------------------------ rollout gate facts
+
+  /** Whether the rollout gates' cluster-wide facts were read for this observation. */
+  public Scene factsFresh(boolean fresh) {
+    factsFresh = fresh;
+    return this;
+  }
+
+  /** A watched alarm in {@code state} since {@code since}. */
+  public Scene alarm(String name, AlarmState.State state, Instant since) {
+    alarmsRead = true;
+    alarms.add(new AlarmState(name, state, since));
+    return this;
+  }
+
+  /** A name of ALARM_NAMES that CloudWatch does not know. */
+  public Scene missingAlarm(String name) {
+    alarmsRead = true;
+    missingAlarms.add(name);
+    return this;
+  }
+
+  /** The alarms could not be read. */
+  public Scene alarmsUnreadable(String why) {
+    alarmsRead = false;
+    return this;
+  }
+
+  /** The change calendars' combined state. */
+  public Scene calendar(boolean open, Optional<Instant> next) {
+    calendars = Optional.of(new GateFacts.Read.Known<>(new CalendarState(open, next)));
+    return this;
+  }
+
+  public Scene calendarUnreadable(String why) {
+    calendars = Optional.of(new GateFacts.Read.Unreadable<>(why));
+    return this;
+  }
+
+  /** Release {@code version} of aws-ecs-2 on x86_64 was published at {@code at}. */
+  public Scene released(String version, Instant at) {
+    String name = "/aws/service/bottlerocket/aws-ecs-2/x86_64/" + version + "/image_id";
+    releases.put(
+        GateFacts.releaseKey("aws-ecs-2", "x86_64", version),
+        new GateFacts.Read.Known<>(new GateFacts.Release(Optional.of(at), name)));
+    return this;
+  }
+
+  /** Release {@code version} has no public parameter (its age counts from when it was seen). */
+  public Scene unpublished(String version) {
+    releases.put(
+        GateFacts.releaseKey("aws-ecs-2", "x86_64", version),
+        new GateFacts.Read.Known<>(new GateFacts.Release(Optional.empty(), "-")));
+    return this;
+  }
+
+  /** The PROMOTE_FROM cluster, named {@code name}, with these tags. */
+  public Scene promotionSource(String name, Map<String, String> tags) {
+    promotion =
+        Optional.of(
+            new GateFacts.Read.Known<>(
+                new ClusterInfo(
+                    "arn:aws:ecs:us-east-1:123456789012:cluster/" + name, name, "ACTIVE", tags)));
+    return this;
+  }
+
+  public Scene promotionUnreadable(String why) {
+    promotion = Optional.of(new GateFacts.Read.Unreadable<>(why));
+    return this;
   }
 
   /** What the stack-wide control switch says in this observation. */

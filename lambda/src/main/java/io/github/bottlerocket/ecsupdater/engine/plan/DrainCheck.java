@@ -2,7 +2,9 @@ package io.github.bottlerocket.ecsupdater.engine.plan;
 
 import io.github.bottlerocket.ecsupdater.engine.Decision;
 import io.github.bottlerocket.ecsupdater.engine.InstanceView;
+import io.github.bottlerocket.ecsupdater.engine.PhaseRecord;
 import io.github.bottlerocket.ecsupdater.engine.Reason;
+import io.github.bottlerocket.ecsupdater.engine.plan.gate.GateCheck;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.model.TaskInfo;
 import java.time.Instant;
@@ -10,9 +12,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Whether an instance may be drained now: the gates, a drain slot, every service at its desired
- * count, no task that a drain would not move, room on the other instances for its tasks, and no
- * task protected from scale-in ({@link InstanceGuards}).
+ * Whether an instance may be drained now: the static gates, a drain slot, the rollout gates (change
+ * calendars, alarms, the version it would boot), the bake after the last update, every service at
+ * its desired count, no task that a drain would not move, room on the other instances for its
+ * tasks, and no task protected from scale-in ({@link InstanceGuards}).
  */
 sealed interface DrainCheck {
 
@@ -41,10 +44,24 @@ sealed interface DrainCheck {
     if (!c.slots().drainRoom(v)) {
       return new Blocked(new Block(Reason.NO_DRAIN_SLOT, c.slots().drainLimitDetail()));
     }
+    Optional<String> target = v.record().flatMap(PhaseRecord::targetVersion);
+    switch (c.startGates(v, target)) {
+      case GateCheck.NeedsFacts n -> {
+        c.slots().takeDrain(v);
+        return new NeedsData(n.needs());
+      }
+      case GateCheck.Held h -> {
+        return new Blocked(new Block(h.hold().reason(), h.hold().detail()));
+      }
+      case GateCheck.Clear ok -> {}
+    }
     List<Decision> needs = Needs.forDrain(c, v);
     if (!needs.isEmpty()) {
       c.slots().takeDrain(v);
       return new NeedsData(needs);
+    }
+    if (c.bake(v, target.orElse("")) instanceof GateCheck.Held h) {
+      return new Blocked(new Block(h.hold().reason(), h.hold().detail()));
     }
     List<ServiceInfo> services = c.observation().services().orElseThrow();
     List<TaskInfo> tasks = c.tasks(v).orElseThrow();

@@ -6,6 +6,7 @@ import io.github.bottlerocket.ecsupdater.engine.Control;
 import io.github.bottlerocket.ecsupdater.engine.InstanceView;
 import io.github.bottlerocket.ecsupdater.engine.Observation;
 import io.github.bottlerocket.ecsupdater.engine.Reason;
+import io.github.bottlerocket.ecsupdater.engine.RolloutStatus;
 import io.github.bottlerocket.ecsupdater.engine.StateAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,9 +14,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The cluster-wide gates, computed once per plan. A gate blocks new downloads and new drains; steps
+ * The static cluster-wide gates, computed once per plan: the control switch, pause, the maintenance
+ * window and the circuit breaker, in this order. A gate blocks new downloads and new drains; steps
  * of updates already under way always go on, except under a stop of the control switch, which holds
- * everything where it is.
+ * everything where it is. The rollout gates that decide on facts read from AWS (change calendars,
+ * alarms, versions, the bake) come after these, in {@link
+ * io.github.bottlerocket.ecsupdater.engine.plan.gate.RolloutGates}.
  *
  * @param cluster the state of every gate, for the report
  * @param stop the control switch's stop, if it says so
@@ -60,8 +64,9 @@ record Gates(ClusterStatus cluster, Optional<Block> stop, Optional<Block> startB
             holders,
             s.failureBudget(),
             slots.outOfService(),
-            s.maxConcurrent(),
-            nextCheck);
+            o.maxConcurrent(),
+            nextCheck,
+            RolloutStatus.NONE);
     Optional<Block> stop =
         stopped ? Optional.of(new Block(Reason.STOPPED, control.detail())) : Optional.empty();
     Optional<Block> block;

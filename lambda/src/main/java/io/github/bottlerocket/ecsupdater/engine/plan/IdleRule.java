@@ -9,6 +9,7 @@ import io.github.bottlerocket.ecsupdater.engine.InstanceView;
 import io.github.bottlerocket.ecsupdater.engine.Outcome;
 import io.github.bottlerocket.ecsupdater.engine.Reason;
 import io.github.bottlerocket.ecsupdater.engine.StateAttributes;
+import io.github.bottlerocket.ecsupdater.engine.plan.gate.GateCheck;
 import io.github.bottlerocket.ecsupdater.host.HostReply;
 import io.github.bottlerocket.ecsupdater.host.UpdateStatus;
 import io.github.bottlerocket.ecsupdater.model.InstanceStatus;
@@ -146,6 +147,32 @@ final class IdleRule {
             : checkable.stream()
                 .filter(v -> clusterDue || PlanContext.failedCheck(v).isPresent())
                 .toList();
+    if (!due.isEmpty()) {
+      // The gates that decide on facts hold checks as a closed window does: their findings could
+      // not start anyway.
+      switch (c.startGates(due.get(0), Optional.empty())) {
+        case GateCheck.NeedsFacts n -> {
+          for (InstanceView v : checkable) {
+            steps.add(
+                Step.of(
+                    v,
+                    new Verdict(
+                        Outcome.NOT_CHECKED,
+                        Optional.empty(),
+                        "reading the rollout gates before the update check",
+                        "checked if every gate allows it",
+                        Optional.empty())));
+          }
+          return new Batch(n.needs(), steps);
+        }
+        case GateCheck.Held h -> {
+          why = h.hold().reason();
+          notNow = Optional.of(h.hold().detail());
+          due = List.of();
+        }
+        case GateCheck.Clear ok -> {}
+      }
+    }
     for (InstanceView v : checkable) {
       if (due.contains(v)) {
         steps.add(Step.of(v, checking(v, true, c)));
@@ -301,6 +328,31 @@ final class IdleRule {
                   block.get().detail(),
                   "started once allowed")
               .with(status));
+    }
+    switch (c.startGates(v, Optional.of(target))) {
+      case GateCheck.NeedsFacts n -> {
+        return new Step(
+            v,
+            n.needs(),
+            new Verdict(
+                Outcome.WAITING,
+                Optional.empty(),
+                "reading the rollout gates",
+                "started if every gate allows it",
+                Optional.of(status)));
+      }
+      case GateCheck.Held h -> {
+        // Not queued: the next check asks the host again what it is offered then.
+        return Step.of(
+            v,
+            Verdict.of(
+                    Outcome.WAITING,
+                    h.hold().reason(),
+                    h.hold().detail(),
+                    h.hold().next("checked and started by a later pass"))
+                .with(status));
+      }
+      case GateCheck.Clear ok -> {}
     }
     if (c.slots().downloadRoom()) {
       return Download.start(c, v, Optional.of(target), Optional.of(from), Optional.of(status));

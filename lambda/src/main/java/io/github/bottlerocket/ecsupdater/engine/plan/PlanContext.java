@@ -7,10 +7,14 @@ import io.github.bottlerocket.ecsupdater.engine.InstanceView;
 import io.github.bottlerocket.ecsupdater.engine.Observation;
 import io.github.bottlerocket.ecsupdater.engine.PhaseRecord;
 import io.github.bottlerocket.ecsupdater.engine.ProbeResult;
+import io.github.bottlerocket.ecsupdater.engine.plan.gate.GateCheck;
+import io.github.bottlerocket.ecsupdater.engine.plan.gate.Hold;
+import io.github.bottlerocket.ecsupdater.engine.plan.gate.RolloutGates;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
 import io.github.bottlerocket.ecsupdater.model.TaskInfo;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -25,10 +29,17 @@ final class PlanContext {
   private final Gates gates;
   private final Slots slots;
   private final Set<String> daemonServices;
+  private GateCheck clusterGates;
+
+  /** What the rollout gates held back in this plan, for the report. */
+  private final List<Held> held = new ArrayList<>();
+
+  /** An instance a rollout gate held back. */
+  record Held(InstanceView instance, Hold hold) {}
 
   PlanContext(Observation o) {
     this.o = o;
-    this.slots = Slots.of(o, o.settings().maxConcurrent());
+    this.slots = Slots.of(o, o.maxConcurrent());
     this.gates = Gates.of(o, slots);
     this.daemonServices =
         o.services().orElse(List.of()).stream()
@@ -60,6 +71,54 @@ final class PlanContext {
   /** The first gate that blocks new starts, if any. */
   Optional<Block> startBlock() {
     return gates.startBlock();
+  }
+
+  /**
+   * The rollout gates that decide on read facts, for a start on {@code v}: the cluster-wide ones
+   * (change calendars, alarms), then, when the version it would take is known, the version gates.
+   * The static gates ({@link #startBlock()}) are asked first, by the caller. A gate that holds
+   * {@code v} is kept for the report's summary.
+   */
+  GateCheck startGates(InstanceView v, Optional<String> target) {
+    if (clusterGates == null) {
+      clusterGates = RolloutGates.clusterWide(o);
+    }
+    GateCheck check = clusterGates;
+    if (check instanceof GateCheck.Clear && target.isPresent()) {
+      check = RolloutGates.version(o, v, target.get());
+    }
+    return noted(v, check);
+  }
+
+  /** The bake after the last update, before a drain of {@code v}. */
+  GateCheck bake(InstanceView v, String target) {
+    // Drains toward the same version this plan already lets go ahead count as under way.
+    Set<String> granted = slots.granted();
+    int startedHere =
+        (int)
+            o.instances().stream()
+                .filter(x -> !x.arn().equals(v.arn()) && granted.contains(x.arn()))
+                .filter(
+                    x ->
+                        x.record()
+                            .flatMap(
+                                io.github.bottlerocket.ecsupdater.engine.PhaseRecord::targetVersion)
+                            .filter(target::equals)
+                            .isPresent())
+                .count();
+    return noted(v, RolloutGates.bake(o, v, target, startedHere));
+  }
+
+  private GateCheck noted(InstanceView v, GateCheck check) {
+    if (check instanceof GateCheck.Held h) {
+      held.add(new Held(v, h.hold()));
+    }
+    return check;
+  }
+
+  /** What the rollout gates held back in this plan. */
+  List<Held> held() {
+    return List.copyOf(held);
   }
 
   /** The services whose tasks stay on an instance until the end of its drain. */

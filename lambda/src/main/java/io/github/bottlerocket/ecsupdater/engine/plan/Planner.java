@@ -12,8 +12,10 @@ import io.github.bottlerocket.ecsupdater.engine.StateAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The decision function: from one {@link Observation} to the {@link Decision}s to carry out and a
@@ -55,7 +57,8 @@ public final class Planner {
                   d instanceof Decision.InspectTasks
                       || d instanceof Decision.InspectServices
                       || d instanceof Decision.InspectTaskProtection
-                      || d instanceof Decision.InspectAutoScaling);
+                      || d instanceof Decision.InspectAutoScaling
+                      || d instanceof Decision.InspectGates);
     }
   }
 
@@ -122,7 +125,10 @@ public final class Planner {
               reports);
         }
       }
-      return new Plan(decisions, List.copyOf(reports.values()), c.gates().cluster());
+      return new Plan(
+          decisions,
+          List.copyOf(reports.values()),
+          c.gates().cluster().with(Holds.of(c, reports.values())));
     }
     // Later phases first, so that finishing work is decided before new work; within a phase the
     // instance that has waited longest goes first.
@@ -144,7 +150,9 @@ public final class Planner {
     decisions.addAll(batch.decisions());
     batch.steps().forEach(step -> add(step, decisions, reports));
     return new Plan(
-        distinctServiceReads(decisions), List.copyOf(reports.values()), c.gates().cluster());
+        distinctReads(decisions),
+        List.copyOf(reports.values()),
+        c.gates().cluster().with(Holds.of(c, reports.values())));
   }
 
   private static Step rule(InstanceView v, PlanContext c) {
@@ -165,10 +173,15 @@ public final class Planner {
     reports.put(step.instance().arn(), Lines.line(step.instance(), step.verdict()));
   }
 
-  /** The cluster's services are read once per plan, however many rules asked. */
-  private static List<Decision> distinctServiceReads(List<Decision> decisions) {
+  /**
+   * The cluster's services are read once per plan, however many rules asked, and so are the rollout
+   * gates' facts (one read for every release asked about).
+   */
+  private static List<Decision> distinctReads(List<Decision> decisions) {
     List<Decision> out = new ArrayList<>();
     boolean services = false;
+    Set<String> releases = new LinkedHashSet<>();
+    int gatesAt = -1;
     for (Decision d : decisions) {
       if (d instanceof Decision.InspectServices) {
         if (services) {
@@ -176,7 +189,17 @@ public final class Planner {
         }
         services = true;
       }
+      if (d instanceof Decision.InspectGates g) {
+        releases.addAll(g.releases());
+        if (gatesAt >= 0) {
+          continue;
+        }
+        gatesAt = out.size();
+      }
       out.add(d);
+    }
+    if (gatesAt >= 0) {
+      out.set(gatesAt, new Decision.InspectGates(releases));
     }
     return out;
   }

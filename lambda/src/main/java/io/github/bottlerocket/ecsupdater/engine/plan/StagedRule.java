@@ -69,6 +69,12 @@ final class StagedRule {
             ? Step.of(v, waiting)
             : Step.of(v, new Decision.Probe(v), waiting);
       }
+      case DrainCheck.Blocked b when QueuedRule.isVersionGate(b.block().reason()) -> {
+        // Bottlerocket staged a version the gates refuse (a release came out between the check and
+        // the download): it stays on the inactive partition, and the next check decides.
+        return Step.release(
+            v, b.block().reason(), b.block().detail() + "; the staged image stays inactive");
+      }
       case DrainCheck.Blocked b -> {
         return Step.of(
             v,

@@ -49,6 +49,8 @@ import java.util.logging.Logger;
  *       before the record that carries the mark is deleted or replaced, so a pass stopped at any
  *       point leaves the next pass the fact it needs to restore it ({@link ScaleInShield}). A host
  *       that does not come back keeps its record, and so its protection.
+ *   <li>with a bake configured, an update's completion is recorded on the cluster before the
+ *       instance is set ACTIVE, so a pass that stops in between still bakes before the next drain.
  * </ul>
  */
 final class Executor {
@@ -63,6 +65,8 @@ final class Executor {
   private final PassLog log;
   private final Supplier<Duration> timeLeft;
   private final String runId;
+  private final Publisher publisher;
+  private Observation lastObserved;
 
   Executor(
       EcsPort ecs,
@@ -83,6 +87,7 @@ final class Executor {
     this.log = log;
     this.timeLeft = timeLeft;
     this.runId = runId;
+    this.publisher = new Publisher(ecs, s, options, observer.tags());
   }
 
   private String clusterArn() {
@@ -95,6 +100,7 @@ final class Executor {
 
   /** Carries the plan out; returns whether anything in the cluster or on a host changed. */
   boolean execute(Planner.Plan plan, Observation o) {
+    lastObserved = o;
     boolean changed = false;
     List<Decision.Change> batched = new ArrayList<>();
     for (Decision d : plan.decisions()) {
@@ -178,6 +184,7 @@ final class Executor {
         case Decision.ForInstance fi ->
             log.deferred(fi.instance().arn(), "the updater could look at it more closely");
         case Decision.InspectServices is -> {}
+        case Decision.InspectGates ig -> {}
       }
     }
   }
@@ -196,11 +203,10 @@ final class Executor {
    */
   void recordCheck() {
     Optional<Instant> at = observer.checkToRecord();
-    if (at.isPresent() && !options.dryRun()) {
-      ecs.tagCluster(
-          clusterArn(),
-          Map.of(StateAttributes.LAST_CHECK_TAG, StateAttributes.encodeInstant(at.get())));
+    if (lastObserved != null) {
+      publisher.observed(lastObserved, at, observer.checkCounts());
     }
+    publisher.flush();
     observer.dropCheckToRecord();
   }
 
@@ -288,6 +294,9 @@ final class Executor {
         return false;
       }
       case Decision.InspectAutoScaling ia -> {
+        return false;
+      }
+      case Decision.InspectGates ig -> {
         return false;
       }
       case Decision.Probe p -> {
@@ -499,6 +508,7 @@ final class Executor {
     InstanceView v = c.instance();
     PhaseRecord old = v.record().orElseThrow();
     String restored = shield.restore(v, old);
+    publisher.completing(v, c.runningVersion(), now);
     Map<String, String> refused =
         ecs.updateInstancesState(clusterArn(), List.of(v.arn()), InstanceStatus.ACTIVE);
     // An instance deregistered meanwhile (INACTIVE) is done; anything else is retried next pass.
@@ -514,6 +524,7 @@ final class Executor {
       delete.add(StateAttributes.FAILURE);
     }
     deleteAttributes(v, delete);
+    publisher.completed(old, c.runningVersion(), now, lastObserved.bottlerocketInstances());
     Optional<Duration> out = old.outOfServiceSince().map(t -> Duration.between(t, now));
     log.transition(
         c, Optional.empty(), old.fromVersion(), old.targetVersion(), c.note() + restored, out, now);

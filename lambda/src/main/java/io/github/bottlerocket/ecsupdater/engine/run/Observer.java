@@ -22,6 +22,7 @@ import io.github.bottlerocket.ecsupdater.model.TaskInfo;
 import io.github.bottlerocket.ecsupdater.model.TaskProtection;
 import io.github.bottlerocket.ecsupdater.port.AutoScalingPort;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
+import io.github.bottlerocket.ecsupdater.port.CloudWatchPort;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
 import io.github.bottlerocket.ecsupdater.port.SsmPort;
 import java.time.Clock;
@@ -102,10 +103,19 @@ final class Observer {
   private Control control = Control.NONE;
   private Optional<Instant> controlReadAt = Optional.empty();
 
+  /** The updater's cluster tags as this pass knows them, and the rollout gates' reads. */
+  private final ClusterTags tags = new ClusterTags();
+
+  private final GateReader gates;
+
+  /** Hosts per running version, from the last update check that every idle host answered. */
+  private Map<String, Integer> checkCounts = Map.of();
+
   Observer(
       EcsPort ecs,
       SsmPort ssm,
       AutoScalingPort autoScaling,
+      CloudWatchPort cloudWatch,
       Clock clock,
       Settings s,
       PassOptions options) {
@@ -115,12 +125,19 @@ final class Observer {
     this.clock = clock;
     this.s = s;
     this.options = options;
+    this.gates = new GateReader(ecs, ssm, cloudWatch, s.gates(), clock, tags);
   }
 
   /** Describes the cluster; the first call of every pass. */
   ClusterInfo describeCluster(String clusterRef) {
     cluster = ecs.describeCluster(clusterRef);
+    tags.described(cluster);
     return cluster;
+  }
+
+  /** The updater's tags on the cluster, as this pass knows and changes them. */
+  ClusterTags tags() {
+    return tags;
   }
 
   ClusterInfo cluster() {
@@ -155,6 +172,7 @@ final class Observer {
       arnToEc2.put(i.arn(), i.ec2InstanceId());
     }
     readControl(now);
+    gates.observing();
     List<InstanceView> views =
         instances.values().stream().map(i -> InstanceView.of(i, now)).toList();
     moving =
@@ -232,6 +250,7 @@ final class Observer {
               servicesFresh = true;
             }
           }
+          case Decision.InspectGates ig -> gates.read(ig.releases());
           default -> {}
         }
       }
@@ -354,6 +373,11 @@ final class Observer {
     checkToRecord = Optional.empty();
   }
 
+  /** Hosts per running version, as the check recorded by {@link #checkToRecord()} found them. */
+  Map<String, Integer> checkCounts() {
+    return checkCounts;
+  }
+
   // ------------------------------------------------------------ reading
 
   /**
@@ -386,7 +410,7 @@ final class Observer {
         clock.instant(),
         s,
         options,
-        cluster,
+        tags.cluster(),
         views,
         phaseReplies,
         probes,
@@ -399,7 +423,8 @@ final class Observer {
         taskProtection,
         groups,
         fewestTasksBefore,
-        versionChecks);
+        versionChecks,
+        gates.facts());
   }
 
   private HostReply reply(HostCommand command, String commandId, String ec2InstanceId) {
@@ -492,5 +517,11 @@ final class Observer {
     // next pass tries again instead of waiting a whole CHECK_INTERVAL.
     boolean anyAnswer = replies.values().stream().anyMatch(r -> r instanceof HostReply.Status);
     checkToRecord = anyAnswer && running.full() ? Optional.of(running.sentAt()) : Optional.empty();
+    Map<String, Integer> counts = new HashMap<>();
+    replies.values().stream()
+        .filter(r -> r instanceof HostReply.Status)
+        .map(r -> ((HostReply.Status) r).status().activeVersion())
+        .forEach(v -> counts.merge(v, 1, Integer::sum));
+    checkCounts = Map.copyOf(counts);
   }
 }

@@ -14,10 +14,12 @@ import io.github.bottlerocket.ecsupdater.engine.plan.Planner;
 import io.github.bottlerocket.ecsupdater.model.ClusterInfo;
 import io.github.bottlerocket.ecsupdater.port.AutoScalingPort;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
+import io.github.bottlerocket.ecsupdater.port.CloudWatchPort;
 import io.github.bottlerocket.ecsupdater.port.EcsPort;
 import io.github.bottlerocket.ecsupdater.port.SsmPort;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -48,6 +50,7 @@ public final class Reconciler {
   private final EcsPort ecs;
   private final SsmPort ssm;
   private final AutoScalingPort autoScaling;
+  private final CloudWatchPort cloudWatch;
   private final Settings settings;
   private final Clock clock;
   private final Sleeper sleeper;
@@ -56,7 +59,30 @@ public final class Reconciler {
 
   /**
    * @param autoScaling the Auto Scaling groups the instances belong to, for the scale-in shield
+   * @param cloudWatch the alarms the rollout gates read
    */
+  public Reconciler(
+      EcsPort ecs,
+      SsmPort ssm,
+      AutoScalingPort autoScaling,
+      CloudWatchPort cloudWatch,
+      Settings settings,
+      Clock clock,
+      Sleeper sleeper,
+      PassListener listener,
+      Supplier<String> runIds) {
+    this.ecs = ecs;
+    this.ssm = ssm;
+    this.autoScaling = autoScaling;
+    this.cloudWatch = cloudWatch;
+    this.settings = settings;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.listener = listener;
+    this.runIds = runIds;
+  }
+
+  /** Without alarms to read. */
   public Reconciler(
       EcsPort ecs,
       SsmPort ssm,
@@ -66,17 +92,40 @@ public final class Reconciler {
       Sleeper sleeper,
       PassListener listener,
       Supplier<String> runIds) {
-    this.ecs = ecs;
-    this.ssm = ssm;
-    this.autoScaling = autoScaling;
-    this.settings = settings;
-    this.clock = clock;
-    this.sleeper = sleeper;
-    this.listener = listener;
-    this.runIds = runIds;
+    this(
+        ecs,
+        ssm,
+        autoScaling,
+        CloudWatchPort.UNAVAILABLE,
+        settings,
+        clock,
+        sleeper,
+        listener,
+        runIds);
   }
 
   /** Without Auto Scaling: no instance belongs to a group. */
+  public Reconciler(
+      EcsPort ecs,
+      SsmPort ssm,
+      CloudWatchPort cloudWatch,
+      Settings settings,
+      Clock clock,
+      Sleeper sleeper,
+      PassListener listener,
+      Supplier<String> runIds) {
+    this(
+        ecs,
+        ssm,
+        AutoScalingPort.NO_GROUPS,
+        cloudWatch,
+        settings,
+        clock,
+        sleeper,
+        listener,
+        runIds);
+  }
+
   public Reconciler(
       EcsPort ecs,
       SsmPort ssm,
@@ -85,7 +134,7 @@ public final class Reconciler {
       Sleeper sleeper,
       PassListener listener,
       Supplier<String> runIds) {
-    this(ecs, ssm, AutoScalingPort.NO_GROUPS, settings, clock, sleeper, listener, runIds);
+    this(ecs, ssm, CloudWatchPort.UNAVAILABLE, settings, clock, sleeper, listener, runIds);
   }
 
   public Reconciler(
@@ -150,7 +199,7 @@ public final class Reconciler {
       this.deadline = deadline;
       this.s = s;
       this.lease = lease;
-      this.observer = new Observer(ecs, ssm, autoScaling, clock, s, options);
+      this.observer = new Observer(ecs, ssm, autoScaling, cloudWatch, clock, s, options);
       this.log = new PassLog(clusterRef, runId, options, clock.instant(), listener, clock);
       this.jitter = new SplittableRandom(runId.hashCode());
     }
@@ -301,7 +350,7 @@ public final class Reconciler {
           continue;
         }
         if (it.end().isPresent()) {
-          return end(it.end().get(), Optional.empty());
+          return end(it.end().get(), it.error());
         }
         if (it.changed() && withoutWait < MAX_ITERATIONS_WITHOUT_WAIT) {
           withoutWait++;
@@ -322,8 +371,35 @@ public final class Reconciler {
       }
     }
 
-    /** What one observation led to: whether anything changed, and whether the pass ends here. */
-    private record Iteration(boolean changed, Optional<PassReport.StopReason> end) {}
+    /**
+     * What one observation led to: whether anything changed, whether the pass ends here, and the
+     * error it ends with.
+     */
+    private record Iteration(
+        boolean changed, Optional<PassReport.StopReason> end, Optional<String> error) {
+      Iteration(boolean changed, Optional<PassReport.StopReason> end) {
+        this(changed, end, Optional.empty());
+      }
+
+      /**
+       * A pass whose rollout gates found their configuration unusable (an alarm or calendar that
+       * does not exist, one the role may not read) ends with an error once nothing more moves: the
+       * gates held every new start, work under way finished, and the invocation fails so that the
+       * operator hears of it.
+       */
+      Iteration failingOn(List<String> problems) {
+        if (problems.isEmpty()
+            || end.filter(
+                    e -> e == PassReport.StopReason.SETTLED || e == PassReport.StopReason.PLANNED)
+                .isEmpty()) {
+          return this;
+        }
+        return new Iteration(
+            changed,
+            Optional.of(PassReport.StopReason.ERROR),
+            Optional.of(String.join("; ", problems)));
+      }
+    }
 
     /** Observes, plans and carries the plan out once. */
     private Iteration iterate() {
@@ -336,18 +412,21 @@ public final class Reconciler {
       if (outOfTime(Duration.ZERO)) {
         return new Iteration(changed, Optional.of(PassReport.StopReason.DEADLINE));
       }
+      List<String> problems = plan.cluster().rollout().problems();
       if (options.dryRun()) {
         boolean wouldChange = plan.decisions().stream().anyMatch(Decision::changesState);
         return new Iteration(
-            false,
-            wouldChange || !observer.awaitingReplies()
-                ? Optional.of(PassReport.StopReason.PLANNED)
-                : Optional.empty());
+                false,
+                wouldChange || !observer.awaitingReplies()
+                    ? Optional.of(PassReport.StopReason.PLANNED)
+                    : Optional.empty())
+            .failingOn(problems);
       }
       boolean waiting = observer.awaitingReplies() || hasActiveWork(o);
       return new Iteration(
-          changed,
-          !changed && !waiting ? Optional.of(PassReport.StopReason.SETTLED) : Optional.empty());
+              changed,
+              !changed && !waiting ? Optional.of(PassReport.StopReason.SETTLED) : Optional.empty())
+          .failingOn(problems);
     }
 
     /**

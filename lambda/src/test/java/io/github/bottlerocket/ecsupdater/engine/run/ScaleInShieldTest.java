@@ -18,6 +18,7 @@ import io.github.bottlerocket.ecsupdater.engine.Transition;
 import io.github.bottlerocket.ecsupdater.model.InstanceStatus;
 import io.github.bottlerocket.ecsupdater.model.Resources;
 import io.github.bottlerocket.ecsupdater.model.ServiceInfo;
+import io.github.bottlerocket.ecsupdater.port.AutoScalingPort;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
 import io.github.bottlerocket.ecsupdater.testing.FakeCluster;
 import java.time.Duration;
@@ -65,7 +66,7 @@ class ScaleInShieldTest {
     return new Reconciler(
         cluster,
         cluster,
-        cluster,
+        (AutoScalingPort) cluster,
         Settings.fromEnvironment(env),
         cluster.clock,
         cluster.sleeper(),
