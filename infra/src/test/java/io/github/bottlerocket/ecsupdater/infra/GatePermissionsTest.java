@@ -102,6 +102,7 @@ class GatePermissionsTest {
     assertThat(tagKeys(all))
         .containsExactly(
             "bottlerocket-ecs-updater:last-check",
+            "bottlerocket-ecs-updater:lease-table",
             "bottlerocket-ecs-updater:versions",
             "bottlerocket-ecs-updater:bake");
   }
