@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.cloudwatch.IAlarm;
 import software.amazon.awscdk.services.ecs.ICluster;
@@ -250,7 +249,7 @@ public final class BottlerocketEcsUpdaterProps {
    * Builds {@link BottlerocketEcsUpdaterProps}. Each function setting's default and meaning are
    * those of {@link Setting} (and the README's configuration table).
    */
-  public static final class Builder {
+  public static final class Builder extends FunctionSettingProps<Builder> {
     private final List<ICluster> clusters = new ArrayList<>();
     private final List<String> clusterArns = new ArrayList<>();
     private Schedule schedule;
@@ -272,10 +271,14 @@ public final class BottlerocketEcsUpdaterProps {
     private String fanOutQueueName;
     private Integer clusterConcurrency;
     private final Map<String, String> tags = new LinkedHashMap<>();
-    private final Map<Setting, String> settings = new EnumMap<>(Setting.class);
     private final List<IAlarm> alarms = new ArrayList<>();
 
     private Builder() {}
+
+    @Override
+    Builder self() {
+      return this;
+    }
 
     /**
      * Adds clusters to manage, e.g. {@code Cluster.fromClusterArn(...)} or a cluster of the app.
@@ -433,252 +436,15 @@ public final class BottlerocketEcsUpdaterProps {
       return this;
     }
 
-    /**
-     * {@code LEASE_DURATION}: how long a pass's lease on its cluster lasts unless renewed; a
-     * crashed pass keeps the cluster this long.
-     */
-    public Builder leaseDuration(Duration value) {
-      return duration(Setting.LEASE_DURATION, value);
-    }
-
     /** Adds tags to every resource the construct creates (for example for cost allocation). */
     public Builder tags(Map<String, String> value) {
       value.forEach((k, v) -> tags.put(Objects.requireNonNull(k), Objects.requireNonNull(v)));
       return this;
     }
 
-    /** {@code MAX_CONCURRENT}: most instances of a cluster out of service at once. */
-    public Builder maxConcurrent(int value) {
-      return setting(Setting.MAX_CONCURRENT, Integer.toString(value));
-    }
-
-    /** {@code FAILURE_BUDGET}: failed updates a cluster may carry before its breaker opens. */
-    public Builder failureBudget(int value) {
-      return setting(Setting.FAILURE_BUDGET, Integer.toString(value));
-    }
-
-    /** {@code CHECK_INTERVAL}: least time between two update checks of a cluster. */
-    public Builder checkInterval(Duration value) {
-      return duration(Setting.CHECK_INTERVAL, value);
-    }
-
-    /** {@code CHECK_TIMEOUT}: how long a pass waits for the replies to one update check. */
-    public Builder checkTimeout(Duration value) {
-      return duration(Setting.CHECK_TIMEOUT, value);
-    }
-
-    /**
-     * {@code CHECK_RETRY_INTERVAL}: wait before a host whose last update check failed is checked
-     * again; doubles with each further failure, up to {@code CHECK_INTERVAL}.
-     */
-    public Builder checkRetryInterval(Duration value) {
-      return duration(Setting.CHECK_RETRY_INTERVAL, value);
-    }
-
-    /** {@code POLL_INTERVAL}: pause between observations of the cluster while work is in flight. */
-    public Builder pollInterval(Duration value) {
-      return duration(Setting.POLL_INTERVAL, value);
-    }
-
-    /** {@code COMMAND_POLL_INTERVAL}: pause between reads of a host command's reply. */
-    public Builder commandPollInterval(Duration value) {
-      return duration(Setting.COMMAND_POLL_INTERVAL, value);
-    }
-
-    /** {@code STAGE_TIMEOUT}: longest download before it counts as failed. */
-    public Builder stageTimeout(Duration value) {
-      return duration(Setting.STAGE_TIMEOUT, value);
-    }
-
-    /** {@code DRAIN_TIMEOUT}: longest drain; then the instance is set ACTIVE again. */
-    public Builder drainTimeout(Duration value) {
-      return duration(Setting.DRAIN_TIMEOUT, value);
-    }
-
-    /** {@code ACTIVATE_TIMEOUT}: longest wait for a staged update to become Ready. */
-    public Builder activateTimeout(Duration value) {
-      return duration(Setting.ACTIVATE_TIMEOUT, value);
-    }
-
-    /** {@code REBOOT_TIMEOUT}: longest wait for the agent to reconnect after the reboot. */
-    public Builder rebootTimeout(Duration value) {
-      return duration(Setting.REBOOT_TIMEOUT, value);
-    }
-
-    /** {@code REBOOT_GRACE}: least time after the reboot before a connected agent counts. */
-    public Builder rebootGrace(Duration value) {
-      return duration(Setting.REBOOT_GRACE, value);
-    }
-
-    /** {@code VERIFY_TIMEOUT}: longest wait for the host to report its running version. */
-    public Builder verifyTimeout(Duration value) {
-      return duration(Setting.VERIFY_TIMEOUT, value);
-    }
-
-    /** {@code RETRY_BACKOFF}: wait before a failed instance is tried again (doubling). */
-    public Builder retryBackoff(Duration value) {
-      return duration(Setting.RETRY_BACKOFF, value);
-    }
-
-    /** {@code RETRY_BACKOFF_MAX}: upper bound of that wait. */
-    public Builder retryBackoffMax(Duration value) {
-      return duration(Setting.RETRY_BACKOFF_MAX, value);
-    }
-
-    /** {@code DEADLINE_MARGIN}: time kept free before the Lambda deadline. */
-    public Builder deadlineMargin(Duration value) {
-      return duration(Setting.DEADLINE_MARGIN, value);
-    }
-
-    /** {@code MAX_PASS_DURATION}: longest pass without a Lambda deadline. */
-    public Builder maxPassDuration(Duration value) {
-      return duration(Setting.MAX_PASS_DURATION, value);
-    }
-
-    /** {@code MAINTENANCE_WINDOW}: when new updates may start, e.g. {@code Sat,Sun 02:00-06:00}. */
-    public Builder maintenanceWindow(String value) {
-      return setting(Setting.MAINTENANCE_WINDOW, value);
-    }
-
-    /** {@code MAINTENANCE_TIMEZONE}: IANA time zone of the window, e.g. {@code Europe/Berlin}. */
-    public Builder maintenanceTimezone(String value) {
-      return setting(Setting.MAINTENANCE_TIMEZONE, value);
-    }
-
-    /** {@code PAUSED}: when true, nothing new starts in any cluster; started updates finish. */
-    public Builder paused(boolean value) {
-      return setting(Setting.PAUSED, Boolean.toString(value));
-    }
-
-    /**
-     * {@code CONTROL_INTERVAL}: how often a pass reads the control parameter again while it runs; a
-     * stop takes effect within this time.
-     */
-    public Builder controlInterval(Duration value) {
-      return duration(Setting.CONTROL_INTERVAL, value);
-    }
-
-    /** {@code COMMAND_DELIVERY_TIMEOUT}: how long SSM tries to deliver a command to a host. */
-    public Builder commandDeliveryTimeout(Duration value) {
-      return duration(Setting.COMMAND_DELIVERY_TIMEOUT, value);
-    }
-
-    /** {@code METRICS_NAMESPACE}: CloudWatch namespace of the metrics and alarms. */
-    public Builder metricsNamespace(String value) {
-      return setting(Setting.METRICS_NAMESPACE, value);
-    }
-
-    /**
-     * {@code TASK_PROTECTION}: {@code respect} (the default; grants {@code ecs:GetTaskProtection}
-     * on the clusters' tasks) makes an instance whose service tasks are protected from scale-in
-     * wait for the protection to end before its drain; {@code ignore} drains it like any other.
-     */
-    public Builder taskProtection(String value) {
-      return setting(Setting.TASK_PROTECTION, value);
-    }
-
-    /**
-     * {@code SCALE_IN_SHIELD}: when true (the default; grants {@code
-     * autoscaling:DescribeAutoScalingInstances} and {@code autoscaling:SetInstanceProtection}), an
-     * instance of an Auto Scaling group is protected from scale-in while the updater has it out of
-     * service; false never touches scale-in protection.
-     */
-    public Builder scaleInShield(boolean value) {
-      return setting(Setting.SCALE_IN_SHIELD, Boolean.toString(value));
-    }
-
-    /**
-     * {@code MAX_CONCURRENT} as a share of each cluster's Bottlerocket instances, in percent (1 to
-     * 100; rounded down, at least 1): {@code maxConcurrentPercent(25)} is {@code 25%}.
-     */
-    public Builder maxConcurrentPercent(int percent) {
-      return setting(Setting.MAX_CONCURRENT, percent + "%");
-    }
-
-    /** {@code MIN_RELEASE_AGE}: no host takes a Bottlerocket release younger than this. */
-    public Builder minReleaseAge(Duration value) {
-      return duration(Setting.MIN_RELEASE_AGE, value);
-    }
-
-    /** {@code EXPEDITE_VERSIONS}: versions (e.g. {@code 1.20.3}) that skip MIN_RELEASE_AGE. */
-    public Builder expediteVersions(List<String> value) {
-      return setting(Setting.EXPEDITE_VERSIONS, String.join(",", value));
-    }
-
-    /** {@code PROMOTE_FROM}: the cluster (name or ARN) that must have run a version first. */
-    public Builder promoteFrom(String value) {
-      return setting(Setting.PROMOTE_FROM, value);
-    }
-
-    /** {@code PROMOTE_MIN_HOSTS}: how many of its hosts must have run it; default all of them. */
-    public Builder promoteMinHosts(int value) {
-      return setting(Setting.PROMOTE_MIN_HOSTS, Integer.toString(value));
-    }
-
-    /** {@code PROMOTE_SOAK}: how long they must have run it. */
-    public Builder promoteSoak(Duration value) {
-      return duration(Setting.PROMOTE_SOAK, value);
-    }
-
-    /** {@code MAX_VERSION}: no host takes a version above this, e.g. {@code 1.20.5}. */
-    public Builder maxVersion(String value) {
-      return setting(Setting.MAX_VERSION, value);
-    }
-
-    /** {@code ALARM_NAMES}: CloudWatch alarms, metric or composite, that hold new starts. */
-    public Builder alarmNames(List<String> value) {
-      return setting(Setting.ALARM_NAMES, String.join(",", value));
-    }
-
     /** Alarms that hold new starts while not OK, as constructs (added to {@code ALARM_NAMES}). */
     public Builder alarms(List<? extends IAlarm> value) {
       value.forEach(a -> alarms.add(Objects.requireNonNull(a, "alarms must not contain null")));
-      return this;
-    }
-
-    /** {@code ALARM_PREFIX}: every alarm whose name starts with this holds new starts as well. */
-    public Builder alarmPrefix(String value) {
-      return setting(Setting.ALARM_PREFIX, value);
-    }
-
-    /** {@code ALARM_INSUFFICIENT_DATA}: {@code hold} (default) or {@code ok}. */
-    public Builder alarmInsufficientData(String value) {
-      return setting(Setting.ALARM_INSUFFICIENT_DATA, value);
-    }
-
-    /** {@code BAKE_TIME}: after each update, how long before the next drain may start. */
-    public Builder bakeTime(Duration value) {
-      return duration(Setting.BAKE_TIME, value);
-    }
-
-    /** {@code CANARY_HOSTS}: the first hosts of a new version, one at a time. */
-    public Builder canaryHosts(int value) {
-      return setting(Setting.CANARY_HOSTS, Integer.toString(value));
-    }
-
-    /** {@code CANARY_BAKE_TIME}: the bake after the last canary; default BAKE_TIME. */
-    public Builder canaryBakeTime(Duration value) {
-      return duration(Setting.CANARY_BAKE_TIME, value);
-    }
-
-    /** {@code CHANGE_CALENDARS}: SSM Change Calendars (names or ARNs) that must be OPEN. */
-    public Builder changeCalendars(List<String> value) {
-      return setting(Setting.CHANGE_CALENDARS, String.join(",", value));
-    }
-
-    private Builder duration(Setting setting, Duration value) {
-      return setting(setting, FunctionSettings.duration(value));
-    }
-
-    /**
-     * A plain function setting as text in the function's syntax: the typed methods above, and the
-     * deploy keys, which pass the operator's text on for the function's own parser to check.
-     */
-    Builder setting(Setting setting, String value) {
-      if (!FunctionSettings.isPlain(setting)) {
-        throw new IllegalArgumentException(setting + " is derived by the construct, not a prop");
-      }
-      settings.put(setting, Objects.requireNonNull(value, setting.key() + " must not be null"));
       return this;
     }
 

@@ -9,6 +9,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,8 +83,11 @@ class ConstructPageTest {
   @Test
   void thePropsTableListsEveryBuilderMethodWithItsType() throws IOException {
     Map<String, String> expected = new LinkedHashMap<>();
-    for (Method m : BottlerocketEcsUpdaterProps.Builder.class.getDeclaredMethods()) {
-      if (Modifier.isPublic(m.getModifiers()) && !m.getName().equals("build")) {
+    List<Method> methods = new ArrayList<>();
+    methods.addAll(Arrays.asList(BottlerocketEcsUpdaterProps.Builder.class.getDeclaredMethods()));
+    methods.addAll(Arrays.asList(FunctionSettingProps.class.getDeclaredMethods()));
+    for (Method m : methods) {
+      if (Modifier.isPublic(m.getModifiers()) && !m.isBridge() && !m.getName().equals("build")) {
         expected.put(
             m.getName(),
             Arrays.stream(m.getGenericParameterTypes())

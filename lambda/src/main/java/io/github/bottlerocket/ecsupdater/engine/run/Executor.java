@@ -284,21 +284,6 @@ final class Executor {
         startRound(c.instances(), c.full(), now);
         return false;
       }
-      case Decision.InspectTasks it -> {
-        return false;
-      }
-      case Decision.InspectServices is -> {
-        return false;
-      }
-      case Decision.InspectTaskProtection ip -> {
-        return false;
-      }
-      case Decision.InspectAutoScaling ia -> {
-        return false;
-      }
-      case Decision.InspectGates ig -> {
-        return false;
-      }
       case Decision.Probe p -> {
         String id = send(HostCommand.STATUS, p.instance());
         observer.probeSent(p.instance().arn(), id, now);
@@ -307,6 +292,10 @@ final class Executor {
       case Decision.QueueVersionCheck q -> {
         String id = send(HostCommand.CHECK, q.instance());
         observer.versionCheckSent(q.instance().arn(), id, now);
+        return false;
+      }
+      case Decision.Observe o -> {
+        // Tasks, services, protection, groups and gates: the observer reads them next.
         return false;
       }
       case Decision.Change c -> change(c, now);
@@ -537,11 +526,7 @@ final class Executor {
     int count = v.failure().map(x -> x.count() + 1).orElse(1);
     FailureRecord record =
         new FailureRecord(f.reason(), Optional.of(old.phase()), old.targetVersion(), now, count);
-    ecs.putAttributes(
-        clusterArn(),
-        List.of(
-            new EcsPort.InstanceAttribute(
-                v.arn(), StateAttributes.FAILURE, StateAttributes.encode(record))));
+    putAttribute(v, StateAttributes.FAILURE, StateAttributes.encode(record));
     if (f.cancelActivation()) {
       try {
         send(HostCommand.CANCEL, v);
@@ -597,11 +582,11 @@ final class Executor {
   }
 
   private void writeRecord(InstanceView v, PhaseRecord r) {
-    ecs.putAttributes(
-        clusterArn(),
-        List.of(
-            new EcsPort.InstanceAttribute(
-                v.arn(), StateAttributes.STATE, StateAttributes.encode(r))));
+    putAttribute(v, StateAttributes.STATE, StateAttributes.encode(r));
+  }
+
+  private void putAttribute(InstanceView v, String name, String value) {
+    ecs.putAttributes(clusterArn(), List.of(new EcsPort.InstanceAttribute(v.arn(), name, value)));
   }
 
   private void deleteAttributes(InstanceView v, List<String> names) {
