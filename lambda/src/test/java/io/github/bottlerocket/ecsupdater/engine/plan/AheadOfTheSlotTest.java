@@ -1,6 +1,8 @@
 package io.github.bottlerocket.ecsupdater.engine.plan;
 
-import static io.github.bottlerocket.ecsupdater.testing.Scene.arn;
+import static io.github.bottlerocket.ecsupdater.engine.plan.PlanTables.decisions;
+import static io.github.bottlerocket.ecsupdater.engine.plan.PlanTables.line;
+import static io.github.bottlerocket.ecsupdater.engine.plan.PlanTables.plan;
 import static io.github.bottlerocket.ecsupdater.testing.Scene.daemon;
 import static io.github.bottlerocket.ecsupdater.testing.Scene.error;
 import static io.github.bottlerocket.ecsupdater.testing.Scene.pending;
@@ -10,7 +12,6 @@ import static io.github.bottlerocket.ecsupdater.testing.Scene.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.bottlerocket.ecsupdater.engine.Decision;
-import io.github.bottlerocket.ecsupdater.engine.InstanceReport;
 import io.github.bottlerocket.ecsupdater.engine.Phase;
 import io.github.bottlerocket.ecsupdater.engine.Reason;
 import io.github.bottlerocket.ecsupdater.host.HostError;
@@ -34,32 +35,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and downloads asked about only when their end could start a drain.
  */
 class AheadOfTheSlotTest {
-
-  private static Planner.Plan plan(Scene scene) {
-    return Planner.plan(scene.build());
-  }
-
-  private static List<String> decisions(Planner.Plan plan) {
-    return plan.decisions().stream()
-        .map(
-            d ->
-                d.getClass().getSimpleName()
-                    + (d instanceof Decision.ForInstance fi
-                        ? "("
-                            + fi.instance()
-                                .arn()
-                                .substring(fi.instance().arn().lastIndexOf('/') + 1)
-                            + ")"
-                        : ""))
-        .toList();
-  }
-
-  private static InstanceReport line(Planner.Plan plan, String id) {
-    return plan.reports().stream()
-        .filter(r -> r.containerInstanceArn().equals(arn(id)))
-        .findFirst()
-        .orElseThrow();
-  }
 
   @Nested
   class DrainCountedFirst {

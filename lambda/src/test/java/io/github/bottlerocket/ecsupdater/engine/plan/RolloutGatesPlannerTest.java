@@ -1,9 +1,11 @@
 package io.github.bottlerocket.ecsupdater.engine.plan;
 
+import static io.github.bottlerocket.ecsupdater.engine.plan.PlanTables.decisions;
+import static io.github.bottlerocket.ecsupdater.engine.plan.PlanTables.line;
+import static io.github.bottlerocket.ecsupdater.engine.plan.PlanTables.plan;
 import static io.github.bottlerocket.ecsupdater.testing.Scene.NEW;
 import static io.github.bottlerocket.ecsupdater.testing.Scene.OLD;
 import static io.github.bottlerocket.ecsupdater.testing.Scene.T0;
-import static io.github.bottlerocket.ecsupdater.testing.Scene.arn;
 import static io.github.bottlerocket.ecsupdater.testing.Scene.daemon;
 import static io.github.bottlerocket.ecsupdater.testing.Scene.service;
 import static io.github.bottlerocket.ecsupdater.testing.Scene.serviceTask;
@@ -45,32 +47,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class RolloutGatesPlannerTest {
   private static final Instant DAY_AGO = T0.minus(Duration.ofDays(1));
-
-  private static Planner.Plan plan(Scene scene) {
-    return Planner.plan(scene.build());
-  }
-
-  private static List<String> decisions(Planner.Plan plan) {
-    return plan.decisions().stream()
-        .map(
-            d ->
-                d.getClass().getSimpleName()
-                    + (d instanceof Decision.ForInstance fi
-                        ? "("
-                            + fi.instance()
-                                .arn()
-                                .substring(fi.instance().arn().lastIndexOf('/') + 1)
-                            + ")"
-                        : ""))
-        .toList();
-  }
-
-  private static InstanceReport line(Planner.Plan plan, String id) {
-    return plan.reports().stream()
-        .filter(r -> r.containerInstanceArn().equals(arn(id)))
-        .findFirst()
-        .orElseThrow();
-  }
 
   /** Host a was just checked and is offered NEW; its tasks are known. */
   private static Scene offered() {

@@ -1,6 +1,8 @@
 package io.github.bottlerocket.ecsupdater.engine.plan;
 
-import static io.github.bottlerocket.ecsupdater.testing.Scene.arn;
+import static io.github.bottlerocket.ecsupdater.engine.plan.PlanTables.decisions;
+import static io.github.bottlerocket.ecsupdater.engine.plan.PlanTables.line;
+import static io.github.bottlerocket.ecsupdater.engine.plan.PlanTables.plan;
 import static io.github.bottlerocket.ecsupdater.testing.Scene.daemon;
 import static io.github.bottlerocket.ecsupdater.testing.Scene.service;
 import static io.github.bottlerocket.ecsupdater.testing.Scene.serviceTask;
@@ -34,32 +36,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TaskProtectionPlannerTest {
   private static final Instant IN_20_MIN = Scene.T0.plus(Duration.ofMinutes(20));
   private static final String WEB_TASK = "task/t1";
-
-  private static Planner.Plan plan(Scene scene) {
-    return Planner.plan(scene.build());
-  }
-
-  private static List<String> decisions(Planner.Plan plan) {
-    return plan.decisions().stream()
-        .map(
-            d ->
-                d.getClass().getSimpleName()
-                    + (d instanceof Decision.ForInstance fi
-                        ? "("
-                            + fi.instance()
-                                .arn()
-                                .substring(fi.instance().arn().lastIndexOf('/') + 1)
-                            + ")"
-                        : ""))
-        .toList();
-  }
-
-  private static InstanceReport line(Planner.Plan plan, String id) {
-    return plan.reports().stream()
-        .filter(r -> r.containerInstanceArn().equals(arn(id)))
-        .findFirst()
-        .orElseThrow();
-  }
 
   /** A staged instance with one service task, room elsewhere, services steady. */
   private static Scene staged() {
