@@ -2,14 +2,12 @@ package io.github.bottlerocket.ecsupdater.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.bottlerocket.ecsupdater.aws.AutoScalingAdapter;
 import io.github.bottlerocket.ecsupdater.model.AutoScalingInstance;
 import io.github.bottlerocket.ecsupdater.port.AutoScalingPort;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -58,16 +56,7 @@ class MotoContractTest {
 
   @BeforeAll
   void startMoto() throws IOException {
-    switch (new MotoSuiteTest.WhenMotoServerIsInstalled().gate()) {
-      case SuiteGate.Run run ->
-          moto =
-              MotoServer.start(
-                  MotoServer.findOnPath(System.getenv("PATH")).orElseThrow(),
-                  Path.of("target", "moto_server-contracts.log"));
-      case SuiteGate.Fail failure -> fail(failure.message());
-      case SuiteGate.Skip skip ->
-          throw new IllegalStateException("the class should have been skipped: " + skip.message());
-    }
+    moto = MotoServer.startForTests("contracts");
     endpoint = moto.endpoint();
   }
 

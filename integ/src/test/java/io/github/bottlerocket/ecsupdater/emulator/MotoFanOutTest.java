@@ -2,7 +2,6 @@ package io.github.bottlerocket.ecsupdater.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.github.bottlerocket.ecsupdater.app.FanOut;
 import io.github.bottlerocket.ecsupdater.app.Invocation;
@@ -11,7 +10,6 @@ import io.github.bottlerocket.ecsupdater.engine.PassOptions;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
 import io.github.bottlerocket.ecsupdater.port.QueuePort;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,16 +45,7 @@ class MotoFanOutTest {
 
   @BeforeAll
   void startMoto() throws IOException {
-    switch (new MotoSuiteTest.WhenMotoServerIsInstalled().gate()) {
-      case SuiteGate.Run run ->
-          moto =
-              MotoServer.start(
-                  MotoServer.findOnPath(System.getenv("PATH")).orElseThrow(),
-                  Path.of("target", "moto_server-fan-out.log"));
-      case SuiteGate.Fail failure -> fail(failure.message());
-      case SuiteGate.Skip skip ->
-          throw new IllegalStateException("the class should have been skipped: " + skip.message());
-    }
+    moto = MotoServer.startForTests("fan-out");
     sqs =
         SqsClient.builder()
             .endpointOverride(moto.endpoint())

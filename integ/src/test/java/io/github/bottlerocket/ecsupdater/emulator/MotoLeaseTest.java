@@ -2,13 +2,11 @@ package io.github.bottlerocket.ecsupdater.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.github.bottlerocket.ecsupdater.aws.DynamoDbLeases;
 import io.github.bottlerocket.ecsupdater.port.AwsFault;
 import io.github.bottlerocket.ecsupdater.port.LeasePort;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -46,16 +44,7 @@ class MotoLeaseTest {
 
   @BeforeAll
   void startMoto() throws IOException {
-    switch (new MotoSuiteTest.WhenMotoServerIsInstalled().gate()) {
-      case SuiteGate.Run run ->
-          moto =
-              MotoServer.start(
-                  MotoServer.findOnPath(System.getenv("PATH")).orElseThrow(),
-                  Path.of("target", "moto_server-lease.log"));
-      case SuiteGate.Fail failure -> fail(failure.message());
-      case SuiteGate.Skip skip ->
-          throw new IllegalStateException("the class should have been skipped: " + skip.message());
-    }
+    moto = MotoServer.startForTests("lease");
     dynamoDb =
         DynamoDbClient.builder()
             .endpointOverride(moto.endpoint())

@@ -64,6 +64,22 @@ final class MotoServer implements AutoCloseable {
   }
 
   /**
+   * Starts moto_server for a test class that the suite gate lets run, logging to {@code
+   * target/moto_server-<name>.log}; a gate that fails the suite fails the class.
+   */
+  static MotoServer startForTests(String name) throws IOException {
+    return switch (new MotoSuiteTest.WhenMotoServerIsInstalled().gate()) {
+      case SuiteGate.Run run ->
+          start(
+              findOnPath(System.getenv("PATH")).orElseThrow(),
+              Path.of("target", "moto_server-" + name + ".log"));
+      case SuiteGate.Fail failure -> throw new AssertionError(failure.message());
+      case SuiteGate.Skip skip ->
+          throw new IllegalStateException("the class should have been skipped: " + skip.message());
+    };
+  }
+
+  /**
    * Starts {@code executable} on a free loopback port and returns once it answers.
    *
    * @param log where the server's output goes, for a look after a failure
